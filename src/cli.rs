@@ -1,0 +1,192 @@
+//! The `gazmap` command line: parses arguments, calls the library, prints results and errors.
+//! No format logic lives here.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use gazmap::{Error, layers, output};
+
+/// Turn a narrative historical source into cited, time-aware map layers.
+#[derive(Debug, Parser)]
+#[command(name = "gazmap", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check an atlas folder and report every problem at once (exit 1 if any is an error).
+    Check {
+        /// Atlas folder (default: data/vorkuta).
+        atlas: Option<PathBuf>,
+    },
+    /// Check an atlas and write all its outputs (nothing is written if a check fails).
+    Build {
+        /// Atlas folder (default: data/vorkuta).
+        atlas: Option<PathBuf>,
+        /// Output folder (default: out/<atlas id>).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// Geodesic distance, initial bearing and the range the two sites' uncertainty allows.
+    Distance {
+        /// Site id to measure from.
+        site_a: String,
+        /// Site id to measure to.
+        site_b: String,
+        /// Atlas folder (default: data/vorkuta).
+        #[arg(long)]
+        atlas: Option<PathBuf>,
+    },
+    /// The all-pairs geodesic distance matrix of the located sites (km, CSV).
+    Matrix {
+        /// Atlas folder (default: data/vorkuta).
+        #[arg(long)]
+        atlas: Option<PathBuf>,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// How a run ended, mapped to the process exit code.
+enum Failure {
+    /// Bad input data: exit 1.
+    Input(String),
+    /// Usage or I/O: exit 2.
+    Other(String),
+}
+
+fn atlas_dir(dir: Option<PathBuf>) -> PathBuf {
+    dir.unwrap_or_else(gazmap::default_atlas_dir)
+}
+
+fn from_lib(e: Error) -> Failure {
+    match e {
+        Error::Invalid(findings) => {
+            let errors = findings.iter().filter(|f| f.is_error()).count();
+            let mut text: Vec<String> = findings.iter().map(ToString::to_string).collect();
+            text.push(format!(
+                "{errors} error(s), {} warning(s): nothing was written",
+                findings.len() - errors
+            ));
+            Failure::Input(text.join("\n"))
+        }
+        other => Failure::Other(format!("{other}")),
+    }
+}
+
+fn run(cli: Cli) -> Result<String, Failure> {
+    match cli.command {
+        Command::Check { atlas } => {
+            let checked = gazmap::open(&atlas_dir(atlas)).map_err(from_lib)?;
+            let a = &checked.atlas;
+            let mut lines: Vec<String> = checked.warnings.iter().map(ToString::to_string).collect();
+            lines.push(format!(
+                "ok: {} sites, {} events, {} claims, {} quotes verified; {} warning(s)",
+                a.sites.len(),
+                a.events.len(),
+                a.claims.len(),
+                a.sites.len() + a.events.len() + a.claims.len(),
+                checked.warnings.len()
+            ));
+            Ok(lines.join("\n"))
+        }
+        Command::Build { atlas, out } => {
+            let dir = atlas_dir(atlas);
+            let checked = gazmap::open(&dir).map_err(from_lib)?;
+            let out = out.unwrap_or_else(|| PathBuf::from("out").join(&checked.atlas.meta.id));
+            let report = gazmap::build(&dir, &out).map_err(from_lib)?;
+            let mut lines: Vec<String> = report.warnings.clone();
+            for (name, count) in &report.counts {
+                lines.push(format!("{name:>12}: {count} features"));
+            }
+            let total: u64 = report.files.iter().map(|f| f.1).sum();
+            lines.push(format!(
+                "wrote {} files ({} bytes) to {}",
+                report.files.len() + 1,
+                total,
+                out.display()
+            ));
+            Ok(lines.join("\n"))
+        }
+        Command::Distance {
+            site_a,
+            site_b,
+            atlas,
+        } => {
+            let checked = gazmap::open(&atlas_dir(atlas)).map_err(from_lib)?;
+            let find = |id: &str| {
+                checked
+                    .atlas
+                    .site(id)
+                    .ok_or_else(|| Failure::Input(format!("unknown site id `{id}`")))
+            };
+            let (a, b) = (find(&site_a)?, find(&site_b)?);
+            let m = layers::transfer_measure(a, b).ok_or_else(|| {
+                Failure::Input(format!("`{site_a}` or `{site_b}` has no coordinates"))
+            })?;
+            Ok(format!(
+                "{} -> {}\ndistance: {:.3} km (geodesic, WGS84)\nbearing: {:.1} degrees from true north\nrange allowed by uncertainty: {:.3} to {:.3} km (radii {} m and {} m)",
+                a.id,
+                b.id,
+                m.distance_km,
+                m.bearing_deg,
+                m.min_km,
+                m.max_km,
+                a.location.map_or(0.0, |l| l.uncertainty_m),
+                b.location.map_or(0.0, |l| l.uncertainty_m),
+            ))
+        }
+        Command::Matrix { atlas, out } => {
+            let checked = gazmap::open(&atlas_dir(atlas)).map_err(from_lib)?;
+            let layers = layers::build(&checked.atlas).map_err(|e| from_lib(e.into()))?;
+            let csv = output::tables::distance_matrix_csv(&layers)
+                .map_err(|e| Failure::Other(e.to_string()))?;
+            match out {
+                Some(path) => {
+                    output::write_atomic(&path, &csv)
+                        .map_err(|e| Failure::Other(format!("{}: {e}", path.display())))?;
+                    Ok(format!("wrote {}", path.display()))
+                }
+                None => Ok(String::from_utf8_lossy(&csv).trim_end().to_owned()),
+            }
+        }
+    }
+}
+
+/// Runs the command line and returns the exit code: 0 ok, 1 bad input, 2 usage or I/O.
+#[must_use]
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match run(cli) {
+        Ok(text) => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`gazmap matrix | head`) is not an error.
+            let _ = writeln!(stdout, "{text}");
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Input(text)) => {
+            let _ = writeln!(std::io::stderr(), "{text}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Other(text)) => {
+            let _ = writeln!(std::io::stderr(), "error: {text}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,877 @@
+//! Reading an atlas folder (`atlas.toml`, `sites.csv`, `events.csv`, `claims.csv`,
+//! `lines.geojson` and the source texts) into the [`Atlas`] model.
+//!
+//! Every problem in a value becomes a [`Finding`] with its file, line and column; the loader
+//! reads on past bad rows so that one run reports everything. Only problems that leave nothing
+//! to read (a missing or unparsable file) stop it early, as a [`LoadError`].
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use geo::{LineString, MultiLineString};
+use serde::Deserialize;
+
+use crate::diagnostics::Finding;
+use crate::model::{
+    Atlas, AtlasMeta, Basis, Citation, Claim, Event, Location, Name, Period, Place, RowOrigin,
+    Site, SiteLine, Source,
+};
+use crate::time::{self, DateRange};
+
+/// A problem that stops loading before any row can be judged.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// A file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// Problems found while reading; the atlas cannot be assembled.
+    #[error("{} problem(s) in the atlas", .0.iter().filter(|f| f.is_error()).count())]
+    Invalid(Vec<Finding>),
+}
+
+/// What [`read`] returns: the atlas and the findings met on the way (the caller decides).
+#[derive(Debug)]
+pub struct Loaded {
+    /// The atlas, with bad values left out.
+    pub atlas: Atlas,
+    /// Everything wrong or doubtful that the loader saw.
+    pub findings: Vec<Finding>,
+}
+
+/// The top level of `atlas.toml`.
+#[derive(Debug, Deserialize)]
+struct AtlasToml {
+    atlas: AtlasSection,
+    basemap: Option<BasemapSection>,
+    #[serde(default)]
+    sources: Vec<SourceSection>,
+    #[serde(default)]
+    periods: Vec<PeriodSection>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AtlasSection {
+    id: String,
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    licence: String,
+    #[serde(default)]
+    credits: Vec<String>,
+    #[serde(default)]
+    base_uri: String,
+    extent: Option<[f64; 4]>,
+    time_range: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BasemapSection {
+    dir: String,
+    #[serde(default)]
+    credit: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceSection {
+    id: String,
+    file: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    author: String,
+    #[serde(default)]
+    published: String,
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    licence: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PeriodSection {
+    id: String,
+    title: String,
+    when: String,
+}
+
+/// Top-level tables of `atlas.toml` that other parts of gazmap read (sheets for printing,
+/// tiles for zoom ranges ...); anything else is probably a typo.
+const KNOWN_TOML_TABLES: &[&str] = &[
+    "atlas", "basemap", "sources", "periods", "sheets", "tiles", "web", "gpkg", "lpf",
+];
+
+/// 1-based line and column of a byte offset in `text`.
+fn line_col(text: &str, byte: usize) -> (u64, usize) {
+    let before = &text[..byte.min(text.len())];
+    let line = before.matches('\n').count() as u64 + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+fn read_text(path: &Path) -> Result<String, LoadError> {
+    std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Reads the atlas in `dir`.
+///
+/// # Errors
+/// [`LoadError::Read`] when `atlas.toml`, a CSV file or a source text cannot be read;
+/// [`LoadError::Invalid`] when `atlas.toml` does not parse or a CSV file has a broken header.
+pub fn read(dir: &Path) -> Result<Loaded, LoadError> {
+    let mut findings = vec![];
+    let toml_path = dir.join("atlas.toml");
+    let toml_text = read_text(&toml_path)?;
+    let parsed: AtlasToml = toml::from_str(&toml_text).map_err(|e| {
+        let (line, col) = e.span().map_or((1, 1), |s| line_col(&toml_text, s.start));
+        let mut f = Finding::error(&toml_path, Some(line), e.message().to_owned());
+        f.column = Some((col, "toml".into()));
+        LoadError::Invalid(vec![f])
+    })?;
+    if let Ok(toml::Value::Table(table)) = toml_text.parse::<toml::Value>() {
+        for key in table
+            .keys()
+            .filter(|k| !KNOWN_TOML_TABLES.contains(&k.as_str()))
+        {
+            findings.push(Finding::warning(
+                &toml_path,
+                None,
+                format!(
+                    "unknown table `{key}` is ignored (known: {})",
+                    KNOWN_TOML_TABLES.join(", ")
+                ),
+            ));
+        }
+    }
+
+    let time_range = match parsed.atlas.time_range.as_deref() {
+        Some(text) => match time::parse(text, None) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                findings.push(
+                    Finding::error(&toml_path, None, format!("atlas.time_range: {e}"))
+                        .at(None, text),
+                );
+                None
+            }
+        },
+        None => None,
+    };
+    if let Some(extent) = parsed.atlas.extent {
+        let [w, s, e, n] = extent;
+        if !(-180.0..=180.0).contains(&w)
+            || !(-180.0..=180.0).contains(&e)
+            || !(-90.0..=90.0).contains(&s)
+            || !(-90.0..=90.0).contains(&n)
+            || s >= n
+        {
+            findings.push(Finding::error(
+                &toml_path,
+                None,
+                format!("atlas.extent {extent:?} must be [lon_min, lat_min, lon_max, lat_max] within -180..180 / -90..90"),
+            ));
+        }
+    }
+    let meta = AtlasMeta {
+        id: parsed.atlas.id,
+        title: parsed.atlas.title,
+        description: parsed.atlas.description,
+        licence: parsed.atlas.licence,
+        credits: parsed.atlas.credits,
+        base_uri: parsed.atlas.base_uri,
+        extent: parsed.atlas.extent,
+        time_range: time_range.clone(),
+        basemap_dir: parsed.basemap.as_ref().map(|b| dir.join(&b.dir)),
+        basemap_credit: parsed.basemap.map(|b| b.credit).unwrap_or_default(),
+    };
+
+    let mut sources = vec![];
+    for s in parsed.sources {
+        let path = dir.join(&s.file);
+        let text = read_text(&path)?;
+        sources.push(Source {
+            id: s.id,
+            title: s.title,
+            author: s.author,
+            published: s.published,
+            url: s.url,
+            licence: s.licence,
+            path,
+            text,
+        });
+    }
+    if sources.is_empty() {
+        findings.push(Finding::error(
+            &toml_path,
+            None,
+            "no [[sources]]: every place and event must cite a source text",
+        ));
+    }
+
+    let mut periods = vec![];
+    for p in parsed.periods {
+        match time::parse(&p.when, time_range.as_ref()) {
+            Ok(when) => periods.push(Period {
+                id: p.id,
+                title: p.title,
+                when,
+            }),
+            Err(e) => findings.push(
+                Finding::error(&toml_path, None, format!("period `{}`: {e}", p.id))
+                    .at(None, p.when),
+            ),
+        }
+    }
+
+    let sites_table = CsvTable::read(&dir.join("sites.csv"), SITE_COLUMNS)?;
+    let mut sites = read_sites(&sites_table, &mut findings);
+    let lines_path = dir.join("lines.geojson");
+    if lines_path.exists() {
+        read_lines(&lines_path, &mut sites, &mut findings)?;
+    }
+    let events_table = CsvTable::read(&dir.join("events.csv"), EVENT_COLUMNS)?;
+    let events = read_events(&events_table, time_range.as_ref(), &mut findings);
+    let claims_path = dir.join("claims.csv");
+    let claims = if claims_path.exists() {
+        read_claims(&CsvTable::read(&claims_path, CLAIM_COLUMNS)?, &mut findings)
+    } else {
+        vec![]
+    };
+
+    Ok(Loaded {
+        atlas: Atlas {
+            dir: dir.to_path_buf(),
+            meta,
+            sources,
+            sites,
+            events,
+            claims,
+            periods,
+        },
+        findings,
+    })
+}
+
+/// A column of an input table, and whether every row must fill it.
+#[derive(Clone, Copy)]
+struct Column {
+    name: &'static str,
+    required: bool,
+}
+
+const fn req(name: &'static str) -> Column {
+    Column {
+        name,
+        required: true,
+    }
+}
+const fn opt(name: &'static str) -> Column {
+    Column {
+        name,
+        required: false,
+    }
+}
+
+const SITE_COLUMNS: &[Column] = &[
+    req("id"),
+    req("name"),
+    opt("names"),
+    req("kind"),
+    opt("lat"),
+    opt("lon"),
+    opt("uncertainty_m"),
+    req("basis"),
+    req("basis_reason"),
+    opt("coord_ref"),
+    req("source"),
+    req("quote"),
+    opt("alternative_to"),
+    opt("part_of"),
+    opt("when"),
+    opt("wikidata"),
+    opt("geonames"),
+    opt("notes"),
+];
+const EVENT_COLUMNS: &[Column] = &[
+    req("id"),
+    req("title"),
+    req("kind"),
+    req("when"),
+    opt("site"),
+    opt("from_site"),
+    opt("to_site"),
+    opt("people"),
+    opt("people_text"),
+    opt("mode"),
+    req("source"),
+    req("quote"),
+    opt("disputed"),
+    opt("notes"),
+];
+const CLAIM_COLUMNS: &[Column] = &[
+    req("id"),
+    req("from_site"),
+    req("to_site"),
+    req("stated_m"),
+    req("tolerance_m"),
+    req("by_construction"),
+    req("source"),
+    req("quote"),
+    opt("notes"),
+];
+
+/// A CSV file with named columns and the line each record starts on.
+struct CsvTable {
+    path: PathBuf,
+    columns: Arc<Vec<String>>,
+    rows: Vec<(u64, csv::StringRecord)>,
+    spec: &'static [Column],
+}
+
+impl CsvTable {
+    fn read(path: &Path, spec: &'static [Column]) -> Result<Self, LoadError> {
+        let text = read_text(path)?;
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(false)
+            .from_reader(text.as_bytes());
+        let invalid = |line: Option<u64>, msg: String| {
+            LoadError::Invalid(vec![Finding::error(path, line, msg)])
+        };
+        let headers = reader
+            .headers()
+            .map_err(|e| invalid(Some(1), format!("cannot read the header row: {e}")))?
+            .iter()
+            .map(|h| h.trim().to_owned())
+            .collect::<Vec<_>>();
+        let mut problems = vec![];
+        for (i, h) in headers.iter().enumerate() {
+            if !spec.iter().any(|c| c.name == h) {
+                let known: Vec<_> = spec.iter().map(|c| c.name).collect();
+                problems.push(
+                    Finding::error(
+                        path,
+                        Some(1),
+                        format!("unknown column (known columns: {})", known.join(", ")),
+                    )
+                    .at(Some((i + 1, h.clone())), h.clone()),
+                );
+            }
+            if headers[..i].contains(h) {
+                problems.push(
+                    Finding::error(path, Some(1), "column appears twice")
+                        .at(Some((i + 1, h.clone())), h.clone()),
+                );
+            }
+        }
+        for c in spec.iter().filter(|c| c.required) {
+            if !headers.iter().any(|h| h == c.name) {
+                problems.push(Finding::error(
+                    path,
+                    Some(1),
+                    format!("required column `{}` is missing", c.name),
+                ));
+            }
+        }
+        let mut rows = vec![];
+        for record in reader.records() {
+            match record {
+                Ok(r) => rows.push((r.position().map_or(0, csv::Position::line), r)),
+                Err(e) => {
+                    let line = e.position().map(csv::Position::line);
+                    problems.push(Finding::error(
+                        path,
+                        line,
+                        format!("malformed CSV record: {e}"),
+                    ));
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(Self {
+                path: path.to_path_buf(),
+                columns: Arc::new(headers),
+                rows,
+                spec,
+            })
+        } else {
+            Err(LoadError::Invalid(problems))
+        }
+    }
+
+    fn rows(&self) -> impl Iterator<Item = Row<'_>> {
+        self.rows.iter().map(move |(line, record)| Row {
+            table: self,
+            line: *line,
+            record,
+        })
+    }
+}
+
+/// One record, with helpers that turn bad values into located findings.
+struct Row<'a> {
+    table: &'a CsvTable,
+    line: u64,
+    record: &'a csv::StringRecord,
+}
+
+impl Row<'_> {
+    fn column(&self, name: &str) -> Option<(usize, String)> {
+        self.table
+            .columns
+            .iter()
+            .position(|c| c == name)
+            .map(|i| (i + 1, name.to_owned()))
+    }
+
+    fn get(&self, name: &str) -> &str {
+        self.table
+            .columns
+            .iter()
+            .position(|c| c == name)
+            .and_then(|i| self.record.get(i))
+            .map_or("", str::trim)
+    }
+
+    fn origin(&self) -> RowOrigin {
+        RowOrigin {
+            file: self.table.path.clone(),
+            line: self.line,
+            columns: Arc::clone(&self.table.columns),
+        }
+    }
+
+    fn error(&self, column: &str, message: impl Into<String>) -> Finding {
+        Finding::error(&self.table.path, Some(self.line), message)
+            .at(self.column(column), self.get(column))
+    }
+
+    /// Reports every required column that is empty in this row.
+    fn check_required(&self, findings: &mut Vec<Finding>) {
+        for c in self.table.spec.iter().filter(|c| c.required) {
+            if self.get(c.name).is_empty() {
+                findings.push(self.error(c.name, "required value is empty"));
+            }
+        }
+    }
+
+    fn optional(&self, name: &str) -> Option<String> {
+        let v = self.get(name);
+        (!v.is_empty()).then(|| v.to_owned())
+    }
+
+    fn number(&self, name: &str, findings: &mut Vec<Finding>) -> Option<f64> {
+        let v = self.get(name);
+        if v.is_empty() {
+            return None;
+        }
+        match v.parse::<f64>() {
+            Ok(x) if x.is_finite() => Some(x),
+            _ => {
+                findings.push(self.error(name, "not a number"));
+                None
+            }
+        }
+    }
+
+    fn date(
+        &self,
+        name: &str,
+        fallback: Option<&DateRange>,
+        findings: &mut Vec<Finding>,
+    ) -> Option<DateRange> {
+        let v = self.get(name);
+        if v.is_empty() {
+            return None;
+        }
+        match time::parse(v, fallback) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                findings.push(self.error(name, e.message));
+                None
+            }
+        }
+    }
+
+    fn id(&self, findings: &mut Vec<Finding>) -> String {
+        let id = self.get("id");
+        if !id.is_empty()
+            && !id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            findings.push(self.error(
+                "id",
+                "ids are snake_case ASCII: lower-case letters, digits and `_`",
+            ));
+        }
+        id.to_owned()
+    }
+
+    fn citation(&self) -> Citation {
+        Citation {
+            source_id: self.get("source").to_owned(),
+            char_offset: None,
+            quote: self.get("quote").to_owned(),
+        }
+    }
+}
+
+fn parse_names(row: &Row<'_>, findings: &mut Vec<Finding>) -> Vec<Name> {
+    let mut names = vec![];
+    for part in row
+        .get("names")
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        match part.rsplit_once('@') {
+            Some((text, lang)) if !text.trim().is_empty() && is_language_tag(lang.trim()) => {
+                names.push(Name { text: text.trim().to_owned(), lang: lang.trim().to_owned() });
+            }
+            _ => findings.push(row.error(
+                "names",
+                format!("`{part}` is not `text@lang` (a name, `@`, and a BCP 47 language tag such as ru or ru-Latn)"),
+            )),
+        }
+    }
+    names
+}
+
+/// A loose BCP 47 check: letters, digits and hyphens, starting with a 2-3 letter language.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let lang_ok = parts
+        .next()
+        .is_some_and(|l| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_lowercase()));
+    lang_ok
+        && parts
+            .all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+fn read_sites(table: &CsvTable, findings: &mut Vec<Finding>) -> Vec<Site> {
+    let mut sites = vec![];
+    for row in table.rows() {
+        row.check_required(findings);
+        let id = row.id(findings);
+        let basis = Basis::parse(row.get("basis"));
+        if basis.is_none() && !row.get("basis").is_empty() {
+            findings.push(row.error(
+                "basis",
+                "basis must be documented, approximate, inferred or unlocated",
+            ));
+        }
+        let lat = row.number("lat", findings);
+        let lon = row.number("lon", findings);
+        let radius = row.number("uncertainty_m", findings);
+        let location = if basis == Some(Basis::Unlocated) {
+            for c in ["lat", "lon", "uncertainty_m"] {
+                if !row.get(c).is_empty() {
+                    findings.push(row.error(
+                        c,
+                        "an unlocated site has no coordinates: empty this cell or change `basis`",
+                    ));
+                }
+            }
+            None
+        } else {
+            for (c, v) in [("lat", lat), ("lon", lon), ("uncertainty_m", radius)] {
+                if v.is_none() && row.get(c).is_empty() {
+                    findings.push(row.error(c, "missing: a located site needs lat, lon and uncertainty_m (or basis `unlocated`)"));
+                }
+            }
+            if row.get("coord_ref").is_empty() {
+                findings
+                    .push(row.error("coord_ref", "missing: say where the coordinates come from"));
+            }
+            if let Some(v) = lat.filter(|v| !(-90.0..=90.0).contains(v)) {
+                findings.push(row.error("lat", format!("latitude {v} is out of range -90..90")));
+            }
+            if let Some(v) = lon.filter(|v| !(-180.0..=180.0).contains(v)) {
+                findings.push(row.error("lon", format!("longitude {v} is out of range -180..180")));
+            }
+            if let Some(v) = radius.filter(|v| *v < 0.0) {
+                findings.push(row.error(
+                    "uncertainty_m",
+                    format!("uncertainty radius {v} m is negative"),
+                ));
+            }
+            match (lat, lon, radius) {
+                (Some(lat), Some(lon), Some(r))
+                    if (-90.0..=90.0).contains(&lat)
+                        && (-180.0..=180.0).contains(&lon)
+                        && r >= 0.0 =>
+                {
+                    Some(Location {
+                        lon,
+                        lat,
+                        uncertainty_m: r,
+                    })
+                }
+                _ => None,
+            }
+        };
+        sites.push(Site {
+            id,
+            name: row.get("name").to_owned(),
+            names: parse_names(&row, findings),
+            kind: row.get("kind").to_owned(),
+            location,
+            basis: basis.unwrap_or(Basis::Unlocated),
+            basis_reason: row.get("basis_reason").to_owned(),
+            coord_ref: row.get("coord_ref").to_owned(),
+            citation: row.citation(),
+            alternative_to: row.optional("alternative_to"),
+            part_of: row.optional("part_of"),
+            when: row.date("when", None, findings),
+            wikidata: row.get("wikidata").to_owned(),
+            geonames: row.get("geonames").to_owned(),
+            notes: row.get("notes").to_owned(),
+            line: None,
+            origin: row.origin(),
+        });
+    }
+    sites
+}
+
+fn read_lines(
+    path: &Path,
+    sites: &mut [Site],
+    findings: &mut Vec<Finding>,
+) -> Result<(), LoadError> {
+    let text = read_text(path)?;
+    let collection: geojson::FeatureCollection = text
+        .parse::<geojson::GeoJson>()
+        .map_err(|e| {
+            LoadError::Invalid(vec![Finding::error(
+                path,
+                None,
+                format!("not a GeoJSON FeatureCollection: {e}"),
+            )])
+        })?
+        .try_into()
+        .map_err(|e: geojson::Error| {
+            LoadError::Invalid(vec![Finding::error(
+                path,
+                None,
+                format!("not a GeoJSON FeatureCollection: {e}"),
+            )])
+        })?;
+    let mut seen = BTreeMap::new();
+    for (index, feature) in collection.features.iter().enumerate() {
+        let label = |msg: String| Finding::error(path, None, format!("feature {index}: {msg}"));
+        let id = match &feature.id {
+            Some(geojson::feature::Id::String(s)) => s.clone(),
+            _ => {
+                findings.push(label("needs a string `id` naming its site".into()));
+                continue;
+            }
+        };
+        if seen.insert(id.clone(), index).is_some() {
+            findings.push(label(format!("id `{id}` appears twice")));
+        }
+        let geometry = feature
+            .geometry
+            .as_ref()
+            .map(|g| geo::Geometry::<f64>::try_from(g.value.clone()));
+        let lines = match geometry {
+            Some(Ok(geo::Geometry::LineString(l))) => MultiLineString::new(vec![l]),
+            Some(Ok(geo::Geometry::MultiLineString(m))) => m,
+            _ => {
+                findings.push(label(format!(
+                    "`{id}` must be a LineString or MultiLineString"
+                )));
+                continue;
+            }
+        };
+        if let Some(bad) = lines
+            .0
+            .iter()
+            .flat_map(LineString::coords)
+            .find(|c| c.x.abs() > 180.0 || c.y.abs() > 90.0)
+        {
+            findings.push(label(format!(
+                "`{id}` has a coordinate out of range: {}, {}",
+                bad.x, bad.y
+            )));
+        }
+        let prop = |k: &str| feature.properties.as_ref().and_then(|p| p.get(k));
+        let Some(schematic) = prop("schematic").and_then(serde_json::Value::as_bool) else {
+            findings.push(label(format!(
+                "`{id}` needs a boolean property `schematic`"
+            )));
+            continue;
+        };
+        let geometry_ref = prop("geometry_ref")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        match sites.iter_mut().find(|s| s.id == id) {
+            Some(site) => {
+                site.line = Some(SiteLine {
+                    geometry: lines,
+                    schematic,
+                    geometry_ref,
+                })
+            }
+            None => findings.push(label(format!("`{id}` is not a site id in sites.csv"))),
+        }
+    }
+    Ok(())
+}
+
+fn read_events(
+    table: &CsvTable,
+    time_range: Option<&DateRange>,
+    findings: &mut Vec<Finding>,
+) -> Vec<Event> {
+    let mut events = vec![];
+    for row in table.rows() {
+        row.check_required(findings);
+        let id = row.id(findings);
+        let (site, from, to) = (
+            row.optional("site"),
+            row.optional("from_site"),
+            row.optional("to_site"),
+        );
+        let place = match (site, from, to) {
+            (site, None, None) => Place::At(site),
+            (None, Some(from), Some(to)) => Place::Movement { from, to },
+            (Some(_), _, _) => {
+                findings.push(row.error(
+                    "site",
+                    "a row has either `site` or both `from_site` and `to_site`, not both",
+                ));
+                Place::At(None)
+            }
+            (None, Some(_), None) => {
+                findings
+                    .push(row.error("to_site", "a transfer needs both ends: `to_site` is empty"));
+                Place::At(None)
+            }
+            (None, None, Some(_)) => {
+                findings.push(row.error(
+                    "from_site",
+                    "a transfer needs both ends: `from_site` is empty",
+                ));
+                Place::At(None)
+            }
+        };
+        if row.get("kind") == "transfer"
+            && !matches!(place, Place::Movement { .. })
+            && row.get("site").is_empty()
+            && row.get("from_site").is_empty()
+            && row.get("to_site").is_empty()
+        {
+            findings.push(row.error("kind", "a transfer needs both `from_site` and `to_site`"));
+        }
+        let people = match row.get("people") {
+            "" => None,
+            v => match v.parse::<u32>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    findings.push(row.error(
+                        "people",
+                        "not a whole number (put the account's words in `people_text`)",
+                    ));
+                    None
+                }
+            },
+        };
+        let Some(when) = row.date("when", time_range, findings) else {
+            continue;
+        };
+        events.push(Event {
+            id,
+            title: row.get("title").to_owned(),
+            kind: row.get("kind").to_owned(),
+            when,
+            place,
+            people,
+            people_text: row.get("people_text").to_owned(),
+            mode: row.get("mode").to_owned(),
+            citation: row.citation(),
+            disputed: row.get("disputed").to_owned(),
+            notes: row.get("notes").to_owned(),
+            origin: row.origin(),
+        });
+    }
+    events
+}
+
+fn read_claims(table: &CsvTable, findings: &mut Vec<Finding>) -> Vec<Claim> {
+    let mut claims = vec![];
+    for row in table.rows() {
+        row.check_required(findings);
+        let id = row.id(findings);
+        let stated = row.number("stated_m", findings);
+        let tolerance = row.number("tolerance_m", findings);
+        if let Some(v) = stated.filter(|v| *v <= 0.0) {
+            findings.push(row.error(
+                "stated_m",
+                format!("a stated distance must be positive, not {v}"),
+            ));
+        }
+        if let Some(v) = tolerance.filter(|v| *v < 0.0) {
+            findings.push(row.error(
+                "tolerance_m",
+                format!("a tolerance cannot be negative ({v})"),
+            ));
+        }
+        let by_construction = match row.get("by_construction") {
+            "true" => true,
+            "false" | "" => false,
+            _ => {
+                findings.push(row.error("by_construction", "must be `true` or `false`"));
+                false
+            }
+        };
+        let (Some(stated_m), Some(tolerance_m)) = (stated, tolerance) else {
+            continue;
+        };
+        claims.push(Claim {
+            id,
+            from_site: row.get("from_site").to_owned(),
+            to_site: row.get("to_site").to_owned(),
+            stated_m,
+            tolerance_m,
+            by_construction,
+            citation: row.citation(),
+            notes: row.get("notes").to_owned(),
+            origin: row.origin(),
+        });
+    }
+    claims
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("a = 1\nbé = x", 10), (2, 4));
+    }
+
+    #[test]
+    fn language_tags() {
+        assert!(is_language_tag("ru"));
+        assert!(is_language_tag("ru-Latn"));
+        assert!(is_language_tag("kpv"));
+        assert!(!is_language_tag("Russian"));
+        assert!(!is_language_tag(""));
+    }
+}

@@ -1,0 +1,327 @@
+//! The validated atlas: sources, sites, events and stated distances as plain data.
+//!
+//! No I/O happens here; [`crate::load`] fills these types from an atlas folder and
+//! [`crate::check`] judges them. Coordinates are WGS84 **longitude/latitude in degrees**,
+//! distances are **metres** unless a name says otherwise.
+
+use std::path::PathBuf;
+
+use geo::MultiLineString;
+
+use crate::time::DateRange;
+
+/// A whole atlas as read from one folder.
+#[derive(Debug, Clone)]
+pub struct Atlas {
+    /// The folder the atlas was read from.
+    pub dir: PathBuf,
+    /// Title, licence, extent and other metadata from `atlas.toml`.
+    pub meta: AtlasMeta,
+    /// Source documents the atlas cites, with their full text.
+    pub sources: Vec<Source>,
+    /// Every place the sources name or imply.
+    pub sites: Vec<Site>,
+    /// Events at places and movements between them.
+    pub events: Vec<Event>,
+    /// Distances stated in the sources.
+    pub claims: Vec<Claim>,
+    /// Named phases of the story (used for printed sheets and the viewer).
+    pub periods: Vec<Period>,
+}
+
+/// Atlas-wide metadata from `atlas.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct AtlasMeta {
+    /// Short id, used for output file names.
+    pub id: String,
+    /// Human title.
+    pub title: String,
+    /// One-paragraph description.
+    pub description: String,
+    /// Licence of the atlas data.
+    pub licence: String,
+    /// Credit lines (source, basemap, tool).
+    pub credits: Vec<String>,
+    /// Stable URI prefix for Linked Places `@id`s.
+    pub base_uri: String,
+    /// Default map extent: lon_min, lat_min, lon_max, lat_max (**degrees**).
+    pub extent: Option<[f64; 4]>,
+    /// The span the time slider covers.
+    pub time_range: Option<DateRange>,
+    /// Folder of GeoJSON basemap layers, resolved against the atlas folder.
+    pub basemap_dir: Option<PathBuf>,
+    /// Credit line for the basemap.
+    pub basemap_credit: String,
+}
+
+/// A source document; every quote must be an exact substring of `text`.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Id cited by rows in their `source` column.
+    pub id: String,
+    /// Title of the document.
+    pub title: String,
+    /// Author or signature.
+    pub author: String,
+    /// Publication date as EDTF text.
+    pub published: String,
+    /// Where it can be read.
+    pub url: String,
+    /// Licence or terms of the text.
+    pub licence: String,
+    /// The file holding the text.
+    pub path: PathBuf,
+    /// The full text, verbatim.
+    pub text: String,
+}
+
+/// Where a row's words come from: a source and a character span in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    /// Id of the [`Source`].
+    pub source_id: String,
+    /// Offset of the quote in the source, in Unicode **characters** (not bytes), 0-based.
+    pub char_offset: Option<usize>,
+    /// The quote, verbatim.
+    pub quote: String,
+}
+
+impl Citation {
+    /// Short reference such as `mb1961:12345` (source id and character offset).
+    #[must_use]
+    pub fn short(&self) -> String {
+        match self.char_offset {
+            Some(offset) => format!("{}:{offset}", self.source_id),
+            None => self.source_id.clone(),
+        }
+    }
+}
+
+/// Another name of a place, with its BCP 47 language tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    /// The toponym as written.
+    pub text: String,
+    /// Language (and script) tag, e.g. `ru`, `ru-Latn`, `kv`.
+    pub lang: String,
+}
+
+/// How a site's coordinates were obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Basis {
+    /// The identified place's coordinates from a reference.
+    Documented,
+    /// Identification solid, the point only roughly known.
+    Approximate,
+    /// Identification or position derived from the account's own words.
+    Inferred,
+    /// No point at all.
+    Unlocated,
+}
+
+impl Basis {
+    /// The word used in CSV files and outputs.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Documented => "documented",
+            Self::Approximate => "approximate",
+            Self::Inferred => "inferred",
+            Self::Unlocated => "unlocated",
+        }
+    }
+
+    /// Parses the CSV word.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "documented" => Some(Self::Documented),
+            "approximate" => Some(Self::Approximate),
+            "inferred" => Some(Self::Inferred),
+            "unlocated" => Some(Self::Unlocated),
+            _ => None,
+        }
+    }
+}
+
+/// A point with the radius within which the place lies.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Location {
+    /// Longitude, **degrees** east.
+    pub lon: f64,
+    /// Latitude, **degrees** north.
+    pub lat: f64,
+    /// Radius of the location uncertainty, **metres**.
+    pub uncertainty_m: f64,
+}
+
+/// Line geometry of a river or railway.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteLine {
+    /// Lon/lat line work.
+    pub geometry: MultiLineString<f64>,
+    /// True when the line is drawn through documented points, not traced from a map.
+    pub schematic: bool,
+    /// Where the line comes from.
+    pub geometry_ref: String,
+}
+
+/// Where in an input file a row stands, for messages.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RowOrigin {
+    /// The file, as given to the loader.
+    pub file: PathBuf,
+    /// 1-based line where the record starts.
+    pub line: u64,
+    /// The file's column names, in order, so findings can name a column's number.
+    pub columns: std::sync::Arc<Vec<String>>,
+}
+
+impl RowOrigin {
+    /// 1-based number and name of the column called `name`, if the file has it.
+    #[must_use]
+    pub fn column(&self, name: &str) -> Option<(usize, String)> {
+        self.columns
+            .iter()
+            .position(|c| c == name)
+            .map(|i| (i + 1, name.to_owned()))
+    }
+}
+
+/// A place the account names or implies.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Unique id.
+    pub id: String,
+    /// The name as the account writes it.
+    pub name: String,
+    /// Other names, with languages.
+    pub names: Vec<Name>,
+    /// Kind (see [`crate::style::SITE_KINDS`]).
+    pub kind: String,
+    /// Point and radius; `None` for unlocated places.
+    pub location: Option<Location>,
+    /// How the coordinates were obtained.
+    pub basis: Basis,
+    /// Why this basis and radius.
+    pub basis_reason: String,
+    /// Reference for the coordinates.
+    pub coord_ref: String,
+    /// The words that support the place.
+    pub citation: Citation,
+    /// A rival identification of the same place.
+    pub alternative_to: Option<String>,
+    /// The site this one belongs to.
+    pub part_of: Option<String>,
+    /// When the place existed or was in use as described.
+    pub when: Option<DateRange>,
+    /// Wikidata item id.
+    pub wikidata: String,
+    /// GeoNames id.
+    pub geonames: String,
+    /// Free notes.
+    pub notes: String,
+    /// Line geometry for rivers and railways, from `lines.geojson`.
+    pub line: Option<SiteLine>,
+    /// Where the row stands in `sites.csv`.
+    pub origin: RowOrigin,
+}
+
+/// Where an event happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// At one site, or nowhere stated (`None`).
+    At(Option<String>),
+    /// A movement from one site to another.
+    Movement {
+        /// Site id of the start.
+        from: String,
+        /// Site id of the end.
+        to: String,
+    },
+}
+
+/// A dated happening, or a movement of people between places.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// Unique id.
+    pub id: String,
+    /// Short title.
+    pub title: String,
+    /// Kind (strike, transfer, execution ...).
+    pub kind: String,
+    /// EDTF date and its day bounds.
+    pub when: DateRange,
+    /// Where it happened.
+    pub place: Place,
+    /// Number of people when stated.
+    pub people: Option<u32>,
+    /// The account's words for the number.
+    pub people_text: String,
+    /// Mode of travel when stated.
+    pub mode: String,
+    /// The words that support the event.
+    pub citation: Citation,
+    /// Where other sources disagree.
+    pub disputed: String,
+    /// Free notes.
+    pub notes: String,
+    /// Where the row stands in `events.csv`.
+    pub origin: RowOrigin,
+}
+
+impl Event {
+    /// True for transfers and other movements between two sites.
+    #[must_use]
+    pub fn is_movement(&self) -> bool {
+        matches!(self.place, Place::Movement { .. })
+    }
+}
+
+/// A distance stated in a source between two places.
+#[derive(Debug, Clone)]
+pub struct Claim {
+    /// Unique id.
+    pub id: String,
+    /// Site id the distance is measured from.
+    pub from_site: String,
+    /// Site id (point or line feature) the distance is measured to.
+    pub to_site: String,
+    /// The stated distance, **metres**.
+    pub stated_m: f64,
+    /// How loose the wording is, **metres**.
+    pub tolerance_m: f64,
+    /// True when one end was placed from this very statement.
+    pub by_construction: bool,
+    /// The words that state the distance.
+    pub citation: Citation,
+    /// Free notes.
+    pub notes: String,
+    /// Where the row stands in `claims.csv`.
+    pub origin: RowOrigin,
+}
+
+/// A named phase of the story.
+#[derive(Debug, Clone)]
+pub struct Period {
+    /// Id used by sheets and the viewer.
+    pub id: String,
+    /// Human title.
+    pub title: String,
+    /// The span.
+    pub when: DateRange,
+}
+
+impl Atlas {
+    /// The site with this id.
+    #[must_use]
+    pub fn site(&self, id: &str) -> Option<&Site> {
+        self.sites.iter().find(|s| s.id == id)
+    }
+
+    /// The source with this id.
+    #[must_use]
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+}

@@ -1,0 +1,56 @@
+//! Writers: one module per output format. Every writer reads [`crate::layers::Layers`] and
+//! nothing else, and writes each file atomically (a temporary file in the same folder, then a
+//! rename), so a failed build never leaves a half-written file behind.
+
+pub mod geojson;
+pub mod tables;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// A file a writer produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// Where it is.
+    pub path: PathBuf,
+    /// Its size in bytes.
+    pub bytes: u64,
+}
+
+/// Writes `bytes` to `path` atomically: into a temporary sibling first, then renamed over `path`.
+///
+/// # Errors
+/// Any I/O error; the temporary file is removed and `path` is left as it was.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<Written> {
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result?;
+    Ok(Written {
+        path: path.to_path_buf(),
+        bytes: bytes.len() as u64,
+    })
+}
+
+/// Rounds a coordinate to [`COORD_DECIMALS`] decimals (about 0.1 m).
+#[must_use]
+pub fn round_coord(x: f64) -> f64 {
+    const SCALE: f64 = 1e6;
+    let r = (x * SCALE).round() / SCALE;
+    if r == 0.0 { 0.0 } else { r }
+}
+
+/// Decimals kept in written coordinates: 1e-6 degree is at most 0.11 m.
+pub const COORD_DECIMALS: usize = 6;
