@@ -1,0 +1,3 @@
+//! Integration tests, compiled as one binary (one link step on 2-core CI).
+
+mod util;
