@@ -13,6 +13,7 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod quote;
+pub mod serve;
 pub mod style;
 pub mod time;
 
@@ -112,6 +113,7 @@ pub fn build(dir: &Path, out: &Path) -> Result<BuildReport, Error> {
         written.push(output::geojson::write(layer, out).map_err(write_err(out))?);
     }
     written.extend(output::tables::write(&layers, out).map_err(write_err(out))?);
+    written.extend(web_map(&layers, &checked.atlas, &written, out)?);
 
     let claims = layers.layer("claims");
     let contradicted_claims = claims
@@ -154,6 +156,31 @@ pub fn build(dir: &Path, out: &Path) -> Result<BuildReport, Error> {
     output::write_atomic(&out.join("build-report.json"), json.as_bytes())
         .map_err(write_err(out))?;
     Ok(report)
+}
+
+/// Writes the web map into `out/web`, reading the layers from the PMTiles archive if this build
+/// wrote one (`<atlas id>.pmtiles` among `written`), else from the GeoJSON files.
+fn web_map(
+    layers: &layers::Layers,
+    atlas: &Atlas,
+    written: &[output::Written],
+    out: &Path,
+) -> Result<Vec<output::Written>, Error> {
+    use output::web::{DataSource, WebError};
+    let archive = format!("{}.pmtiles", layers.atlas_id);
+    let data = if written.iter().any(|w| w.path == out.join(&archive)) {
+        DataSource::Pmtiles(format!("../{archive}"))
+    } else {
+        DataSource::GeoJson
+    };
+    let dest = out.join("web");
+    output::web::write(layers, &atlas.sources, &data, &dest).map_err(|e| match e {
+        WebError::Write { path, source } => Error::Write { path, source },
+        other => Error::Write {
+            path: dest,
+            source: std::io::Error::other(other.to_string()),
+        },
+    })
 }
 
 /// The atlas folder used when none is named: `data/vorkuta` in the working directory, or else

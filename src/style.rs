@@ -174,6 +174,11 @@ pub const LAND_COLOUR: &str = "#f7f5ef";
 pub const WATER_COLOUR: &str = "#a9c8e0";
 /// Basemap: region boundaries.
 pub const BORDER_COLOUR: &str = "#b8a9c9";
+/// Events (what happened at a site) on the time-aware map.
+pub const EVENT_COLOUR: &str = "#e66101";
+/// Opacity of what is only *possibly* happening at a date (fuzzy dates), 0..1; what certainly
+/// happens is drawn at full opacity.
+pub const POSSIBLE_OPACITY: f64 = 0.45;
 
 /// Width of a transfer line, **mm**, growing with the number of people moved (unknown: thin).
 #[must_use]

@@ -4,6 +4,7 @@
 
 pub mod geojson;
 pub mod tables;
+pub mod web;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
