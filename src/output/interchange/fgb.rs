@@ -170,13 +170,11 @@ mod tests {
     use super::*;
     use crate::output::interchange::fixture::synthetic;
 
-    /// Reads a file back: header feature count and, per feature id, its geometry and properties.
-    fn read_back(
-        bytes: &[u8],
-    ) -> (
-        u64,
-        BTreeMap<String, (Geometry, std::collections::HashMap<String, String>)>,
-    ) {
+    /// Per feature id: its geometry and its properties as text.
+    type ById = BTreeMap<String, (Geometry, std::collections::HashMap<String, String>)>;
+
+    /// Reads a file back: header feature count and the features by id.
+    fn read_back(bytes: &[u8]) -> (u64, ById) {
         let reader = FgbReader::open(Cursor::new(bytes)).unwrap();
         let count = reader.header().features_count();
         assert_eq!(reader.header().crs().unwrap().code(), 4326);

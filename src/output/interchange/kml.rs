@@ -34,7 +34,7 @@ use kml::types::{
 };
 use kml::{Kml, KmlDocument, KmlVersion, KmlWriter};
 
-use super::{InterchangeError, citation_label, html_escape, one_line};
+use super::{InterchangeError, citation_reference, html_escape, one_line};
 use crate::layers::{Feature, Layer, Layers, Value};
 use crate::model::{Atlas, Citation};
 use crate::output::{Written, round_coord, write_atomic};
@@ -349,16 +349,7 @@ fn description(atlas: &Atlas, layer: &Layer, f: &Feature, rows: &[(&str, String)
         html.push_str(&format!(
             "<blockquote>\u{201c}{}\u{201d}</blockquote><p><i>{}</i></p>",
             html_escape(&one_line(&c.quote)),
-            html_escape(
-                &citation_label(
-                    atlas.source(&c.source_id),
-                    &Citation {
-                        quote: String::new(),
-                        ..c.clone()
-                    }
-                )
-                .trim_end_matches([':', ' ', '\u{201c}', '\u{201d}'])
-            ),
+            html_escape(&citation_reference(atlas.source(&c.source_id), &c)),
         ));
     }
     html

@@ -12,8 +12,9 @@
 //! # One place record per site
 //! * `@id`: `base_uri` from `atlas.toml` + the site id (stable across builds). With no
 //!   `base_uri`, `urn:gazmap:<atlas id>:<site id>`, which is stable but not dereferenceable.
-//! * `properties.title`: the name as the account writes it; plus `kind`, `basis` and
-//!   `uncertainty_m` for map popups (WHG ignores them).
+//! * `properties.title`: the name as the account writes it; for a place the account only
+//!   implies (`(implied) …` labels), the first English, else romanised, name from `names`
+//!   ([`title`]). Plus `kind`, `basis` and `uncertainty_m` for map popups (WHG ignores them).
 //! * `when` (required by v1.2): the site's own `when`, else the span of the events the account
 //!   places there, else the atlas's `time_range`; its `label` says which. EDTF dates and
 //!   intervals become `{"start":{"in":..},"end":{"in":..}}` with the qualifiers dropped and
@@ -26,7 +27,7 @@
 //!   kind ([`aat_type`]), always with the atlas's own label in `sourceLabels`.
 //! * `geometry`: a `GeometryCollection`; the point carries `certainty` from the location basis
 //!   (documented: certain, approximate: less-certain, inferred: uncertain) and the coordinate
-//!   reference as its citation; a river's or railway's line is a second member.
+//!   reference as its citation (its first URL as `@id`); a river's or railway's line is a second member.
 //!   **Unlocated places** get an *empty* `GeometryCollection`: the spec suggests
 //!   `"geometry": null`, but WHG's validator types `geometry` as an object and would reject
 //!   null, while an empty collection is valid GeoJSON (RFC 7946 §3.1.8) and valid for WHG.
@@ -47,8 +48,8 @@ use std::path::Path;
 use serde_json::{Map, Value as Json, json};
 
 use super::{
-    InterchangeError, PlaceWhen, citation_label, one_line, place_when, publication_year,
-    url_with_fragment,
+    InterchangeError, PlaceWhen, citation_label, citation_reference, one_line, place_when,
+    publication_year, url_with_fragment,
 };
 use crate::model::{Atlas, Basis, Citation, Site};
 use crate::output::{Written, round_coord, write_atomic};
@@ -131,6 +132,58 @@ pub fn place_uri(atlas: &Atlas, site_id: &str) -> String {
 
 fn is_url(s: &str) -> bool {
     s.starts_with("https://") || s.starts_with("http://")
+}
+
+/// The first `http(s)://` address in free text such as a coordinate reference, without the
+/// punctuation that follows it in prose (a closing bracket stays when the URL opened one).
+#[must_use]
+pub fn first_url(text: &str) -> Option<&str> {
+    let start = text.find("https://").or_else(|| text.find("http://"))?;
+    let rest = &text[start..];
+    let end = rest
+        .find(|c: char| c.is_whitespace() || c == '"' || c == '<' || c == '>')
+        .unwrap_or(rest.len());
+    let mut url = &rest[..end];
+    loop {
+        let trimmed = url.trim_end_matches(['.', ',', ';', ':', '\'']);
+        let unbalanced =
+            trimmed.ends_with(')') && trimmed.matches('(').count() < trimmed.matches(')').count();
+        let next = if unbalanced {
+            &trimmed[..trimmed.len() - 1]
+        } else {
+            trimmed
+        };
+        if next == url {
+            break;
+        }
+        url = next;
+    }
+    Some(url).filter(|u| u.len() > "https://".len())
+}
+
+/// True when the site's `name` is a label for a place the account only implies (the data
+/// convention `(implied) …`), not a name the account writes.
+#[must_use]
+pub fn is_implied(site: &Site) -> bool {
+    site.name
+        .trim_start()
+        .get(..9)
+        .is_some_and(|p| p.eq_ignore_ascii_case("(implied)"))
+}
+
+/// The record's title: the name as the account writes it; for a place the account only
+/// implies, the first English name in `names`, else the first romanised (`-Latn`) one, else
+/// the first one, else the label.
+#[must_use]
+pub fn title(site: &Site) -> String {
+    if !is_implied(site) {
+        return one_line(&site.name);
+    }
+    let by = |f: &dyn Fn(&str) -> bool| site.names.iter().find(|n| f(&n.lang));
+    by(&|l| l == "en" || l.starts_with("en-"))
+        .or_else(|| by(&|l| l.ends_with("-Latn")))
+        .or_else(|| site.names.first())
+        .map_or_else(|| one_line(&site.name), |n| one_line(&n.text))
 }
 
 /// The LPF citation object for a row's citation.
@@ -294,7 +347,7 @@ fn coord_citation(atlas: &Atlas, site: &Site) -> Vec<Json> {
         .location
         .filter(|l| l.uncertainty_m > 0.0)
         .map_or_else(String::new, |l| {
-            format!(" within {} m", l.uncertainty_m.round())
+            format!(", within {} m", l.uncertainty_m.round())
         });
     let label = one_line(&format!(
         "Coordinates: {}. Basis: {}{radius}: {}",
@@ -308,8 +361,8 @@ fn coord_citation(atlas: &Atlas, site: &Site) -> Vec<Json> {
     ));
     let mut c = Map::new();
     c.insert("label".into(), label.into());
-    if is_url(site.coord_ref.trim()) {
-        c.insert("@id".into(), site.coord_ref.trim().into());
+    if let Some(url) = first_url(&site.coord_ref) {
+        c.insert("@id".into(), url.into());
     }
     let mut out = vec![Json::Object(c)];
     if site.basis == Basis::Inferred {
@@ -423,7 +476,7 @@ fn description(atlas: &Atlas, site: &Site) -> String {
 #[must_use]
 pub fn feature(atlas: &Atlas, site: &Site) -> Json {
     let mut properties = Map::new();
-    properties.insert("title".into(), one_line(&site.name).into());
+    properties.insert("title".into(), title(site).into());
     properties.insert("kind".into(), site.kind.clone().into());
     properties.insert("basis".into(), site.basis.as_str().into());
     if let Some(l) = site.location {
@@ -599,7 +652,7 @@ fn feature_problems(f: &Json, at: &str, out: &mut Vec<String>) {
         out.push(format!("{at}: member `{k}` is not allowed"));
     }
     let id = f["@id"].as_str().unwrap_or("");
-    if !(id.contains(':') && !id.contains(char::is_whitespace)) {
+    if !id.contains(':') || id.contains(char::is_whitespace) {
         out.push(format!("{at}: @id must be an absolute URI"));
     }
     if f["type"] != "Feature" {
@@ -755,12 +808,12 @@ fn wkt_multilinestring(line: &geo::MultiLineString) -> String {
 /// One LP-TSV row per site, in [`TSV_COLUMNS`] order.
 fn tsv_row(atlas: &Atlas, site: &Site) -> Vec<String> {
     let source = atlas.source(&site.citation.source_id);
-    let title_source = {
-        let mut c = site.citation.clone();
-        c.quote = String::new();
-        citation_label(source, &c)
-            .trim_end_matches([':', ' ', '\u{201c}', '\u{201d}'])
-            .to_owned()
+    let title = title(site);
+    let title_source = if is_implied(site) && !site.coord_ref.trim().is_empty() {
+        // The account does not write the title; the reference that identifies the place does.
+        site.coord_ref.clone()
+    } else {
+        citation_reference(source, &site.citation)
     };
     let (start, end) = tsv_dates(&place_when(atlas, site));
     let variants: Vec<String> = site
@@ -779,7 +832,7 @@ fn tsv_row(atlas: &Atlas, site: &Site) -> Vec<String> {
     let num = |x: f64| format!("{}", round_coord(x));
     vec![
         site.id.clone(),
-        cell(&site.name),
+        title.clone(),
         cell(&title_source),
         source
             .filter(|s| is_url(&s.url))
@@ -804,11 +857,7 @@ fn tsv_row(atlas: &Atlas, site: &Site) -> Vec<String> {
             .as_ref()
             .map_or_else(String::new, |l| wkt_multilinestring(&l.geometry)),
         cell(&site.coord_ref),
-        if is_url(site.coord_ref.trim()) {
-            site.coord_ref.trim().to_owned()
-        } else {
-            String::new()
-        },
+        first_url(&site.coord_ref).map_or_else(String::new, str::to_owned),
         site.location
             .filter(|l| l.uncertainty_m > 0.0)
             .map_or_else(String::new, |l| {

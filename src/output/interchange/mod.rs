@@ -152,11 +152,11 @@ pub fn url_with_fragment(url: &str, quote: &str) -> String {
     format!("{url}{sep}{}", text_fragment(quote))
 }
 
-/// A citation as readers see it: title, author and date of the source, the character offset
-/// and the quote, on one line. Example:
-/// `Trotskyists at Vorkuta (M. B., 1961), character 1234: "the old brickworks"`.
+/// Where a citation points, without the quote: title, author and date of the source and the
+/// character offset, on one line. Example:
+/// `Trotskyists at Vorkuta (M. B., 1961), character 1234`.
 #[must_use]
-pub fn citation_label(source: Option<&Source>, c: &Citation) -> String {
+pub fn citation_reference(source: Option<&Source>, c: &Citation) -> String {
     let mut head = match source {
         Some(s) if !s.title.is_empty() => s.title.clone(),
         _ => c.source_id.clone(),
@@ -173,7 +173,19 @@ pub fn citation_label(source: Option<&Source>, c: &Citation) -> String {
     let at = c
         .char_offset
         .map_or_else(String::new, |o| format!(", character {o}"));
-    one_line(&format!("{head}{at}: \u{201c}{}\u{201d}", c.quote))
+    one_line(&format!("{head}{at}"))
+}
+
+/// A citation as readers see it: [`citation_reference`], a colon and the quote in curly
+/// quotes, on one line. Example:
+/// `Trotskyists at Vorkuta (M. B., 1961), character 1234: “the old brickworks”`.
+#[must_use]
+pub fn citation_label(source: Option<&Source>, c: &Citation) -> String {
+    format!(
+        "{}: \u{201c}{}\u{201d}",
+        citation_reference(source, c),
+        one_line(&c.quote)
+    )
 }
 
 /// The first year a source's `published` EDTF allows, if it parses.

@@ -364,3 +364,40 @@ fn print_synthetic() {
     );
     println!("{}", to_tsv(&s.atlas));
 }
+
+#[test]
+fn first_url_is_cut_from_prose() {
+    assert_eq!(
+        first_url(
+            "ru.wikipedia 'Рудник (x)', via https://perceptiofr.com/Рудник_(городской_округ_Воркута); context https://x.org"
+        ),
+        Some("https://perceptiofr.com/Рудник_(городской_округ_Воркута)")
+    );
+    assert_eq!(first_url("see (https://a.org/b)."), Some("https://a.org/b"));
+    assert_eq!(
+        first_url("Wikimapia, http://wikimapia.org/2150243/de/Workuta; en"),
+        Some("http://wikimapia.org/2150243/de/Workuta")
+    );
+    assert_eq!(first_url("placed from the account"), None);
+}
+
+#[test]
+fn implied_places_take_a_variant_as_title_but_keep_the_label_as_cited_name() {
+    let mut s = synthetic();
+    let site = s.atlas.sites.iter_mut().find(|x| x.id == "kotlas").unwrap();
+    site.name = "(implied) the junction town".into();
+    let site = site.clone();
+    assert!(is_implied(&site));
+    assert_eq!(title(&site), "Kotlas");
+    let f = feature(&s.atlas, &site);
+    assert_eq!(f["properties"]["title"], "Kotlas");
+    assert_eq!(f["names"][0]["toponym"], "(implied) the junction town");
+    assert!(f["names"][0]["citations"].is_array());
+    let row = tsv_row(&s.atlas, &site);
+    assert_eq!(row[1], "Kotlas");
+    assert_eq!(
+        row[2], "https://www.geonames.org/548605",
+        "title source is the identifying reference"
+    );
+    assert_eq!(row[10], "Котлас@ru;Kotlas@en");
+}
