@@ -90,21 +90,3 @@ fn synthetic_atlas_is_valid() {
     assert_eq!(s.atlas.sites.len(), 7);
     assert_eq!(s.atlas.events.len(), 3);
 }
-
-#[test]
-#[ignore = "writes the synthetic atlas to $GAZMAP_SYNTH_DIR for manual runs"]
-fn dump_synthetic() {
-    let Ok(dir) = std::env::var("GAZMAP_SYNTH_DIR") else {
-        return;
-    };
-    let s = synthetic();
-    for entry in std::fs::read_dir(s._dir.path()).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::copy(
-            entry.path(),
-            std::path::Path::new(&dir).join(entry.file_name()),
-        )
-        .unwrap();
-    }
-}

@@ -354,6 +354,93 @@ mod tsv {
     }
 }
 
+mod tsv {
+    use super::*;
+
+    fn rows(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+        lines
+            .map(|l| {
+                let cells: Vec<&str> = l.split('\t').collect();
+                assert_eq!(cells.len(), header.len(), "{l}");
+                header
+                    .iter()
+                    .zip(cells)
+                    .map(|(h, c)| ((*h).to_owned(), c.to_owned()))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_row_has_whg_required_fields() {
+        let s = synthetic();
+        let text = to_tsv(&s.atlas);
+        assert!(!text.contains('"'), "LP-TSV must not quote");
+        let rows = rows(&text);
+        assert_eq!(rows.len(), 7);
+        for r in &rows {
+            assert!(!r["id"].is_empty() && !r["title"].is_empty() && !r["title_source"].is_empty());
+            assert!(
+                !r["fclasses"].is_empty() || !r["aat_types"].is_empty(),
+                "{r:?}"
+            );
+            assert!(
+                !r["start"].is_empty() || !r["attestation_year"].is_empty(),
+                "{r:?}"
+            );
+            assert!(!r["types"].is_empty(), "aat_types needs a type: {r:?}");
+        }
+    }
+
+    #[test]
+    fn kotlas_row() {
+        let s = synthetic();
+        let rows = rows(&to_tsv(&s.atlas));
+        let k = rows.iter().find(|r| r["id"] == "kotlas").unwrap();
+        assert_eq!(k["title"], "Kotlas");
+        assert_eq!(k["fclasses"], "P");
+        assert_eq!(k["aat_types"], "300008389");
+        assert_eq!(k["types"], "City");
+        assert_eq!(k["attestation_year"], "1961");
+        assert_eq!(
+            (k["start"].as_str(), k["end"].as_str()),
+            ("1936-06-01", "1936-08-31")
+        );
+        assert_eq!(k["variants"], "Котлас@ru;Kotlas@en");
+        assert_eq!(k["matches"], "wd:Q182547;gn:548605");
+        assert_eq!(
+            (k["lon"].as_str(), k["lat"].as_str()),
+            ("46.6334", "61.2545")
+        );
+        assert_eq!(k["approximation"], "0.5");
+        assert_eq!(k["geo_id"], "https://www.geonames.org/548605");
+        assert!(
+            k["title_source"].starts_with("An Account (A. N. Author, 1961-10/1961-11), character")
+        );
+    }
+
+    #[test]
+    fn parent_river_and_unlocated_rows() {
+        let s = synthetic();
+        let rows = rows(&to_tsv(&s.atlas));
+        let get = |id: &str| rows.iter().find(|r| r["id"] == id).unwrap();
+        let lower = get("lower_camp");
+        assert_eq!(lower["parent_name"], "Vorkutlag");
+        assert_eq!(
+            lower["parent_id"],
+            "https://example.org/gazmap/places/vorkutlag"
+        );
+        assert_eq!((lower["lon"].as_str(), lower["lat"].as_str()), ("", ""));
+        assert_eq!(
+            get("vorkuta_river")["geowkt"],
+            "MULTILINESTRING ((63.9 67.4, 64.1 67.5, 64.3 67.55))"
+        );
+        assert_eq!(get("vorkutlag")["start"], "1936-06");
+    }
+}
+
 #[test]
 #[ignore = "prints the synthetic output for a look"]
 fn print_synthetic() {
