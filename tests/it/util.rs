@@ -33,7 +33,10 @@ pub fn copy_atlas(src: &Path) -> (tempfile::TempDir, PathBuf) {
     copy_dir(src, &dst);
     // The atlas refers to the seeds and the basemap by relative paths: keep them beside it.
     copy_dir(&root().join("seeds"), &tmp.path().join("seeds"));
-    copy_dir(&root().join("data/basemap"), &tmp.path().join("data/basemap"));
+    copy_dir(
+        &root().join("data/basemap"),
+        &tmp.path().join("data/basemap"),
+    );
     (tmp, dst)
 }
 
