@@ -274,10 +274,12 @@ fn web_map(
         for layer in &layers.atlas {
             let path = out.join(format!("{}.geojson", layer.name));
             if !written.iter().any(|w| w.path == path) {
-                extra.push(output::geojson::write(layer, out).map_err(|source| Error::Write {
-                    path: path.clone(),
-                    source,
-                })?);
+                extra.push(
+                    output::geojson::write(layer, out).map_err(|source| Error::Write {
+                        path: path.clone(),
+                        source,
+                    })?,
+                );
             }
         }
         DataSource::GeoJson
