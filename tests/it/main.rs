@@ -4,7 +4,9 @@ mod atlas; // the atlas core on the real data
 mod cli; // the command line
 mod errors; // bad input is located and nothing is written
 mod interchange; // Linked Places, KML, FlatGeobuf, GeoJSONSeq read back
+mod serve; // gazmap serve: ranges, ETags, content types, traversal, loopback
 mod util;
+mod web; // the web map: viewer files, generated style, atlas.json, source texts
 
 /// Figures the tests hold the real data to (update them with the data, deliberately).
 mod atlas_expect {

@@ -550,6 +550,8 @@ async function main() {
     map.addLayer({ id: 'gazmap-measure-line', type: 'line', source: 'gazmap-measure', filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': '#111', 'line-width': 2, 'line-dasharray': ['literal', [2, 1]] } });
     map.addLayer({ id: 'gazmap-measure-points', type: 'circle', source: 'gazmap-measure', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-radius': 9, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#111', 'circle-stroke-width': 2 } });
     placeLabels();
+    // Credits are long: start with the attribution folded (the ⓘ button opens it; About lists them).
+    map.getContainer().querySelector('.maplibregl-ctrl-attrib')?.classList.remove('maplibregl-compact-show');
   });
 
   setAll(state.all);
@@ -640,6 +642,8 @@ function report(err) {
 }
 
 window.gazmapStarted = main().catch((err) => {
+  document.body.dataset.ready = 'error';
+  document.body.dataset.error = String(err?.message ?? err);
   report(err);
   throw err;
 });

@@ -13,15 +13,12 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { buildVorkuta, readJson, root, web } from './helpers.mjs';
 
-const web = dirname(dirname(fileURLToPath(import.meta.url)));
-const root = dirname(web);
 const artefacts = join(web, 'test-results');
 
 /** The flags that give headless Chromium software WebGL (SwiftShader via ANGLE). */
@@ -37,13 +34,6 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
   '--no-first-run',
 ];
-
-function gazmapBin() {
-  if (process.env.GAZMAP_BIN) return process.env.GAZMAP_BIN;
-  execFileSync('cargo', ['build', '--quiet', '--bin', 'gazmap'], { cwd: root, stdio: 'inherit' });
-  const target = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
-  return join(target, 'debug', 'gazmap');
-}
 
 /** Starts `gazmap serve DIR --port 0` and resolves with the process and the viewer URL. */
 function serve(bin, dir) {
@@ -64,8 +54,6 @@ function serve(bin, dir) {
     proc.on('exit', (code) => reject(new Error(`gazmap serve exited ${code}: ${err}`)));
   });
 }
-
-const readJson = (p) => JSON.parse(readFileSync(p, 'utf8'));
 
 describe('web map in headless Chromium', { timeout: 240_000 }, () => {
   let tmp;
@@ -117,11 +105,10 @@ describe('web map in headless Chromium', { timeout: 240_000 }, () => {
   before(async () => {
     const chrome = process.env.CHROMIUM ?? '/usr/bin/chromium';
     assert.ok(existsSync(chrome), `no Chromium at ${chrome}: apt-get install -y chromium (or set CHROMIUM)`);
-    const bin = gazmapBin();
-    tmp = mkdtempSync(join(tmpdir(), 'gazmap-e2e-'));
-    out = join(tmp, 'vorkuta');
-    execFileSync(bin, ['build', join(root, 'data/vorkuta'), '--out', out], { stdio: 'pipe' });
-    server = await serve(bin, tmp);
+    const built = buildVorkuta();
+    tmp = built.tmp;
+    out = built.out;
+    server = await serve(built.bin, tmp);
     origin = new URL(server.url).origin;
     assert.match(origin, /^http:\/\/127\.0\.0\.1:\d+$/, 'gazmap serve binds to loopback');
 
@@ -144,7 +131,9 @@ describe('web map in headless Chromium', { timeout: 240_000 }, () => {
       return route.abort();
     });
     await page.goto(server.url);
-    await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 90_000 });
+    await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 90_000 });
+    const status = await page.evaluate(() => [document.body.dataset.ready, document.body.dataset.error]);
+    assert.deepEqual(status, ['true', undefined], `the map did not start (no WebGL?): ${status[1]}`);
   });
 
   after(async () => {
