@@ -112,6 +112,7 @@ pub fn build(dir: &Path, out: &Path) -> Result<BuildReport, Error> {
         written.push(output::geojson::write(layer, out).map_err(write_err(out))?);
     }
     written.extend(output::tables::write(&layers, out).map_err(write_err(out))?);
+    written.extend(write_qgis(&checked.atlas, &layers, out)?);
 
     let claims = layers.layer("claims");
     let contradicted_claims = claims
@@ -154,6 +155,43 @@ pub fn build(dir: &Path, out: &Path) -> Result<BuildReport, Error> {
     output::write_atomic(&out.join("build-report.json"), json.as_bytes())
         .map_err(write_err(out))?;
     Ok(report)
+}
+
+/// Writes the QGIS deliverables: a `.qml` style beside each GeoJSON layer, the project
+/// `<id>.qgz`, and `<id>.gpkg` with every layer, its styles and the same project inside.
+fn write_qgis(
+    atlas: &Atlas,
+    layers: &layers::Layers,
+    out: &Path,
+) -> Result<Vec<output::Written>, Error> {
+    let fail = |path: PathBuf| move |e: &dyn std::fmt::Display| Error::Write {
+        path,
+        source: std::io::Error::other(e.to_string()),
+    };
+    let time = output::stamp::BuildTime::from_env().map_err(|e| fail(out.into())(&e))?;
+    let mut written = vec![];
+    for layer in &layers.atlas {
+        written.push(output::qml::write(layer, out).map_err(|source| Error::Write {
+            path: out.join(format!("{}.qml", layer.name)),
+            source,
+        })?);
+    }
+    let gpkg_file = format!("{}.gpkg", layers.atlas_id);
+    let opts = output::qgis_project::ProjectOptions {
+        gpkg_file: &gpkg_file,
+        time,
+    };
+    let qgz_path = out.join(format!("{}.qgz", layers.atlas_id));
+    let qgz = output::qgis_project::qgz(layers, &opts).map_err(|e| fail(qgz_path.clone())(&e))?;
+    written.push(output::qgis_project::write(&qgz, &qgz_path).map_err(|e| fail(qgz_path.clone())(&e))?);
+    let gpkg_path = out.join(&gpkg_file);
+    let extras = output::gpkg::Extras {
+        sources: &atlas.sources,
+        project: Some((&layers.atlas_id, &qgz)),
+        time,
+    };
+    written.push(output::gpkg::write(layers, &extras, &gpkg_path).map_err(|e| fail(gpkg_path.clone())(&e))?);
+    Ok(written)
 }
 
 /// The atlas folder used when none is named: `data/vorkuta` in the working directory, or else

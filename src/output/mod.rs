@@ -3,7 +3,13 @@
 //! rename), so a failed build never leaves a half-written file behind.
 
 pub mod geojson;
+pub mod gpkg;
+pub mod qgis_project;
+pub mod qml;
+pub mod stamp;
 pub mod tables;
+pub mod xml;
+pub mod zip;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
