@@ -164,17 +164,21 @@ fn write_qgis(
     layers: &layers::Layers,
     out: &Path,
 ) -> Result<Vec<output::Written>, Error> {
-    let fail = |path: PathBuf| move |e: &dyn std::fmt::Display| Error::Write {
-        path,
-        source: std::io::Error::other(e.to_string()),
+    let fail = |path: PathBuf| {
+        move |e: &dyn std::fmt::Display| Error::Write {
+            path,
+            source: std::io::Error::other(e.to_string()),
+        }
     };
     let time = output::stamp::BuildTime::from_env().map_err(|e| fail(out.into())(&e))?;
     let mut written = vec![];
     for layer in &layers.atlas {
-        written.push(output::qml::write(layer, out).map_err(|source| Error::Write {
-            path: out.join(format!("{}.qml", layer.name)),
-            source,
-        })?);
+        written.push(
+            output::qml::write(layer, out).map_err(|source| Error::Write {
+                path: out.join(format!("{}.qml", layer.name)),
+                source,
+            })?,
+        );
     }
     let gpkg_file = format!("{}.gpkg", layers.atlas_id);
     let opts = output::qgis_project::ProjectOptions {
@@ -183,14 +187,19 @@ fn write_qgis(
     };
     let qgz_path = out.join(format!("{}.qgz", layers.atlas_id));
     let qgz = output::qgis_project::qgz(layers, &opts).map_err(|e| fail(qgz_path.clone())(&e))?;
-    written.push(output::qgis_project::write(&qgz, &qgz_path).map_err(|e| fail(qgz_path.clone())(&e))?);
+    written.push(
+        output::qgis_project::write(&qgz, &qgz_path).map_err(|e| fail(qgz_path.clone())(&e))?,
+    );
     let gpkg_path = out.join(&gpkg_file);
     let extras = output::gpkg::Extras {
         sources: &atlas.sources,
         project: Some((&layers.atlas_id, &qgz)),
         time,
     };
-    written.push(output::gpkg::write(layers, &extras, &gpkg_path).map_err(|e| fail(gpkg_path.clone())(&e))?);
+    written.push(
+        output::gpkg::write(layers, &extras, &gpkg_path)
+            .map_err(|e| fail(gpkg_path.clone())(&e))?,
+    );
     Ok(written)
 }
 

@@ -119,7 +119,10 @@ mod tests {
         assert_eq!(t.gpkg(), "2023-11-14T22:13:20.000Z");
         assert_eq!(t.iso_seconds(), "2023-11-14T22:13:20");
         // 2023-11-14 22:13:20 -> date (43<<9)|(11<<5)|14, time (22<<11)|(13<<5)|10
-        assert_eq!(t.dos(), ((22 << 11) | (13 << 5) | 10, (43 << 9) | (11 << 5) | 14));
+        assert_eq!(
+            t.dos(),
+            ((22 << 11) | (13 << 5) | 10, (43 << 9) | (11 << 5) | 14)
+        );
         assert!(BuildTime::parse("yesterday").is_err());
         assert!(BuildTime::parse("1e9").is_err());
     }

@@ -6,23 +6,16 @@
 //! Every style only names fields its layer has: a rule that needs a missing field degrades to a
 //! single symbol or no label, because QGIS draws nothing for a category on a missing field.
 //!
-//! Temporal settings differ by [`Target`]: GeoPackage layers filter on their `DATE` fields
-//! directly, GeoJSON layers use expressions with `coalesce`, because QGIS 3.22 with GDAL 3.6
-//! drops GeoJSON features whose date is NULL from a time-filtered view (see `QGIS-FACTS.md`).
+//! Layers with `start`/`end` dates get live temporal settings (mode 4, start and end
+//! expressions) that turn the inclusive first and last days into DateTimes, 00:00:00 and
+//! 23:59:59, with `coalesce` for open ends. Measured with QGIS 3.22: mode 2 (start/end fields)
+//! compares a `Date` with the frame's DateTime as text and puts day-exact events in the wrong
+//! frame, and on GeoJSON OGR SQL drops features whose date is NULL (see `QGIS-FACTS.md`).
 //! Symbol-layer properties use the `<Option type="Map">` form QGIS 3.22 writes.
 
 use crate::layers::{FieldType, GeometryKind, Layer, LayerRole};
 use crate::output::xml::XmlWriter;
 use crate::style::{self, Shape};
-
-/// Where the style will be used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
-    /// A GeoPackage table (`layer_styles`, or a layer in a project reading the GeoPackage).
-    GeoPackage,
-    /// A `.qml` file next to a GeoJSON file.
-    GeoJson,
-}
 
 /// `"#rrggbb"` plus opacity 0..1 as QGIS' `r,g,b,a` (mid grey for a malformed colour).
 #[must_use]
@@ -120,7 +113,10 @@ fn line(colour: &str, width_mm: f64, dash: Option<&str>) -> SymLayer {
             ("line_width_unit", "MM".into()),
             ("offset", "0".into()),
             ("offset_unit", "MM".into()),
-            ("use_custom_dash", if dash.is_some() { "1" } else { "0" }.into()),
+            (
+                "use_custom_dash",
+                if dash.is_some() { "1" } else { "0" }.into(),
+            ),
         ],
         data_defined: vec![],
         sub: None,
@@ -186,7 +182,10 @@ fn arrow(colour: &str, width_mm: f64, width_expr: Option<String>) -> SymLayer {
 fn write_dd(x: &mut XmlWriter, tag: &str, props: &[(&'static str, String)]) {
     x.open(tag, &[]);
     x.open("Option", &[("type", "Map")]);
-    x.empty("Option", &[("name", "name"), ("value", ""), ("type", "QString")]);
+    x.empty(
+        "Option",
+        &[("name", "name"), ("value", ""), ("type", "QString")],
+    );
     if props.is_empty() {
         x.empty("Option", &[("name", "properties")]);
     } else {
@@ -201,14 +200,21 @@ fn write_dd(x: &mut XmlWriter, tag: &str, props: &[(&'static str, String)]) {
                 "Option",
                 &[("name", "expression"), ("value", expr), ("type", "QString")],
             );
-            x.empty("Option", &[("name", "type"), ("value", "3"), ("type", "int")]);
+            x.empty(
+                "Option",
+                &[("name", "type"), ("value", "3"), ("type", "int")],
+            );
             x.close();
         }
         x.close();
     }
     x.empty(
         "Option",
-        &[("name", "type"), ("value", "collection"), ("type", "QString")],
+        &[
+            ("name", "type"),
+            ("value", "collection"),
+            ("type", "QString"),
+        ],
     );
     x.close();
     x.close();
@@ -404,7 +410,11 @@ fn write_labeling(x: &mut XmlWriter, l: &Label) {
     x.close();
     x.empty(
         "text-format",
-        &[("wrapChar", ""), ("autoWrapLength", "24"), ("multilineAlign", "3")],
+        &[
+            ("wrapChar", ""),
+            ("autoWrapLength", "24"),
+            ("multilineAlign", "3"),
+        ],
     );
     let (placement, flags) = match l.placement {
         Placement::AroundPoint => ("6", "10"),
@@ -458,8 +468,6 @@ fn write_labeling(x: &mut XmlWriter, l: &Label) {
 #[derive(Debug, Clone, PartialEq)]
 enum Temporal {
     None,
-    /// Mode 2: start and end fields.
-    Fields(String, String),
     /// Mode 4: start and end expressions.
     Expressions(String, String),
 }
@@ -467,7 +475,6 @@ enum Temporal {
 fn write_temporal(x: &mut XmlWriter, t: &Temporal) {
     let (enabled, mode, sf, ef, se, ee) = match t {
         Temporal::None => ("0", "0", "", "", "", ""),
-        Temporal::Fields(s, e) => ("1", "2", s.as_str(), e.as_str(), "", ""),
         Temporal::Expressions(s, e) => ("1", "4", "", "", s.as_str(), e.as_str()),
     };
     x.open(
@@ -528,17 +535,34 @@ fn first_field<'a>(layer: &Layer, names: &[&'a str]) -> Option<&'a str> {
     names.iter().copied().find(|n| has(layer, n))
 }
 
-fn temporal_for(layer: &Layer, target: Target) -> Temporal {
+/// The temporal start expression: the first day at 00:00:00 (a NULL start means "always").
+#[must_use]
+pub fn start_expression(field: &str) -> String {
+    format!(
+        "to_datetime(coalesce({}, make_date(1, 1, 1)))",
+        field_ref(field)
+    )
+}
+
+/// The temporal end expression: the last day at 23:59:59 (a NULL end means "still going").
+#[must_use]
+pub fn end_expression(field: &str) -> String {
+    format!(
+        "to_datetime(coalesce({}, make_date(9999, 12, 31))) + make_interval(hours:=23, minutes:=59, seconds:=59)",
+        field_ref(field)
+    )
+}
+
+fn temporal_for(layer: &Layer) -> Temporal {
     if !(has_typed(layer, "start", FieldType::Date) && has_typed(layer, "end", FieldType::Date)) {
         return Temporal::None;
     }
-    match target {
-        Target::GeoPackage => Temporal::Fields("start".into(), "end".into()),
-        Target::GeoJson => Temporal::Expressions(
-            format!("coalesce({}, make_date(1, 1, 1))", field_ref("start")),
-            format!("coalesce({}, make_date(9999, 12, 31))", field_ref("end")),
-        ),
-    }
+    // Mode 4 for GeoPackage and GeoJSON alike. Mode 2 (start/end fields) compares a Date field
+    // with the frame's DateTime as text in QGIS 3.22, so an event starting on the 1st of a month
+    // shows a frame early and one ending on a frame's first day vanishes (57 of 156 monthly and
+    // daily frames wrong on the Vorkuta events); DateTime expressions are right in every frame,
+    // and the `coalesce` keeps open-ended GeoJSON features, which OGR SQL would drop.
+    Temporal::Expressions(start_expression("start"), end_expression("end"))
 }
 
 fn map_tip(layer: &Layer) -> String {
@@ -564,11 +588,11 @@ fn display_expr(layer: &Layer) -> String {
         .unwrap_or_default()
 }
 
-fn spec(renderer: Renderer, label: Option<Label>, layer: &Layer, target: Target) -> Spec {
+fn spec(renderer: Renderer, label: Option<Label>, layer: &Layer) -> Spec {
     Spec {
         renderer,
         label,
-        temporal: temporal_for(layer, target),
+        temporal: temporal_for(layer),
         opacity: 1.0,
         map_tip: if layer.role == LayerRole::Atlas {
             map_tip(layer)
@@ -592,7 +616,7 @@ fn site_symbol(s: &style::KindStyle) -> Symbol {
     }
 }
 
-fn sites(layer: &Layer, target: Target) -> Spec {
+fn sites(layer: &Layer) -> Spec {
     let renderer = if has(layer, "kind") {
         let mut cats: Vec<_> = style::SITE_STYLES
             .iter()
@@ -602,7 +626,9 @@ fn sites(layer: &Layer, target: Target) -> Spec {
         let k = layer.field_index("kind");
         for f in &layer.features {
             if let Some(crate::layers::Value::Text(kind)) = k.and_then(|i| f.values.get(i))
-                && !cats.iter().any(|(v, _, _)| v.as_deref() == Some(kind.as_str()))
+                && !cats
+                    .iter()
+                    .any(|(v, _, _)| v.as_deref() == Some(kind.as_str()))
             {
                 cats.push((
                     Some(kind.clone()),
@@ -624,10 +650,10 @@ fn sites(layer: &Layer, target: Target) -> Spec {
         z: 10.0,
         ..Label::field(f)
     });
-    spec(renderer, label, layer, target)
+    spec(renderer, label, layer)
 }
 
-fn events(layer: &Layer, target: Target) -> Spec {
+fn events(layer: &Layer) -> Spec {
     let ring = marker(
         Shape::Circle,
         "0,0,0,0",
@@ -639,15 +665,20 @@ fn events(layer: &Layer, target: Target) -> Spec {
         kind: "marker",
         layers: vec![ring],
     });
+    // Titles only in a time-filtered view (a Temporal Controller frame): on a map of the whole
+    // story the titles of dozens of events at one camp would bury each other.
     let label = first_field(layer, &["title", "id"]).map(|f| Label {
         size_pt: 7.0,
         italic: true,
         colour: rgba(style::EVENT_COLOUR, 1.0),
         dist_mm: 2.6,
         z: 5.0,
-        ..Label::field(f)
+        ..Label::expression(format!(
+            "CASE WHEN @map_start_time IS NOT NULL THEN {} END",
+            field_ref(f)
+        ))
     });
-    spec(renderer, label, layer, target)
+    spec(renderer, label, layer)
 }
 
 /// The QGIS expression of [`style::transfer_width_mm`] for the field `people`.
@@ -662,9 +693,9 @@ pub fn transfer_width_expression(people: &str) -> String {
     )
 }
 
-fn transfers(layer: &Layer, target: Target) -> Spec {
-    let width_expr = has_typed(layer, "people", FieldType::Integer)
-        .then(|| transfer_width_expression("people"));
+fn transfers(layer: &Layer) -> Spec {
+    let width_expr =
+        has_typed(layer, "people", FieldType::Integer).then(|| transfer_width_expression("people"));
     let renderer = Renderer::Single(Symbol {
         kind: "line",
         layers: vec![arrow(
@@ -686,10 +717,10 @@ fn transfers(layer: &Layer, target: Target) -> Spec {
             ))
         }
     });
-    spec(renderer, label, layer, target)
+    spec(renderer, label, layer)
 }
 
-fn claims(layer: &Layer, target: Target) -> Spec {
+fn claims(layer: &Layer) -> Spec {
     let sym = |colour: &str, width: f64| Symbol {
         kind: "line",
         layers: vec![line(&rgba(colour, 0.9), width, Some("2;1.5"))],
@@ -718,7 +749,11 @@ fn claims(layer: &Layer, target: Target) -> Spec {
                     "Stated distance: untestable".into(),
                     sym("#bdbdbd", 0.3),
                 ),
-                (None, "Stated distance".into(), sym(style::CLAIM_COLOUR, 0.4)),
+                (
+                    None,
+                    "Stated distance".into(),
+                    sym(style::CLAIM_COLOUR, 0.4),
+                ),
             ],
         )
     } else {
@@ -737,10 +772,10 @@ fn claims(layer: &Layer, target: Target) -> Spec {
             ))
         }
     });
-    spec(renderer, label, layer, target)
+    spec(renderer, label, layer)
 }
 
-fn uncertainty(layer: &Layer, target: Target) -> Spec {
+fn uncertainty(layer: &Layer) -> Spec {
     let renderer = Renderer::Single(Symbol {
         kind: "fill",
         layers: vec![fill(
@@ -748,10 +783,10 @@ fn uncertainty(layer: &Layer, target: Target) -> Spec {
             Some((&rgba(style::UNCERTAINTY_FILL, 0.7), 0.2, "dash")),
         )],
     });
-    spec(renderer, None, layer, target)
+    spec(renderer, None, layer)
 }
 
-fn lines(layer: &Layer, target: Target) -> Spec {
+fn lines(layer: &Layer) -> Spec {
     let river = Symbol {
         kind: "line",
         layers: vec![line(&rgba(style::ATLAS_RIVER_COLOUR, 1.0), 0.6, None)],
@@ -784,10 +819,10 @@ fn lines(layer: &Layer, target: Target) -> Spec {
         merge_lines: true,
         ..Label::field(f)
     });
-    spec(renderer, label, layer, target)
+    spec(renderer, label, layer)
 }
 
-fn coast(layer: &Layer, target: Target) -> Spec {
+fn coast(layer: &Layer) -> Spec {
     let renderer = Renderer::Single(Symbol {
         kind: "fill",
         layers: vec![fill(
@@ -795,7 +830,7 @@ fn coast(layer: &Layer, target: Target) -> Spec {
             Some((&rgba(style::COAST_COLOUR, 1.0), 0.2, "solid")),
         )],
     });
-    spec(renderer, None, layer, target)
+    spec(renderer, None, layer)
 }
 
 fn water_label(layer: &Layer, placement: Placement) -> Option<Label> {
@@ -809,20 +844,15 @@ fn water_label(layer: &Layer, placement: Placement) -> Option<Label> {
     })
 }
 
-fn lakes(layer: &Layer, target: Target) -> Spec {
+fn lakes(layer: &Layer) -> Spec {
     let renderer = Renderer::Single(Symbol {
         kind: "fill",
         layers: vec![fill(&rgba(style::WATER_COLOUR, 1.0), None)],
     });
-    spec(
-        renderer,
-        water_label(layer, Placement::Centroid),
-        layer,
-        target,
-    )
+    spec(renderer, water_label(layer, Placement::Centroid), layer)
 }
 
-fn rivers(layer: &Layer, target: Target) -> Spec {
+fn rivers(layer: &Layer) -> Spec {
     let mut l = line(&rgba(style::WATER_COLOUR, 1.0), 0.3, None);
     if has_typed(layer, "level", FieldType::Integer) {
         let lv = field_ref("level");
@@ -841,15 +871,10 @@ fn rivers(layer: &Layer, target: Target) -> Spec {
         kind: "line",
         layers: vec![l],
     });
-    spec(
-        renderer,
-        water_label(layer, Placement::Curved),
-        layer,
-        target,
-    )
+    spec(renderer, water_label(layer, Placement::Curved), layer)
 }
 
-fn regions(layer: &Layer, target: Target) -> Spec {
+fn regions(layer: &Layer) -> Spec {
     let renderer = Renderer::Single(Symbol {
         kind: "fill",
         layers: vec![fill("255,255,255,0", None)],
@@ -864,18 +889,18 @@ fn regions(layer: &Layer, target: Target) -> Spec {
         halo: false,
         ..Label::field(f)
     });
-    spec(renderer, label, layer, target)
+    spec(renderer, label, layer)
 }
 
-fn borders(layer: &Layer, target: Target) -> Spec {
+fn borders(layer: &Layer) -> Spec {
     let renderer = Renderer::Single(Symbol {
         kind: "line",
         layers: vec![line(&rgba(style::BORDER_COLOUR, 1.0), 0.35, Some("3;1.5"))],
     });
-    spec(renderer, None, layer, target)
+    spec(renderer, None, layer)
 }
 
-fn default_spec(layer: &Layer, target: Target) -> Spec {
+fn default_spec(layer: &Layer) -> Spec {
     let grey = rgba(style::OTHER_SITE.fill, 1.0);
     let sym = match layer.geometry {
         GeometryKind::Point => Symbol {
@@ -901,23 +926,23 @@ fn default_spec(layer: &Layer, target: Target) -> Spec {
         },
     };
     let label = first_field(layer, &["name", "title"]).map(Label::field);
-    spec(Renderer::Single(sym), label, layer, target)
+    spec(Renderer::Single(sym), label, layer)
 }
 
-fn spec_for(layer: &Layer, target: Target) -> Spec {
+fn spec_for(layer: &Layer) -> Spec {
     match (layer.role, layer.name.as_str()) {
-        (LayerRole::Atlas, "sites") => sites(layer, target),
-        (LayerRole::Atlas, "events") => events(layer, target),
-        (LayerRole::Atlas, "transfers") => transfers(layer, target),
-        (LayerRole::Atlas, "claims") => claims(layer, target),
-        (LayerRole::Atlas, "uncertainty") => uncertainty(layer, target),
-        (LayerRole::Atlas, "lines") => lines(layer, target),
-        (LayerRole::Basemap, "coast") => coast(layer, target),
-        (LayerRole::Basemap, "lakes") => lakes(layer, target),
-        (LayerRole::Basemap, "rivers") => rivers(layer, target),
-        (LayerRole::Basemap, "regions") => regions(layer, target),
-        (LayerRole::Basemap, "borders") => borders(layer, target),
-        _ => default_spec(layer, target),
+        (LayerRole::Atlas, "sites") => sites(layer),
+        (LayerRole::Atlas, "events") => events(layer),
+        (LayerRole::Atlas, "transfers") => transfers(layer),
+        (LayerRole::Atlas, "claims") => claims(layer),
+        (LayerRole::Atlas, "uncertainty") => uncertainty(layer),
+        (LayerRole::Atlas, "lines") => lines(layer),
+        (LayerRole::Basemap, "coast") => coast(layer),
+        (LayerRole::Basemap, "lakes") => lakes(layer),
+        (LayerRole::Basemap, "rivers") => rivers(layer),
+        (LayerRole::Basemap, "regions") => regions(layer),
+        (LayerRole::Basemap, "borders") => borders(layer),
+        _ => default_spec(layer),
     }
 }
 
@@ -929,10 +954,10 @@ fn geometry_type(layer: &Layer) -> u8 {
     }
 }
 
-/// The style of `layer` for `target`.
+/// The style of `layer`.
 #[must_use]
-pub fn layer_style(layer: &Layer, target: Target) -> LayerStyle {
-    let spec = spec_for(layer, target);
+pub fn layer_style(layer: &Layer) -> LayerStyle {
+    let spec = spec_for(layer);
     let mut x = XmlWriter::new();
     x.open("flags", &[]);
     x.text("Identifiable", &[], "1");
@@ -950,11 +975,7 @@ pub fn layer_style(layer: &Layer, target: Target) -> LayerStyle {
     x.text("layerOpacity", &[], &num(spec.opacity));
     x.text("previewExpression", &[], &spec.display);
     x.text("mapTip", &[], &spec.map_tip);
-    x.text(
-        "layerGeometryType",
-        &[],
-        &geometry_type(layer).to_string(),
-    );
+    x.text("layerGeometryType", &[], &geometry_type(layer).to_string());
     LayerStyle {
         labels_enabled: spec.label.is_some(),
         geometry_type: geometry_type(layer),
@@ -964,8 +985,8 @@ pub fn layer_style(layer: &Layer, target: Target) -> LayerStyle {
 
 /// The complete `.qml` document for `layer`.
 #[must_use]
-pub fn layer_qml(layer: &Layer, target: Target) -> String {
-    let s = layer_style(layer, target);
+pub fn layer_qml(layer: &Layer) -> String {
+    let s = layer_style(layer);
     let mut x = XmlWriter::new();
     x.raw_line("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>");
     x.open(

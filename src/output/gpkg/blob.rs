@@ -34,7 +34,10 @@ impl ColumnType {
 
     /// The column type for a layer of `kind` whose features are `geoms`: points stay points unless
     /// some feature is a multi-point; lines and polygons are always multi.
-    pub fn for_layer<'a>(kind: GeometryKind, mut geoms: impl Iterator<Item = &'a Geometry>) -> Self {
+    pub fn for_layer<'a>(
+        kind: GeometryKind,
+        mut geoms: impl Iterator<Item = &'a Geometry>,
+    ) -> Self {
         match kind {
             GeometryKind::Point => {
                 if geoms.any(|g| matches!(g, Geometry::MultiPoint(_))) {
@@ -145,7 +148,11 @@ pub fn conform(g: &Geometry, column: ColumnType) -> Result<Geometry, BlobError> 
 }
 
 fn ring(out: &mut Vec<u8>, coords: &[Coord]) -> Result<(), BlobError> {
-    out.extend(u32::try_from(coords.len()).unwrap_or(u32::MAX).to_le_bytes());
+    out.extend(
+        u32::try_from(coords.len())
+            .unwrap_or(u32::MAX)
+            .to_le_bytes(),
+    );
     for c in coords {
         if !c.x.is_finite() || !c.y.is_finite() {
             return Err(BlobError::NotFinite);
@@ -282,7 +289,10 @@ mod tests {
         assert_eq!(i32::from_le_bytes(blob[4..8].try_into().unwrap()), 4326);
         assert_eq!(env.min_x, 64.033333);
         assert_eq!(env.max_y, 67.5);
-        assert_eq!(decode(&blob), Geometry::Point(point!(x: 64.033333, y: 67.5)));
+        assert_eq!(
+            decode(&blob),
+            Geometry::Point(point!(x: 64.033333, y: 67.5))
+        );
     }
 
     #[test]
@@ -290,7 +300,10 @@ mod tests {
         let l = Geometry::LineString(line_string![(x: 1.0, y: 2.0), (x: 3.0, y: -4.0)]);
         let c = conform(&l, ColumnType::MultiLineString).unwrap();
         let (blob, env) = gpkg_blob(&c, 4326).unwrap().unwrap();
-        assert_eq!((env.min_x, env.max_x, env.min_y, env.max_y), (1.0, 3.0, -4.0, 2.0));
+        assert_eq!(
+            (env.min_x, env.max_x, env.min_y, env.max_y),
+            (1.0, 3.0, -4.0, 2.0)
+        );
         let back = decode(&blob);
         assert_eq!(back, c);
         assert!(matches!(back, Geometry::MultiLineString(ref m) if m.0.len() == 1));

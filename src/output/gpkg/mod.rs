@@ -36,7 +36,7 @@ use crate::layers::{FieldType, Layer, Layers, Value};
 use crate::model::Source;
 use crate::output::Written;
 use crate::output::stamp::BuildTime;
-use crate::style::qml::{self, Target};
+use crate::style::qml;
 use blob::{BlobError, ColumnType, Envelope};
 
 /// The SRS every layer uses.
@@ -207,9 +207,8 @@ fn rtree_triggers(t: &str) -> String {
     let tq = ident(t);
     let name = |suffix: &str| ident(&format!("{}_{suffix}", rtree_name(t)));
     let (c, i) = (ident(GEOM_COLUMN), ident(FID_COLUMN));
-    let values = format!(
-        "NEW.{i}, ST_MinX(NEW.{c}), ST_MaxX(NEW.{c}), ST_MinY(NEW.{c}), ST_MaxY(NEW.{c})"
-    );
+    let values =
+        format!("NEW.{i}, ST_MinX(NEW.{c}), ST_MaxX(NEW.{c}), ST_MinY(NEW.{c}), ST_MaxY(NEW.{c})");
     format!(
         "CREATE TRIGGER {ins} AFTER INSERT ON {tq} WHEN (new.{c} NOT NULL AND NOT ST_IsEmpty(NEW.{c})) \
 BEGIN INSERT OR REPLACE INTO {rt} VALUES ({values}); END;
@@ -347,7 +346,7 @@ fn fill(conn: &mut Connection, layers: &Layers, extras: &Extras<'_>) -> Result<(
                 layer.name,
                 GEOM_COLUMN,
                 layer.name,
-                qml::layer_qml(layer, Target::GeoPackage),
+                qml::layer_qml(layer),
                 format!("gazmap style for {}", layer.title),
                 stamp
             ],
@@ -355,7 +354,9 @@ fn fill(conn: &mut Connection, layers: &Layers, extras: &Extras<'_>) -> Result<(
     }
 
     if let Some((name, qgz)) = extras.project {
-        tx.execute_batch("CREATE TABLE qgis_projects(name TEXT PRIMARY KEY, metadata BLOB, content BLOB)")?;
+        tx.execute_batch(
+            "CREATE TABLE qgis_projects(name TEXT PRIMARY KEY, metadata BLOB, content BLOB)",
+        )?;
         let metadata = format!(
             "{{\"last_modified_time\": \"{}\", \"last_modified_user\": \"gazmap\" }}",
             extras.time.iso_seconds()
@@ -507,10 +508,7 @@ fn write_sources(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     for s in sorted {
-        let file = s
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned());
+        let file = s.path.file_name().map(|n| n.to_string_lossy().into_owned());
         let chars = i64::try_from(s.text.chars().count()).unwrap_or(i64::MAX);
         insert.execute(params![
             s.id,

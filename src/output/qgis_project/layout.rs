@@ -82,8 +82,15 @@ fn item_attrs(ty: &str, n: u32, id: &str, rect: [f64; 4], z: u32) -> Vec<(String
 }
 
 fn open_item(x: &mut XmlWriter, mut attrs: Vec<(String, String)>, extra: &[(&str, &str)]) {
-    attrs.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
-    let refs: Vec<(&str, &str)> = attrs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    attrs.extend(
+        extra
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+    );
+    let refs: Vec<(&str, &str)> = attrs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     x.open("LayoutItem", &refs);
 }
 
@@ -234,7 +241,11 @@ pub fn write_layouts(x: &mut XmlWriter, layers: &Layers, map: &LayoutMap<'_>) {
     x.empty("LayerSet", &[]);
     x.empty(
         "AtlasMap",
-        &[("atlasDriven", "0"), ("scalingMode", "2"), ("margin", "0.1")],
+        &[
+            ("atlasDriven", "0"),
+            ("scalingMode", "2"),
+            ("margin", "0.1"),
+        ],
     );
     x.close();
 
@@ -321,7 +332,7 @@ pub fn write_layouts(x: &mut XmlWriter, layers: &Layers, map: &LayoutMap<'_>) {
             ("style", "Single Box"),
             ("unitType", "km"),
             ("unitLabel", "km"),
-            ("numMapUnitsPerScaleBarUnit", "1000"),
+            ("numMapUnitsPerScaleBarUnit", "1"),
             ("segmentSizeMode", "1"),
             ("minBarWidth", "25"),
             ("maxBarWidth", "55"),
@@ -343,6 +354,22 @@ pub fn write_layouts(x: &mut XmlWriter, layers: &Layers, map: &LayoutMap<'_>) {
     );
     colour_el(x, "FrameColor", "0,0,0,255");
     colour_el(x, "BackgroundColor", "255,255,255,220");
+    let text = rgba(style::LABEL_COLOUR, 1.0);
+    x.open(
+        "text-style",
+        &[
+            ("fontFamily", style::LABEL_FONT),
+            ("fontSize", "7"),
+            ("fontSizeUnit", "Point"),
+            ("fontWeight", "50"),
+            ("fontItalic", "0"),
+            ("textColor", &text),
+            ("textOpacity", "1"),
+            ("multilineHeight", "1"),
+        ],
+    );
+    x.empty("text-buffer", &[("bufferDraw", "0")]);
+    x.close();
     x.close();
 
     // North arrow (grid north of the map's projection), lower right corner of the map.
@@ -363,7 +390,10 @@ pub fn write_layouts(x: &mut XmlWriter, layers: &Layers, map: &LayoutMap<'_>) {
         &[
             ("frame", "false"),
             ("background", "false"),
-            ("file", ":/images/north_arrows/layout_default_north_arrow.svg"),
+            (
+                "file",
+                ":/images/north_arrows/layout_default_north_arrow.svg",
+            ),
             ("mode", "0"),
             ("resizeMode", "0"),
             ("anchorPoint", "0"),

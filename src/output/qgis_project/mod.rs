@@ -26,10 +26,7 @@ use crate::output::stamp::BuildTime;
 use crate::output::xml::XmlWriter;
 use crate::output::zip::{ZipError, zip};
 use crate::output::{Written, write_atomic};
-use crate::style::{
-    self,
-    qml::{Target, layer_style},
-};
+use crate::style::{self, qml::layer_style};
 
 /// Why the project could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -176,7 +173,7 @@ fn tree_layer(x: &mut XmlWriter, layer: &Layer, gpkg_file: &str, checked: bool) 
 }
 
 fn map_layer(x: &mut XmlWriter, layer: &Layer, gpkg_file: &str) {
-    let style = layer_style(layer, Target::GeoPackage);
+    let style = layer_style(layer);
     let (geometry, wkb) = wkb_type(layer);
     x.open(
         "maplayer",
@@ -184,7 +181,10 @@ fn map_layer(x: &mut XmlWriter, layer: &Layer, gpkg_file: &str) {
             ("type", "vector"),
             ("geometry", geometry),
             ("wkbType", wkb),
-            ("labelsEnabled", if style.labels_enabled { "1" } else { "0" }),
+            (
+                "labelsEnabled",
+                if style.labels_enabled { "1" } else { "0" },
+            ),
             ("hasScaleBasedVisibilityFlag", "0"),
             ("minScale", "100000000"),
             ("maxScale", "0"),
@@ -220,7 +220,11 @@ fn panel_order(layers: &Layers) -> (Vec<&Layer>, Vec<&Layer>) {
 fn subtitle(layers: &Layers) -> String {
     let mut s = String::from("Places, events, transfers and stated distances");
     if let Some((a, b)) = time_span(layers) {
-        s.push_str(&format!(", {} to {}", a.strftime("%B %Y"), b.strftime("%B %Y")));
+        s.push_str(&format!(
+            ", {} to {}",
+            a.strftime("%B %Y"),
+            b.strftime("%B %Y")
+        ));
     }
     s
 }
@@ -296,7 +300,11 @@ pub fn project_xml(layers: &Layers, opts: &ProjectOptions<'_>) -> String {
         ("CanvasColorGreenPart", 1),
         ("CanvasColorBluePart", 2),
     ] {
-        x.text(tag, &[("type", "int")], sea.get(i).copied().unwrap_or("255"));
+        x.text(
+            tag,
+            &[("type", "int")],
+            sea.get(i).copied().unwrap_or("255"),
+        );
     }
     x.close();
     x.open("Paths", &[]);
@@ -328,7 +336,10 @@ pub fn project_xml(layers: &Layers, opts: &ProjectOptions<'_>) -> String {
 
     let aspect = layout::MAP_MM[2] / layout::MAP_MM[3];
     let extent = map_extent_m(layers, aspect);
-    x.open("mapcanvas", &[("name", "theMapCanvas"), ("annotationsVisible", "1")]);
+    x.open(
+        "mapcanvas",
+        &[("name", "theMapCanvas"), ("annotationsVisible", "1")],
+    );
     x.text("units", &[], "meters");
     x.open("extent", &[]);
     for (tag, v) in ["xmin", "ymin", "xmax", "ymax"].iter().zip(extent) {
@@ -360,7 +371,13 @@ pub fn project_xml(layers: &Layers, opts: &ProjectOptions<'_>) -> String {
 
     let legend: Vec<(String, &str, String)> = atlas
         .iter()
-        .map(|l| (layer_id(l), l.title.as_str(), layer_source(opts.gpkg_file, l)))
+        .map(|l| {
+            (
+                layer_id(l),
+                l.title.as_str(),
+                layer_source(opts.gpkg_file, l),
+            )
+        })
         .collect();
     let map = layout::LayoutMap {
         extent_m: extent,
@@ -414,4 +431,163 @@ pub fn write(qgz: &[u8], dest: &Path) -> Result<Written, ProjectError> {
         path: dest.to_path_buf(),
         source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layers::{Feature, Field, FieldType, LayerRole};
+    use std::io::Read;
+
+    fn layers() -> Layers {
+        let dated = Layer {
+            name: "events".into(),
+            title: "Events".into(),
+            role: LayerRole::Atlas,
+            geometry: GeometryKind::Point,
+            fields: vec![
+                Field {
+                    name: "start".into(),
+                    ty: FieldType::Date,
+                },
+                Field {
+                    name: "end".into(),
+                    ty: FieldType::Date,
+                },
+            ],
+            features: vec![Feature {
+                id: "e".into(),
+                geometry: Some(geo::Geometry::Point(geo::Point::new(64.0, 67.5))),
+                values: vec![
+                    jiff::civil::date(1937, 3, 1).into(),
+                    jiff::civil::date(1937, 4, 30).into(),
+                ],
+            }],
+        };
+        let land = Layer {
+            name: "coast".into(),
+            title: "Land".into(),
+            role: LayerRole::Basemap,
+            geometry: GeometryKind::Polygon,
+            fields: vec![],
+            features: vec![],
+        };
+        Layers {
+            atlas_id: "t".into(),
+            title: "Test & <atlas>".into(),
+            description: "d".into(),
+            credits: vec!["Credit one".into(), "Credit two".into()],
+            licence: "CC BY 4.0".into(),
+            extent: [50.0, 62.0, 66.0, 68.5],
+            time_range: None,
+            periods: vec![],
+            atlas: vec![dated],
+            basemap: vec![land],
+        }
+    }
+
+    fn opts() -> ProjectOptions<'static> {
+        ProjectOptions {
+            gpkg_file: "t.gpkg",
+            time: BuildTime::DEFAULT,
+        }
+    }
+
+    fn parse(xml: &str) -> roxmltree::Document<'_> {
+        let o = roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..Default::default()
+        };
+        roxmltree::Document::parse_with_options(xml, o).unwrap()
+    }
+
+    #[test]
+    fn project_refers_to_every_layer_in_the_geopackage() {
+        let l = layers();
+        let xml = project_xml(&l, &opts());
+        let doc = parse(&xml);
+        let root = doc.root_element();
+        assert_eq!(root.attribute("projectname"), Some("Test & <atlas>"));
+        let sources: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("datasource"))
+            .filter_map(|n| n.text())
+            .collect();
+        assert_eq!(
+            sources,
+            ["./t.gpkg|layername=coast", "./t.gpkg|layername=events"]
+        );
+        let tree_ids: Vec<&str> = doc
+            .descendants()
+            .filter(|n| {
+                n.has_tag_name("layer-tree-layer")
+                    && n.ancestors().all(|a| !a.has_tag_name("Layouts"))
+            })
+            .filter_map(|n| n.attribute("id"))
+            .collect();
+        assert_eq!(tree_ids, ["events_gazmap", "coast_gazmap"]);
+        let crs: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("authid"))
+            .filter_map(|n| n.text())
+            .collect();
+        assert_eq!(crs[0], "EPSG:32640", "zone of 58 E, the extent's centre");
+        // No time range set: the span of the dates, first day to the day after the last.
+        let range = doc
+            .descendants()
+            .find(|n| n.has_tag_name("TemporalRange"))
+            .unwrap();
+        let text = |tag: &str| {
+            range
+                .children()
+                .find(|n| n.has_tag_name(tag))
+                .and_then(|n| n.text())
+                .unwrap()
+        };
+        assert_eq!(text("start"), "1937-03-01T00:00:00Z");
+        assert_eq!(text("end"), "1937-05-01T00:00:00Z");
+        let items: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("LayoutItem"))
+            .filter_map(|n| n.attribute("type"))
+            .collect();
+        for ty in ["65638", "65639", "65640", "65641", "65642", "65646"] {
+            assert!(items.contains(&ty), "layout item type {ty} missing");
+        }
+        let credits = doc
+            .descendants()
+            .find(|n| n.attribute("id") == Some("credits"))
+            .unwrap();
+        assert_eq!(
+            credits.attribute("labelText"),
+            Some(
+                "Credit one\nCredit two\nLicence: CC BY 4.0\nMade with gazmap. Map projection: UTM (WGS 84)."
+            )
+        );
+        // The map extent (metres) has the map frame's aspect and holds the atlas extent.
+        let e = doc
+            .descendants()
+            .find(|n| n.has_tag_name("Extent"))
+            .unwrap();
+        let v = |k: &str| e.attribute(k).unwrap().parse::<f64>().unwrap();
+        let aspect = (v("xmax") - v("xmin")) / (v("ymax") - v("ymin"));
+        assert!((aspect - layout::MAP_MM[2] / layout::MAP_MM[3]).abs() < 1e-6);
+        let [x0, y0, x1, y1] = tm::utm_extent(40, l.extent);
+        assert!(v("xmin") < x0 && v("ymin") < y0 && v("xmax") > x1 && v("ymax") > y1);
+    }
+
+    #[test]
+    fn qgz_holds_the_project_and_is_deterministic() {
+        let l = layers();
+        let a = qgz(&l, &opts()).unwrap();
+        assert_eq!(a, qgz(&l, &opts()).unwrap());
+        let mut zip = ::zip::ZipArchive::new(std::io::Cursor::new(a)).unwrap();
+        assert_eq!(zip.len(), 1);
+        let mut text = String::new();
+        zip.by_name("t.qgs")
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text, project_xml(&l, &opts()));
+    }
 }
