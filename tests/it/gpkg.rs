@@ -419,7 +419,7 @@ fn every_style_row_matches_its_table_and_names_only_its_fields() {
              LEFT JOIN gpkg_geometry_columns g ON g.table_name = s.f_table_name ORDER BY s.f_table_name",
         )
         .unwrap();
-    let rows: Vec<(
+    type StyleRow = (
         String,
         String,
         String,
@@ -427,7 +427,8 @@ fn every_style_row_matches_its_table_and_names_only_its_fields() {
         String,
         Option<String>,
         Option<String>,
-    )> = stmt
+    );
+    let rows: Vec<StyleRow> = stmt
         .query_map([], |r| {
             Ok((
                 r.get(0)?,

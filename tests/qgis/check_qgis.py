@@ -32,6 +32,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from qgis.core import (  # noqa: E402
     QgsApplication,
     QgsDateTimeRange,
+    QgsExpressionContext,
+    QgsExpressionContextUtils,
     QgsFeatureRequest,
     QgsLayoutExporter,
     QgsLayoutItemLabel,
@@ -142,7 +144,7 @@ def check_temporal(layer, label, span):
 
 
 def stored_styles(gpkg):
-    db = sqlite3.connect(gpkg)
+    db = sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True)
     rows = db.execute("SELECT f_table_name, styleQML FROM layer_styles").fetchall()
     tables = [
         r[0]
@@ -168,6 +170,15 @@ def check_layer(layer, label, qml, count, span):
     check(layer.featureCount() == count, f"{label}: {layer.featureCount()} features, table has {count}")
     want = {"singleSymbol": "singleSymbol", "categorizedSymbol": "categorizedSymbol"}.get(renderer_type(qml))
     check(layer.renderer().type() == want, f"{label}: default style applied ({layer.renderer().type()}, want {want})")
+    ctx = QgsRenderContext()
+    used = set(layer.renderer().usedAttributes(ctx))
+    missing = sorted(a for a in used if layer.fields().indexOf(a) < 0)
+    check(not missing, f"{label}: renderer uses only fields the layer has (missing {missing})")
+    if layer.labelsEnabled() and layer.labeling() is not None:
+        pal = layer.labeling().settings()
+        refs = pal.referencedFields(ctx) if hasattr(pal, "referencedFields") else {pal.fieldName}
+        missing = sorted(a for a in refs if a and layer.fields().indexOf(a) < 0)
+        check(not missing, f"{label}: labels use only fields the layer has (missing {missing})")
     geo = with_geometry(layer)
     drawn = drawn_count(layer)
     check(geo > 0 and drawn == geo, f"{label}: style draws {drawn} of {geo} features with a geometry")
@@ -268,6 +279,12 @@ def check_project(path, label, tables, png_dir, atlas_id):
     a = tr.begin().addMonths(max(0, int(tr.begin().daysTo(tr.end()) / 61)))
     ms.setIsTemporal(True)
     ms.setTemporalRange(QgsDateTimeRange(a, a.addMonths(1), True, False))
+    # As the map canvas does: global, project and map scopes (@map_start_time for event labels).
+    ctx = QgsExpressionContext()
+    ctx.appendScope(QgsExpressionContextUtils.globalScope())
+    ctx.appendScope(QgsExpressionContextUtils.projectScope(project))
+    ctx.appendScope(QgsExpressionContextUtils.mapSettingsScope(ms))
+    ms.setExpressionContext(ctx)
     job = QgsMapRendererParallelJob(ms)
     job.start()
     job.waitForFinished()
@@ -306,10 +323,11 @@ def main():
     open_ended(out_dir, span)
     check_project(os.path.join(out_dir, f"{atlas_id}.qgz"), "project .qgz", tables, png_dir, atlas_id)
     check_project(f"geopackage:{os.path.abspath(gpkg)}?projectName={atlas_id}", "project in GeoPackage", tables, None, atlas_id)
-    QgsProject.instance().clear()
-    print(f"{len(FAILURES)} failed")
-    app.exitQgis()
-    sys.exit(1 if FAILURES else 0)
+    print(f"{len(FAILURES)} failed", flush=True)
+    sys.stderr.flush()
+    # QGIS 3.22 can crash while tearing down (exitQgis or interpreter exit) after a project with
+    # layouts was read; the checks are done, so leave without running the teardown.
+    os._exit(1 if FAILURES else 0)
 
 
 if __name__ == "__main__":

@@ -88,6 +88,7 @@ mod tests {
 
     /// Reference values from PROJ 9.1 through QGIS 3.22 (EPSG:4326 → EPSG:326zz).
     #[test]
+    #[allow(clippy::inconsistent_digit_grouping)]
     fn matches_proj() {
         let cases = [
             (41, 63.0, 67.5, 500_000.0, 7_487_120.4640),

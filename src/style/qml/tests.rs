@@ -61,10 +61,10 @@ pub(crate) fn field_refs(qml: &str) -> BTreeSet<String> {
         let tag = n.tag_name().name();
         for (attr, value) in n.attributes().map(|a| (a.name(), a.value())) {
             match (tag, attr) {
-                ("renderer-v2", "attr") | ("temporal", "startField" | "endField") => {
-                    if !value.is_empty() {
-                        refs.insert(value.to_owned());
-                    }
+                ("renderer-v2", "attr") | ("temporal", "startField" | "endField")
+                    if !value.is_empty() =>
+                {
+                    refs.insert(value.to_owned());
                 }
                 ("text-style", "fieldName") => {
                     if n.attribute("isExpression") == Some("1") {
