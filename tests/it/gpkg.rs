@@ -762,3 +762,56 @@ fn builds_are_byte_identical_and_take_their_time_from_source_date_epoch() {
         .failure()
         .stderr(predicates::str::contains("SOURCE_DATE_EPOCH"));
 }
+
+#[test]
+fn formats_select_the_qgis_files() {
+    let names = |dir: &Path| {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let gpkg = tempfile::tempdir().unwrap();
+    util::gazmap()
+        .args([
+            "export",
+            "--format",
+            "gpkg",
+            util::vorkuta().to_str().unwrap(),
+            "-o",
+        ])
+        .arg(gpkg.path())
+        .assert()
+        .success();
+    assert_eq!(names(gpkg.path()), ["vorkuta.gpkg", "vorkuta.qgz"]);
+    let json = tempfile::tempdir().unwrap();
+    util::gazmap()
+        .args([
+            "export",
+            "--format",
+            "geojson",
+            util::vorkuta().to_str().unwrap(),
+            "-o",
+        ])
+        .arg(json.path())
+        .assert()
+        .success();
+    let files = names(json.path());
+    for layer in [
+        "sites",
+        "events",
+        "transfers",
+        "claims",
+        "uncertainty",
+        "lines",
+    ] {
+        assert!(files.contains(&format!("{layer}.geojson")), "{files:?}");
+        assert!(
+            files.contains(&format!("{layer}.qml")),
+            "{layer}.qml beside {layer}.geojson"
+        );
+    }
+    assert_eq!(files.len(), 12, "{files:?}");
+}
