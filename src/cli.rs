@@ -33,12 +33,12 @@ enum Command {
         #[arg(long, short)]
         out: Option<PathBuf>,
         /// Write only these formats, comma-separated (default: all): geojson, csv, lpf, lptsv,
-        /// kml, fgb, geojsonseq.
+        /// kml, fgb, geojsonseq, gpkg.
         #[arg(long, value_delimiter = ',', value_parser = parse_format)]
         format: Vec<Format>,
     },
     /// Check an atlas and write one format (no build report): lpf, lptsv, kml, fgb,
-    /// geojsonseq, geojson or csv.
+    /// geojsonseq, gpkg, geojson or csv.
     Export {
         /// The format to write.
         #[arg(long, value_parser = parse_format)]

@@ -81,20 +81,27 @@ fn style_is_generated_from_the_style_tables() {
         style_layer(&style_json, "uncertainty")["paint"]["fill-opacity"],
         style::UNCERTAINTY_OPACITY
     );
-    // Transfer widths: (people, px) stops sampled from style::transfer_width_mm at 96 dpi.
-    let width = style_layer(&style_json, "transfers-certain")["paint"]["line-width"]
-        .as_array()
-        .unwrap()
-        .clone();
-    let stops: Vec<(f64, f64)> = width[3..]
-        .chunks(2)
-        .map(|c| (c[0].as_f64().unwrap(), c[1].as_f64().unwrap()))
-        .collect();
-    assert_eq!(stops[0], (0.0, 1.89)); // 0.5 mm
-    let at_100 = stops.iter().find(|s| s.0 == 100.0).unwrap().1;
+    // Transfer widths: style::transfer_width_mm as an expression, in px at 96 dpi.
+    let width = style_layer(&style_json, "transfers-certain")["paint"]["line-width"].to_string();
+    let px = |mm: f64| (mm * 96.0 / 25.4 * 100.0).round() / 100.0;
+    assert!(width.contains(r#""log10""#), "{width}");
+    assert!(
+        width.contains(&px(style::TRANSFER_BASE_WIDTH_MM).to_string()),
+        "{width}"
+    );
+    assert!(
+        width.contains(&px(style::TRANSFER_WIDTH_PER_DECADE_MM).to_string()),
+        "{width}"
+    );
+    assert_eq!(
+        style_layer(&style_json, "events-certain")["paint"]["circle-stroke-color"],
+        style::EVENT_COLOUR
+    );
     assert_abs_diff_eq!(
-        at_100,
-        style::transfer_width_mm(Some(100)) * 96.0 / 25.4,
+        style_layer(&style_json, "events-certain")["paint"]["circle-radius"]
+            .as_f64()
+            .unwrap(),
+        px(style::EVENT_RING_MM / 2.0),
         epsilon = 0.01
     );
     // Every site kind gets its own icon, and unknown kinds the `other` one.

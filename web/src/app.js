@@ -71,6 +71,13 @@ async function main() {
     const name = l.metadata?.['gazmap:layer'];
     if (name) (styleLayersOf[name] ??= []).push(l.id);
   }
+  // Label style from src/style (the QGIS labels use the same).
+  const root = document.documentElement.style;
+  root.setProperty('--label-font', `"${atlas.labels.font}"`);
+  root.setProperty('--label-size', `${atlas.labels.size_pt}pt`);
+  root.setProperty('--label-colour', atlas.labels.colour);
+  root.setProperty('--label-halo', atlas.labels.halo);
+  root.setProperty('--label-halo-px', `${atlas.labels.halo_px}px`);
   const symbols = Object.fromEntries(atlas.site_symbols.map((s) => [`site-${s.kind}`, s]));
   const [x0, y0, x1, y1] = atlas.extent;
 
@@ -608,14 +615,15 @@ function swatch(item, symbolByKind) {
     ctx.strokeStyle = '#999';
     ctx.strokeRect(2, 2, W - 4, H - 4);
   } else if (item.type === 'circle') {
+    const stroke = item.stroke_px ?? 2;
     ctx.beginPath();
-    ctx.arc(W / 2, H / 2, 6, 0, Math.PI * 2);
+    ctx.arc(W / 2, H / 2, Math.min(item.radius_px ?? 6, H / 2 - stroke / 2), 0, Math.PI * 2);
     ctx.globalAlpha = item.fill_opacity ?? 0;
     ctx.fillStyle = item.colour;
     ctx.fill();
     ctx.globalAlpha = item.stroke_opacity ?? 1;
     ctx.strokeStyle = item.colour;
-    ctx.lineWidth = 2;
+    ctx.lineWidth = stroke;
     ctx.stroke();
   } else if (item.type === 'line') {
     ctx.strokeStyle = item.colour;

@@ -64,21 +64,34 @@ pub fn site_symbols() -> Json {
     )
 }
 
-/// Widths in **px** of a transfer line, sampled from [`style::transfer_width_mm`].
-const PEOPLE_STOPS: &[u32] = &[1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000];
-
+/// The width in **px** of a transfer line: [`style::transfer_width_mm`] as an expression on
+/// the field `people` (the same formula the QGIS style uses).
 fn transfer_width() -> Json {
-    let mut expr = vec![
-        json!("interpolate"),
-        json!(["linear"]),
-        json!(["coalesce", ["to-number", ["get", "people"], 0], 0]),
-        json!(0),
-        json!(px(style::transfer_width_mm(None))),
-    ];
-    for n in PEOPLE_STOPS {
-        expr.push(json!(n));
-        expr.push(json!(px(style::transfer_width_mm(Some(*n)))));
+    let people = json!(["to-number", ["get", "people"], 0]);
+    json!([
+        "case",
+        [">", people, 0],
+        [
+            "+",
+            px(style::TRANSFER_BASE_WIDTH_MM),
+            [
+                "*",
+                px(style::TRANSFER_WIDTH_PER_DECADE_MM),
+                ["log10", people]
+            ]
+        ],
+        px(style::TRANSFER_BASE_WIDTH_MM)
+    ])
+}
+
+/// Basemap river width in **px** by GSHHG/WDBII `level`, from [`style::basemap_river_width_mm`].
+fn river_width() -> Json {
+    let mut expr = vec![json!("match"), json!(["to-number", ["get", "level"], 9])];
+    for level in 0..=3 {
+        expr.push(json!(level));
+        expr.push(json!(px(style::basemap_river_width_mm(level))));
     }
+    expr.push(json!(px(style::basemap_river_width_mm(9))));
     Json::Array(expr)
 }
 
@@ -129,6 +142,11 @@ fn possible_filter() -> Json {
         ["!", certainly_active()]
     ])
 }
+
+/// Opacity of an event ring (as in the QGIS style).
+const EVENT_OPACITY: f64 = 0.9;
+/// Width of an event ring's line, **mm** (as in the QGIS style).
+const EVENT_STROKE_MM: f64 = 0.6;
 
 /// The first day the slider shows: the start of the atlas's time range, else of its first period.
 #[must_use]
@@ -197,6 +215,12 @@ fn style_layers(layers: &Layers, data: &DataSource) -> Vec<Json> {
         json!({"paint": {"fill-color": style::LAND_COLOUR}}),
     );
     add(
+        "coast",
+        "coast-outline",
+        "line",
+        json!({"paint": {"line-color": style::COAST_COLOUR, "line-width": 0.8}}),
+    );
+    add(
         "lakes",
         "lakes",
         "fill",
@@ -208,8 +232,7 @@ fn style_layers(layers: &Layers, data: &DataSource) -> Vec<Json> {
         "line",
         json!({
             "layout": {"line-join": "round", "line-cap": "round"},
-            "paint": {"line-color": style::WATER_COLOUR,
-                      "line-width": ["interpolate", ["linear"], ["zoom"], 4, 0.6, 9, 1.8]},
+            "paint": {"line-color": style::WATER_COLOUR, "line-width": river_width()},
         }),
     );
     add(
@@ -288,28 +311,23 @@ fn style_layers(layers: &Layers, data: &DataSource) -> Vec<Json> {
         json!({"paint": {"line-color": style::CLAIM_COLOUR, "line-width": px(0.4),
                          "line-dasharray": ["literal", [1, 2]]}}),
     );
-    let event_radius = px(2.4);
+    // A ring, as in the QGIS style: what is only possibly under way is fainter.
+    let ring = |opacity: f64| {
+        json!({"circle-radius": px(style::EVENT_RING_MM / 2.0), "circle-opacity": 0.0,
+               "circle-stroke-color": style::EVENT_COLOUR, "circle-stroke-width": px(EVENT_STROKE_MM),
+               "circle-stroke-opacity": opacity})
+    };
     add(
         "events",
         "events-possible",
         "circle",
-        json!({
-            "filter": possible_filter(),
-            "paint": {"circle-radius": event_radius, "circle-color": style::EVENT_COLOUR,
-                      "circle-opacity": 0.0, "circle-stroke-color": style::EVENT_COLOUR,
-                      "circle-stroke-width": 1.5, "circle-stroke-opacity": faded(1.0)},
-        }),
+        json!({"filter": possible_filter(), "paint": ring(faded(EVENT_OPACITY))}),
     );
     add(
         "events",
         "events-certain",
         "circle",
-        json!({
-            "filter": certain_filter(),
-            "paint": {"circle-radius": event_radius, "circle-color": style::EVENT_COLOUR,
-                      "circle-opacity": 0.35, "circle-stroke-color": style::EVENT_COLOUR,
-                      "circle-stroke-width": 2.0},
-        }),
+        json!({"filter": certain_filter(), "paint": ring(EVENT_OPACITY)}),
     );
     add(
         "sites",
@@ -390,10 +408,12 @@ pub fn legend() -> Json {
             .collect::<Vec<_>>()},
         {"layer": "events", "title": "Events at the slider's date", "items": [
             {"type": "circle", "label": "certainly happening", "colour": style::EVENT_COLOUR,
-             "fill_opacity": 0.35, "stroke_opacity": 1.0},
+             "fill_opacity": 0.0, "stroke_opacity": EVENT_OPACITY,
+             "radius_px": px(style::EVENT_RING_MM / 2.0), "stroke_px": px(EVENT_STROKE_MM)},
             {"type": "circle", "label": "possibly happening (fuzzy date)",
              "colour": style::EVENT_COLOUR, "fill_opacity": 0.0,
-             "stroke_opacity": faded(1.0)},
+             "stroke_opacity": faded(EVENT_OPACITY),
+             "radius_px": px(style::EVENT_RING_MM / 2.0), "stroke_px": px(EVENT_STROKE_MM)},
         ]},
         {"layer": "transfers", "title": "Transfers and movements", "items": [
             {"type": "line", "label": "certainly under way", "colour": style::TRANSFER_COLOUR,

@@ -36,6 +36,7 @@ use crate::layers::{Layer, Layers, Value};
 use crate::model::Source;
 use crate::output::geojson::json_value;
 use crate::output::{Written, write_atomic};
+use crate::style;
 
 /// Where the viewer reads the layers from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -307,6 +308,13 @@ pub fn atlas_json(layers: &Layers, data: &DataSource) -> Json {
         "layers": layer_list,
         "legend": maplibre::legend(),
         "site_symbols": maplibre::site_symbols(),
+        "labels": {
+            "font": style::LABEL_FONT,
+            "size_pt": style::LABEL_SIZE_PT,
+            "colour": style::LABEL_COLOUR,
+            "halo": style::HALO_COLOUR,
+            "halo_px": maplibre::px(style::HALO_MM),
+        },
         "sites": rows(layers.layer("sites"), &[
             "id", "name", "names", "kind", "lon", "lat", "uncertainty_m", "basis", "event_count",
         ]),
