@@ -501,6 +501,44 @@ async function main() {
     }
   }
 
+  // ---------- what is under way at the date ----------
+  const nowList = $('#now-list');
+  const timeline = [
+    ...atlas.events.map((e) => ({ layer: 'events', p: e, place: e.site_name })),
+    ...atlas.transfers.map((t) => ({ layer: 'transfers', p: t, place: `${t.from_name} → ${t.to_name}` })),
+  ].sort((a, b) => (a.p.start ?? '').localeCompare(b.p.start ?? '') || a.p.id.localeCompare(b.p.id));
+  function focusEvent(item) {
+    if (item.layer === 'transfers') {
+      focusTransfer(item.p);
+      return;
+    }
+    const site = siteById.get(item.p.site);
+    if (site && site.lon !== null) {
+      map.easeTo({ center: [site.lon, site.lat], zoom: Math.max(map.getZoom(), 8) });
+      showPopup([site.lon, site.lat], [{ layer: 'events', properties: item.p }]);
+    } else {
+      openSource(item.p.source, item.p.char_offset, item.p.quote).catch(report);
+    }
+  }
+  function updateNow() {
+    $('#now-title').textContent = state.all ? 'All events and movements' : `Under way on ${longDate(state.date)}`;
+    const items = [];
+    for (const item of timeline) {
+      const a = state.all ? 'all' : activity(item.p, state.date);
+      if (!a) continue;
+      items.push(el('li', {
+        class: `now-item ${a}`, 'data-id': item.p.id, 'data-layer': item.layer, tabindex: 0,
+        onclick: () => focusEvent(item),
+        onkeydown: (ev) => { if (ev.key === 'Enter') focusEvent(item); },
+      },
+      a === 'all' ? null : el('span', { class: `badge ${a}` }, a),
+      ` ${item.p.title}`,
+      el('div', { class: 'hint' }, `${item.p.when}${item.place ? ` · ${item.place}` : ' · no place'}${item.p.located ? '' : ' (not on the map)'}`)));
+    }
+    nowList.replaceChildren(...(items.length ? items : [el('li', { class: 'hint' }, 'Nothing the account dates to this day.')]));
+  }
+  listeners.push(updateNow);
+
   // ---------- layer toggles and legend ----------
   const toggles = $('#layer-toggles');
   for (const l of atlas.layers) {

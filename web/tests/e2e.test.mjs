@@ -66,6 +66,7 @@ describe('web map in headless Chromium', { timeout: 240_000 }, () => {
   const failedRequests = [];
   const foreignRequests = [];
   let requestCount = 0;
+  const ranged = [];
 
   const idle = () => page.evaluate(() => new Promise((resolve) => {
     window.map.once('idle', () => resolve());
@@ -122,7 +123,10 @@ describe('web map in headless Chromium', { timeout: 240_000 }, () => {
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
     page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
     page.on('requestfailed', (r) => failedRequests.push(`${r.url()}: ${r.failure()?.errorText}`));
-    page.on('response', (r) => { if (r.status() >= 400) failedRequests.push(`${r.url()}: HTTP ${r.status()}`); });
+    page.on('response', (r) => {
+      if (r.status() >= 400) failedRequests.push(`${r.url()}: HTTP ${r.status()}`);
+      if (r.status() === 206 && r.url().endsWith('.pmtiles')) ranged.push(r.headers()['content-range']);
+    });
     await page.route('**/*', (route) => {
       const url = route.request().url();
       requestCount += 1;
@@ -148,6 +152,17 @@ describe('web map in headless Chromium', { timeout: 240_000 }, () => {
     assert.deepEqual(foreignRequests, []);
     assert.ok(requestCount > 5, `only ${requestCount} requests`);
     assert.equal(await page.title(), readJson(join(out, 'web', 'atlas.json')).title);
+  });
+
+  it('reads the layers from the PMTiles archive by range requests when the build wrote one', async (t) => {
+    const mode = await page.evaluate(() => window.gazmap.atlas.data.mode);
+    if (existsSync(join(out, 'vorkuta.pmtiles'))) {
+      assert.equal(mode, 'pmtiles');
+      assert.ok(ranged.length > 0, 'no 206 answer for the archive');
+    } else {
+      t.diagnostic('this build wrote no PMTiles archive: the map reads the GeoJSON files');
+      assert.equal(mode, 'geojson');
+    }
   });
 
   it('draws the map with WebGL (pixels read back from the canvas)', async () => {
@@ -192,6 +207,11 @@ describe('web map in headless Chromium', { timeout: 240_000 }, () => {
     assert.ok(ids.has('executions_apr_may'));
     assert.ok(!ids.has('hunger_strike'), 'the hunger strike is shown in April 1938');
     assert.match(await page.locator('#period-label').textContent(), /Executions/);
+    // The "At this date" list says the same, with the certainty of each.
+    const listed = await page.locator('#now-list li').evaluateAll((lis) => lis.map((li) => [li.dataset.id, li.className]));
+    const byId = Object.fromEntries(listed);
+    assert.match(byId.executions_apr_may ?? '', /possible/);
+    assert.equal(byId.hunger_strike, undefined);
     mkdirSync(artefacts, { recursive: true });
     await page.screenshot({ path: join(artefacts, 'e2e-1938-04-15.png') });
   });

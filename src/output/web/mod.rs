@@ -7,7 +7,7 @@
 //! * `style.json`: a MapLibre style (spec v8) generated from [`crate::style`] by [`maplibre`],
 //!   with the time filter in the style itself (`global-state` `date` and `time_filter`);
 //! * `atlas.json`: title, description, credits, extent, time range, periods, legend, site
-//!   symbols, the site and transfer tables and the all-pairs geodesic distance matrix of the
+//!   symbols, label style, the site, event and transfer tables and the all-pairs geodesic distance matrix of the
 //!   located sites (computed here with [`crate::geodesy`], so the viewer's distance tool gives the
 //!   same figures as `gazmap distance`);
 //! * `sources.json` and `sources/<id>.txt`: the source texts, for the passage panel;
@@ -317,6 +317,11 @@ pub fn atlas_json(layers: &Layers, data: &DataSource) -> Json {
         },
         "sites": rows(layers.layer("sites"), &[
             "id", "name", "names", "kind", "lon", "lat", "uncertainty_m", "basis", "event_count",
+        ]),
+        "events": rows(layers.layer("events"), &[
+            "id", "title", "kind", "site", "site_name", "when", "start", "end", "certain_start",
+            "certain_end", "date_approximate", "people_text", "is_disputed", "source",
+            "char_offset", "citation", "quote",
         ]),
         "transfers": rows(layers.layer("transfers"), &[
             "id", "title", "kind", "from_site", "to_site", "from_name", "to_name", "when",
