@@ -370,9 +370,9 @@ async function main() {
   let popup = null;
   function showPopup(lngLat, found) {
     popup?.remove();
-    const max = 6;
+    const max = 20;
     const body = el('div', { class: 'popup-body' }, found.slice(0, max).map((f) => entry(f.layer, f.properties)),
-      found.length > max ? el('p', { class: 'hint' }, `and ${found.length - max} more here: zoom in`) : null);
+      found.length > max ? el('p', { class: 'hint' }, `and ${found.length - max} more here: narrow the dates with the slider`) : null);
     popup = new maplibregl.Popup({ maxWidth: '360px', focusAfterOpen: false })
       .setLngLat(lngLat).setDOMContent(body).addTo(map);
     return popup;
