@@ -117,10 +117,45 @@ fn style_is_generated_from_the_style_tables() {
     assert!(filter.contains(r#"["global-state","date"]"#), "{filter}");
 }
 
+/// Writes the real atlas's web map with `data` into a temporary folder.
+fn write_web(data: &DataSource) -> tempfile::TempDir {
+    let checked = gazmap::open(&util::vorkuta()).unwrap();
+    let layers = gazmap::layers::build(&checked.atlas).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    web::write(&layers, &checked.atlas.sources, data, tmp.path()).unwrap();
+    tmp
+}
+
+#[test]
+fn build_reads_the_archive_if_it_wrote_one_else_the_geojson() {
+    let out = util::vorkuta_build();
+    let a = json(&out.join("web/atlas.json"));
+    let style_json = json(&out.join("web/style.json"));
+    if out.join("vorkuta.pmtiles").is_file() {
+        assert_eq!(a["data"]["mode"], "pmtiles");
+        assert_eq!(
+            style_json["sources"]["atlas"]["url"],
+            "pmtiles://../vorkuta.pmtiles"
+        );
+    } else {
+        assert_eq!(a["data"]["mode"], "geojson");
+        assert_eq!(style_json["sources"]["sites"]["data"], "../sites.geojson");
+    }
+    // Either way every data file the style names is there.
+    for source in style_json["sources"].as_object().unwrap().values() {
+        let url = source["data"]
+            .as_str()
+            .or_else(|| source["url"].as_str())
+            .unwrap()
+            .trim_start_matches("pmtiles://");
+        assert!(out.join("web").join(url).is_file(), "{url}");
+    }
+}
+
 #[test]
 fn geojson_mode_reads_the_layers_beside_the_web_folder() {
-    let out = util::vorkuta_build();
-    let style_json = json(&out.join("web/style.json"));
+    let tmp = write_web(&DataSource::GeoJson);
+    let style_json = json(&tmp.path().join("style.json"));
     let sources = style_json["sources"].as_object().unwrap();
     for layer in [
         "sites",
@@ -130,14 +165,12 @@ fn geojson_mode_reads_the_layers_beside_the_web_folder() {
         "uncertainty",
         "lines",
     ] {
-        let url = sources[layer]["data"].as_str().unwrap();
-        assert_eq!(url, format!("../{layer}.geojson"));
-        assert!(out.join(format!("{layer}.geojson")).is_file());
+        assert_eq!(sources[layer]["data"], format!("../{layer}.geojson"));
     }
     for layer in ["coast", "lakes", "rivers", "borders"] {
         let url = sources[layer]["data"].as_str().unwrap();
         assert_eq!(url, format!("basemap/{layer}.geojson"));
-        let fc = json(&out.join("web").join(url));
+        let fc = json(&tmp.path().join(url));
         assert!(!fc["features"].as_array().unwrap().is_empty(), "{layer}");
     }
     // Every style layer reads a declared source.
@@ -146,6 +179,10 @@ fn geojson_mode_reads_the_layers_beside_the_web_folder() {
             assert!(sources.contains_key(l["source"].as_str().unwrap()), "{l}");
         }
     }
+    assert_eq!(
+        json(&tmp.path().join("atlas.json"))["data"]["mode"],
+        "geojson"
+    );
 }
 
 #[test]
@@ -157,7 +194,6 @@ fn atlas_json_has_the_time_range_tables_and_geodesic_distances() {
     assert_eq!(a["periods"].as_array().unwrap().len(), 7);
     assert_eq!(a["periods"][1]["id"], "hunger_strike");
     assert_eq!(a["periods"][1]["start"], "1936-10-27");
-    assert_eq!(a["data"]["mode"], "geojson");
     assert_eq!(
         a["sites"].as_array().unwrap().len(),
         crate::atlas_expect::SITES
@@ -265,11 +301,7 @@ fn collect(base: &Path, dir: &Path, out: &mut Vec<String>) {
 
 #[test]
 fn pmtiles_mode_uses_one_vector_source_with_a_source_layer_per_layer() {
-    let checked = gazmap::open(&util::vorkuta()).unwrap();
-    let layers = gazmap::layers::build(&checked.atlas).unwrap();
-    let tmp = tempfile::tempdir().unwrap();
-    let data = DataSource::Pmtiles("../vorkuta.pmtiles".into());
-    web::write(&layers, &checked.atlas.sources, &data, tmp.path()).unwrap();
+    let tmp = write_web(&DataSource::Pmtiles("../vorkuta.pmtiles".into()));
     let style_json = json(&tmp.path().join("style.json"));
     let sources = style_json["sources"].as_object().unwrap();
     assert_eq!(sources.len(), 1);
