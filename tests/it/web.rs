@@ -272,19 +272,22 @@ fn source_texts_are_copied_for_the_passage_panel() {
 
 #[test]
 fn web_map_is_deterministic() {
-    let first = util::vorkuta_build().join("web");
-    let tmp = tempfile::tempdir().unwrap();
-    gazmap::build(&util::vorkuta(), tmp.path()).unwrap();
-    let second = tmp.path().join("web");
-    let mut files = vec![];
-    collect(&first, &first, &mut files);
-    assert!(files.len() > 15, "{files:?}");
-    for rel in files {
-        assert_eq!(
-            std::fs::read(first.join(&rel)).unwrap(),
-            std::fs::read(second.join(&rel)).unwrap(),
-            "{rel}"
-        );
+    // Two independent runs of the writer (from loading the atlas on), in both data modes.
+    for data in [
+        DataSource::GeoJson,
+        DataSource::Pmtiles("../vorkuta.pmtiles".into()),
+    ] {
+        let (first, second) = (write_web(&data), write_web(&data));
+        let mut files = vec![];
+        collect(first.path(), first.path(), &mut files);
+        assert!(files.len() > 15, "{files:?}");
+        for rel in files {
+            assert_eq!(
+                std::fs::read(first.path().join(&rel)).unwrap(),
+                std::fs::read(second.path().join(&rel)).unwrap(),
+                "{rel}"
+            );
+        }
     }
 }
 
