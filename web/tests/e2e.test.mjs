@@ -57,6 +57,7 @@ function serve(bin, dir) {
 
 describe('web map in headless Chromium', { timeout: 240_000 }, () => {
   let tmp;
+  let owned = false;
   let server;
   let browser;
   let page;
@@ -108,6 +109,7 @@ describe('web map in headless Chromium', { timeout: 240_000 }, () => {
     assert.ok(existsSync(chrome), `no Chromium at ${chrome}: apt-get install -y chromium (or set CHROMIUM)`);
     const built = buildVorkuta();
     tmp = built.tmp;
+    owned = built.owned;
     out = built.out;
     server = await serve(built.bin, tmp);
     origin = new URL(server.url).origin;
@@ -143,7 +145,7 @@ describe('web map in headless Chromium', { timeout: 240_000 }, () => {
   after(async () => {
     await browser?.close();
     server?.proc.kill();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    if (tmp && owned) rmSync(tmp, { recursive: true, force: true });
   });
 
   it('loads with no console error, no failed request and nothing fetched from elsewhere', async () => {

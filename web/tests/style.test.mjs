@@ -17,7 +17,7 @@ describe('style.json', () => {
     built = buildVorkuta();
     style = readJson(join(built.out, 'web', 'style.json'));
   });
-  after(() => rmSync(built.tmp, { recursive: true, force: true }));
+  after(() => { if (built.owned) rmSync(built.tmp, { recursive: true, force: true }); });
 
   const layer = (id) => {
     const l = style.layers.find((x) => x.id === id);
