@@ -12,6 +12,7 @@ pub mod layers;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod print;
 pub mod quote;
 pub mod style;
 pub mod time;
