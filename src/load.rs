@@ -386,12 +386,22 @@ impl CsvTable {
                 ));
             }
         }
+        // With CRLF line ends csv reports a record as starting on the `\n` of the line before
+        // it, so lines are counted from the first byte of the record's own text.
+        let line_at = |byte: u64| {
+            let bytes = text.as_bytes();
+            let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+            while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+                start += 1;
+            }
+            bytes[..start].iter().filter(|b| **b == b'\n').count() as u64 + 1
+        };
         let mut rows = vec![];
         for record in reader.records() {
             match record {
-                Ok(r) => rows.push((r.position().map_or(0, csv::Position::line), r)),
+                Ok(r) => rows.push((r.position().map_or(0, |p| line_at(p.byte())), r)),
                 Err(e) => {
-                    let line = e.position().map(csv::Position::line);
+                    let line = e.position().map(|p| line_at(p.byte()));
                     problems.push(Finding::error(
                         path,
                         line,

@@ -106,7 +106,11 @@ fn endpoint_bounds(endpoint: &IntervalEndpoint) -> Option<(Date, Date, &'static 
 /// ```
 pub fn parse(text: &str, fallback: Option<&DateRange>) -> Result<DateRange, DateError> {
     let edtf = Edtf::parse(text).map_err(|e| DateError {
-        message: format!("not valid EDTF: {} (at byte {})", e.message, e.offset),
+        message: if e.message.contains("precedes") {
+            format!("the interval ends before it starts (at byte {})", e.offset)
+        } else {
+            format!("not valid EDTF: {} (at byte {})", e.message, e.offset)
+        },
         offset: e.offset,
     })?;
     let out_of_range = || DateError {

@@ -1,0 +1,193 @@
+//! Bad input: every problem reported with file, line and column, and nothing written.
+
+use std::path::Path;
+
+use predicates::prelude::*;
+
+use crate::util;
+
+/// Sets `column` of the row whose id is `id` in the CSV file and returns that row's line number.
+fn tamper(csv_path: &Path, id: &str, column: &str, value: &str) -> usize {
+    let mut reader = csv::Reader::from_path(csv_path).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let col = header.iter().position(|h| h == column).unwrap();
+    let mut rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let row = rows
+        .iter_mut()
+        .find(|r| &r[0] == id)
+        .unwrap_or_else(|| panic!("no row {id}"));
+    let mut fields: Vec<String> = row.iter().map(str::to_owned).collect();
+    fields[col] = value.to_owned();
+    *row = csv::StringRecord::from(fields);
+    let mut writer = csv::Writer::from_path(csv_path).unwrap();
+    writer.write_record(&header).unwrap();
+    for r in &rows {
+        writer.write_record(r).unwrap();
+    }
+    writer.flush().unwrap();
+    let text = std::fs::read_to_string(csv_path).unwrap();
+    text.lines()
+        .position(|l| l.starts_with(&format!("{id},")))
+        .unwrap()
+        + 1
+}
+
+fn column_number(csv_path: &Path, column: &str) -> usize {
+    let mut reader = csv::Reader::from_path(csv_path).unwrap();
+    reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == column)
+        .unwrap()
+        + 1
+}
+
+/// Runs `gazmap build` on a broken copy and checks the message and that nothing was written.
+fn assert_rejected(atlas: &Path, expected: &[String]) {
+    let out = tempfile::tempdir().unwrap();
+    let sentinel = out.path().join("keep.txt");
+    std::fs::write(&sentinel, "untouched").unwrap();
+    let target = out.path().join("vorkuta");
+    let mut cmd = util::gazmap();
+    cmd.arg("build").arg(atlas).arg("--out").arg(&target);
+    let mut assert = cmd
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("nothing was written"));
+    for e in expected {
+        assert = assert.stderr(predicate::str::contains(e.as_str()));
+    }
+    drop(assert);
+    assert!(
+        !target.exists(),
+        "no output folder is created for a failed build"
+    );
+    assert_eq!(std::fs::read_to_string(&sentinel).unwrap(), "untouched");
+}
+
+#[test]
+fn tampered_quote_is_reported_with_line_column_and_nearest_match() {
+    let (_tmp, atlas) = util::copy_atlas(&util::vorkuta());
+    let events = atlas.join("events.csv");
+    let original = {
+        let checked = gazmap::open(&util::vorkuta()).unwrap();
+        checked
+            .atlas
+            .events
+            .iter()
+            .find(|e| e.id == "strike_start")
+            .unwrap()
+            .citation
+            .quote
+            .clone()
+    };
+    let tampered = original.replacen('1', "2", 1).replacen('e', "a", 1);
+    assert_ne!(tampered, original);
+    let line = tamper(&events, "strike_start", "quote", &tampered);
+    let col = column_number(&events, "quote");
+    assert_rejected(
+        &atlas,
+        &[
+            format!("events.csv:{line}:{col}: error: column `quote`"),
+            "not an exact substring".into(),
+            "nearest match at character".into(),
+        ],
+    );
+}
+
+#[test]
+fn unknown_site_id_is_reported() {
+    let (_tmp, atlas) = util::copy_atlas(&util::vorkuta());
+    let events = atlas.join("events.csv");
+    let line = tamper(&events, "strike_start", "site", "vorkuta_mien");
+    let col = column_number(&events, "site");
+    assert_rejected(
+        &atlas,
+        &[format!(
+            "events.csv:{line}:{col}: error: column `site`: value `vorkuta_mien`: unknown site id (did you mean `vorkuta_mine`?)"
+        )],
+    );
+}
+
+#[test]
+fn bad_date_is_reported() {
+    let (_tmp, atlas) = util::copy_atlas(&util::vorkuta());
+    let events = atlas.join("events.csv");
+    let line = tamper(&events, "strike_start", "when", "1936-02-30");
+    let col = column_number(&events, "when");
+    assert_rejected(
+        &atlas,
+        &[format!(
+            "events.csv:{line}:{col}: error: column `when`: value `1936-02-30`: not valid EDTF"
+        )],
+    );
+}
+
+#[test]
+fn interval_ending_before_it_starts_is_reported() {
+    let (_tmp, atlas) = util::copy_atlas(&util::vorkuta());
+    let events = atlas.join("events.csv");
+    let line = tamper(&events, "strike_start", "when", "1937-03/1936-10");
+    assert_rejected(
+        &atlas,
+        &[
+            format!("events.csv:{line}:"),
+            "ends before it starts".into(),
+        ],
+    );
+}
+
+#[test]
+fn out_of_range_coordinate_is_reported() {
+    let (_tmp, atlas) = util::copy_atlas(&util::vorkuta());
+    let sites = atlas.join("sites.csv");
+    let line = tamper(&sites, "kochmes", "lat", "96.358");
+    let col = column_number(&sites, "lat");
+    assert_rejected(
+        &atlas,
+        &[format!(
+            "sites.csv:{line}:{col}: error: column `lat`: value `96.358`: latitude 96.358 is out of range"
+        )],
+    );
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let (_tmp, atlas) = util::copy_atlas(&util::vorkuta());
+    let sites = atlas.join("sites.csv");
+    let events = atlas.join("events.csv");
+    let l1 = tamper(&sites, "kochmes", "uncertainty_m", "-5");
+    let l2 = tamper(&events, "strike_start", "when", "sometime");
+    let l3 = tamper(&sites, "chibyu", "lon", "");
+    assert_rejected(
+        &atlas,
+        &[
+            format!("sites.csv:{l1}:"),
+            format!("events.csv:{l2}:"),
+            format!("sites.csv:{l3}:"),
+            "3 error(s)".into(),
+        ],
+    );
+}
+
+#[test]
+fn duplicate_id_and_one_ended_transfer_are_reported() {
+    let (_tmp, atlas) = util::copy_atlas(&util::tiny());
+    let events = atlas.join("events.csv");
+    let mut text = std::fs::read_to_string(&events).unwrap();
+    let first_row = text.lines().nth(1).unwrap().to_owned();
+    text.push_str(&first_row);
+    text.push('\n');
+    std::fs::write(&events, text).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    util::gazmap()
+        .arg("check")
+        .arg(&atlas)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "duplicate event id (first used on line 2)",
+        ));
+    drop(out);
+}
