@@ -4,9 +4,7 @@
 use std::collections::BTreeMap;
 
 use geo::{BoundingRect, Contains, Geometry, Point};
-use svg::node::element::{
-    Circle, ClipPath, Definitions, Element, Group, Rectangle, Title,
-};
+use svg::node::element::{Circle, ClipPath, Definitions, Element, Group, Rectangle, Title};
 
 use super::content::{self, Content, SiteMark};
 use super::fonts::{self, Face};
@@ -255,7 +253,12 @@ fn shape_points(shape: Shape, x: f64, y: f64, s: f64) -> Vec<(f64, f64)> {
         Shape::Circle => poly(s / 2.0, 24, 0.0),
         Shape::Square => {
             let h = s * 0.43;
-            vec![(x - h, y - h), (x + h, y - h), (x + h, y + h), (x - h, y + h)]
+            vec![
+                (x - h, y - h),
+                (x + h, y - h),
+                (x + h, y + h),
+                (x - h, y + h),
+            ]
         }
         Shape::Triangle => poly(s * 0.6, 3, up)
             .into_iter()
@@ -401,10 +404,7 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn project(&self, v: &View, lon: f64, lat: f64) -> Option<(f64, f64)> {
-        self.proj
-            .forward(lon, lat)
-            .ok()
-            .map(|(x, y)| v.paper(x, y))
+        self.proj.forward(lon, lat).ok().map(|(x, y)| v.paper(x, y))
     }
 
     fn project_line(&self, v: &View, pts: &[(f64, f64)], tol: f64) -> Vec<(f64, f64)> {
@@ -446,12 +446,12 @@ fn geometry_rings(g: &Geometry) -> Vec<Vec<(f64, f64)>> {
             .chain(p.interiors())
             .map(ring)
             .collect(),
-        Geometry::MultiPolygon(mp) => mp
-            .0
-            .iter()
-            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-            .map(ring)
-            .collect(),
+        Geometry::MultiPolygon(mp) => {
+            mp.0.iter()
+                .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                .map(ring)
+                .collect()
+        }
         Geometry::LineString(l) => vec![ring(l)],
         Geometry::MultiLineString(ml) => ml.0.iter().map(ring).collect(),
         _ => vec![],
@@ -544,7 +544,10 @@ fn draw_basemap(ctx: &mut Ctx, v: &View, art: &mut MapArt, labels: bool) {
             for part in geometry_rings(g) {
                 let pts = ctx.project_line(v, &part, tol);
                 if pts.len() >= 2 && visible(bbox_of(&pts)) {
-                    by_width.entry(w10).or_default().push_str(&path_d(&pts, false));
+                    by_width
+                        .entry(w10)
+                        .or_default()
+                        .push_str(&path_d(&pts, false));
                     let name = value_text(l, f, "name");
                     if labels && !name.is_empty() && level <= 2 {
                         let inside: Vec<_> = pts.iter().copied().filter(|p| v.inside(*p)).collect();
@@ -701,7 +704,11 @@ fn draw_graticule(ctx: &Ctx, v: &View, art: &mut MapArt) -> Vec<Element> {
                 && x > r.x0 + 2.0
                 && x < r.x1 - 2.0
             {
-                let y = if below { edge_y + st.size * 1.15 } else { edge_y - st.size * 0.35 };
+                let y = if below {
+                    edge_y + st.size * 1.15
+                } else {
+                    edge_y - st.size * 0.35
+                };
                 labels.push(el(text(&dms_lon(lon), x, y, st, Align::Middle)));
             }
         }
@@ -720,7 +727,11 @@ fn draw_graticule(ctx: &Ctx, v: &View, art: &mut MapArt) -> Vec<Element> {
                 && y < r.y1 - 2.0
             {
                 // Rotated to read upwards, set in the margin.
-                let x = if left { edge_x - st.size * 0.35 } else { edge_x + st.size * 1.1 };
+                let x = if left {
+                    edge_x - st.size * 0.35
+                } else {
+                    edge_x + st.size * 1.1
+                };
                 labels.push(el(text(&dms_lat(lat), x, y, st, Align::Middle)
                     .set("transform", format!("rotate(-90 {} {})", n(x), n(y)))));
             }
@@ -808,7 +819,9 @@ fn site_spots(ctx: &mut Ctx, v: &View, art: &mut MapArt) -> Vec<Element> {
             continue;
         }
         ctx.legend.spread = true;
-        let c = members.iter().fold((0.0, 0.0), |a, i| (a.0 + raw[*i].1.0, a.1 + raw[*i].1.1));
+        let c = members
+            .iter()
+            .fold((0.0, 0.0), |a, i| (a.0 + raw[*i].1.0, a.1 + raw[*i].1.1));
         let c = (c.0 / members.len() as f64, c.1 / members.len() as f64);
         let smax = members.iter().map(|i| raw[*i].2).fold(0.0, f64::max);
         let k = members.len() as f64;
@@ -841,7 +854,9 @@ fn site_spots(ctx: &mut Ctx, v: &View, art: &mut MapArt) -> Vec<Element> {
         }
     }
     if !d.is_empty() {
-        out.push(el(path(d).set("stroke", "#4d4d4d").set("stroke-width", "0.15")));
+        out.push(el(path(d)
+            .set("stroke", "#4d4d4d")
+            .set("stroke-width", "0.15")));
     }
     for p in dots {
         out.push(el(Circle::new()
@@ -933,7 +948,10 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
                 .set("fill", "none")
                 .set("stroke", "#ffffff")
                 .set("stroke-width", n(0.35 * ty.k))
-                .set("stroke-dasharray", if line.schematic { "1.2 2.4" } else { "1.8 1.8" })));
+                .set(
+                    "stroke-dasharray",
+                    if line.schematic { "1.2 2.4" } else { "1.8 1.8" },
+                )));
         } else {
             ctx.legend.atlas_river = Some(line.schematic);
             let mut p = path(d)
@@ -1058,7 +1076,8 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
             if let Some(s) = art.spots.get(id) {
                 return Some(((s.x, s.y), s.r, true));
             }
-            ctx.project(v, lonlat.0, lonlat.1).map(|p| (p, 0.0, v.inside(p)))
+            ctx.project(v, lonlat.0, lonlat.1)
+                .map(|p| (p, 0.0, v.inside(p)))
         };
         let (Some((p, rp, pin)), Some((q, rq, qin))) = (end(&t.from, t.a), end(&t.to, t.b)) else {
             continue;
@@ -1071,11 +1090,28 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
         }
         ctx.legend.transfers = true;
         let key = (t.from.clone(), t.to.clone());
-        let k = *pair_count
-            .entry(key)
-            .and_modify(|c| *c += 1)
-            .or_insert(0);
-        let curve = arc(p, q, 0.12 + 0.07 * k as f64);
+        let k = *pair_count.entry(key).and_modify(|c| *c += 1).or_insert(0);
+        let curve = if pin && qin {
+            arc(p, q, 0.12 + 0.07 * k as f64)
+        } else {
+            // One end off the map: a short stub pointing towards it, fanned out when repeated.
+            let (e, o) = if pin { (p, q) } else { (q, p) };
+            let fan = if k % 2 == 0 { 1.0 } else { -1.0 } * ((k + 1) / 2) as f64 * 0.14;
+            let ang = (o.1 - e.1).atan2(o.0 - e.0) + fan;
+            let len = (26.0 * ty.k).min((o.0 - e.0).hypot(o.1 - e.1));
+            let far = (e.0 + ang.cos() * len, e.1 + ang.sin() * len);
+            let line: Vec<(f64, f64)> = (0..=12)
+                .map(|i| {
+                    let t = f64::from(i) / 12.0;
+                    (e.0 + (far.0 - e.0) * t, e.1 + (far.1 - e.1) * t)
+                })
+                .collect();
+            if pin {
+                line
+            } else {
+                line.into_iter().rev().collect()
+            }
+        };
         let w = style::transfer_width_mm(t.people) * ty.k;
         let alen = (1.8 + 1.6 * w) * ty.k.sqrt();
         let to_tip = trim(&curve, rp + 0.5, rq + 0.6);
@@ -1084,7 +1120,9 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
         }
         let tip = to_tip[to_tip.len() - 1];
         let back = trim(&to_tip, 0.0, alen);
-        let Some(base) = back.last().copied() else { continue };
+        let Some(base) = back.last().copied() else {
+            continue;
+        };
         let (ux, uy) = {
             let (dx, dy) = (tip.0 - base.0, tip.1 - base.1);
             let l = dx.hypot(dy).max(1e-9);
@@ -1099,7 +1137,11 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
             .set("stroke-opacity", "0.85")
             .set("stroke-linecap", "round")));
         art.clipped.push(el(path(path_d(
-            &[tip, (base.0 - uy * hw, base.1 + ux * hw), (base.0 + uy * hw, base.1 - ux * hw)],
+            &[
+                tip,
+                (base.0 - uy * hw, base.1 + ux * hw),
+                (base.0 + uy * hw, base.1 - ux * hw),
+            ],
             true,
         ))
         .set("fill", style::TRANSFER_COLOUR)));
@@ -1120,10 +1162,14 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
         if let Some(nr) = t.number {
             label.push_str(&format!("{nr} · "));
         }
+        let lower_the = |name: &str| match name.strip_prefix("The ") {
+            Some(rest) => format!("the {rest}"),
+            None => name.to_owned(),
+        };
         if !qin {
-            label.push_str(&format!("to {} · ", t.to_name));
+            label.push_str(&format!("to {} · ", lower_the(&t.to_name)));
         } else if !pin {
-            label.push_str(&format!("from {} · ", t.from_name));
+            label.push_str(&format!("from {} · ", lower_the(&t.from_name)));
         }
         let first_for_pair = !labelled.contains(&pair);
         if let Some(dk) = t.distance_km
@@ -1134,7 +1180,7 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
             label = label.trim_end_matches(" · ").to_owned();
         }
         labelled.push(pair);
-        if label.is_empty() || !main && t.number.is_none() && !first_for_pair {
+        if label.is_empty() || !main && t.number.is_none() {
             continue;
         }
         let lt = LabelText::one(&label, ty.distance());
@@ -1158,11 +1204,7 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
         .filter_map(|s| art.spots.get(&s.id).map(|sp| (s, *sp)))
         .collect();
     // Bigger symbols first, so small ones stay visible on top.
-    drawn.sort_by(|a, b| {
-        b.1.r
-            .total_cmp(&a.1.r)
-            .then_with(|| a.0.id.cmp(&b.0.id))
-    });
+    drawn.sort_by(|a, b| b.1.r.total_cmp(&a.1.r).then_with(|| a.0.id.cmp(&b.0.id)));
     for (s, spot) in &drawn {
         art.framed.push(s.id.clone());
         let ks = style::site_style(&s.kind);
@@ -1185,9 +1227,10 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
                     .set("stroke-width", n(0.2 * ty.k));
             }
             syms.push(el(p.add(Title::new(format!("{} ({})", s.name, s.id)))));
-            art.field
-                .hard
-                .push((format!("site:{}", s.id), BoxMm::around(spot.x, spot.y, spot.r + 0.15)));
+            art.field.hard.push((
+                format!("site:{}", s.id),
+                BoxMm::around(spot.x, spot.y, spot.r + 0.15),
+            ));
         }
         // The label.
         if s.has_line && content.lines.iter().any(|l| l.id == s.id) {
@@ -1251,7 +1294,9 @@ fn place_labels(art: &mut MapArt, v: &View, taken: Vec<BoxMm>) -> (Vec<Element>,
         }
     }
     if !leaders.is_empty() {
-        out.push(el(path(leaders).set("stroke", "#333333").set("stroke-width", "0.18")));
+        out.push(el(path(leaders)
+            .set("stroke", "#333333")
+            .set("stroke-width", "0.18")));
     }
     for p in &outcome.placed {
         if let Some(lt) = art.texts.get(&p.id) {
@@ -1299,7 +1344,12 @@ fn sites_extent(content: &Content, ids: &[String], sheet: &str) -> Result<[f64; 
                 message: format!("site `{id}` is not a located site of the atlas"),
             });
         };
-        e = [e[0].min(s.lon), e[1].min(s.lat), e[2].max(s.lon), e[3].max(s.lat)];
+        e = [
+            e[0].min(s.lon),
+            e[1].min(s.lat),
+            e[2].max(s.lon),
+            e[3].max(s.lat),
+        ];
     }
     if e[0] > e[2] {
         return Err(PrintError::Layout {
@@ -1327,19 +1377,27 @@ struct Page {
     columns: Vec<BoxMm>,
     credits: Vec<String>,
     credits_y: f64,
+    notes_y: f64,
     margin: f64,
 }
 
-fn page_layout(spec: &SheetSpec, ty: Type, credits: &str) -> Page {
+fn page_layout(spec: &SheetSpec, ty: Type, credits: &str, notes_lines: usize) -> Page {
     let (w, h) = spec.size_mm();
     let m = 9.0 * ty.k;
     let title_y = m + ty.title().size * fonts::CAP_EM;
     let subtitle_y = title_y + ty.subtitle().size * 1.45;
-    let top = if spec.subtitle.is_empty() { title_y } else { subtitle_y } + 3.0 * ty.k;
+    let top = if spec.subtitle.is_empty() {
+        title_y
+    } else {
+        subtitle_y
+    } + 3.0 * ty.k;
     let cred = wrap(credits, w - 2.0 * m, ty.small());
-    let cred_h = cred.len() as f64 * ty.small().size * 1.3;
+    let line = ty.small().size * 1.3;
+    let cred_h = cred.len() as f64 * line;
     let credits_y = h - m - cred_h + ty.small().size;
-    let bottom = h - m - cred_h - 2.0 * ty.k;
+    let notes_h = notes_lines as f64 * line;
+    let notes_y = h - m - cred_h - notes_h - 1.0 * ty.k + ty.small().size;
+    let bottom = h - m - cred_h - notes_h - 3.0 * ty.k;
     let g = 4.0 * ty.k; // room for the graticule labels
     let (map, columns) = match spec.orientation {
         Orientation::Landscape => {
@@ -1392,6 +1450,7 @@ fn page_layout(spec: &SheetSpec, ty: Type, credits: &str) -> Page {
         columns,
         credits: cred,
         credits_y,
+        notes_y,
         margin: m,
     }
 }
@@ -1436,9 +1495,11 @@ impl Flow {
             }
         }
     }
-    /// Used area of the panel so far (for the label field).
-    fn used(&self) -> Vec<BoxMm> {
-        self.columns.clone()
+    /// Like [`Flow::take`], without the gap after the block (rows of one list).
+    fn take_tight(&mut self, h: f64) -> Option<(f64, f64)> {
+        let at = self.take(h)?;
+        self.y -= self.gap;
+        Some(at)
     }
 }
 
@@ -1457,21 +1518,44 @@ fn legend_rows(ctx: &Ctx, ty: Type) -> Vec<(Vec<Element>, String)> {
         if ctx.legend.kinds.iter().any(|k| k == kind) {
             let ks = style::site_style(kind);
             rows.push((
-                vec![sym(ks.shape, ks.fill, ks.stroke, 0.2 * ty.k, ks.size_mm * ty.k)],
+                vec![sym(
+                    ks.shape,
+                    ks.fill,
+                    ks.stroke,
+                    0.2 * ty.k,
+                    ks.size_mm * ty.k,
+                )],
                 ks.label.to_owned(),
             ));
         }
     }
-    if ctx.legend.kinds.iter().any(|k| !style::SITE_KINDS.contains(&k.as_str())) {
+    if ctx
+        .legend
+        .kinds
+        .iter()
+        .any(|k| !style::SITE_KINDS.contains(&k.as_str()))
+    {
         let ks = style::OTHER_SITE;
         rows.push((
-            vec![sym(ks.shape, ks.fill, ks.stroke, 0.2 * ty.k, ks.size_mm * ty.k)],
+            vec![sym(
+                ks.shape,
+                ks.fill,
+                ks.stroke,
+                0.2 * ty.k,
+                ks.size_mm * ty.k,
+            )],
             ks.label.to_owned(),
         ));
     }
     if ctx.legend.uncertain {
         rows.push((
-            vec![sym(Shape::Square, "#ffffff", "#8c2d04", 0.4 * ty.k, 2.8 * ty.k)],
+            vec![sym(
+                Shape::Square,
+                "#ffffff",
+                "#8c2d04",
+                0.4 * ty.k,
+                2.8 * ty.k,
+            )],
             "Hollow symbol, ‘?’: position approximate or inferred".into(),
         ));
     }
@@ -1523,8 +1607,15 @@ fn legend_rows(ctx: &Ctx, ty: Type) -> Vec<(Vec<Element>, String)> {
         rows.push((
             vec![
                 line(style::TRANSFER_COLOUR, 0.6 * ty.k, None),
-                el(path(path_d(&[(2.0 * s + 0.6, y), (2.0 * s - 1.4, y - 0.9), (2.0 * s - 1.4, y + 0.9)], true))
-                    .set("fill", style::TRANSFER_COLOUR)),
+                el(path(path_d(
+                    &[
+                        (2.0 * s + 0.6, y),
+                        (2.0 * s - 1.4, y - 0.9),
+                        (2.0 * s - 1.4, y + 0.9),
+                    ],
+                    true,
+                ))
+                .set("fill", style::TRANSFER_COLOUR)),
             ],
             "Transfer of prisoners (width: number of people; label: distance)".into(),
         ));
@@ -1553,7 +1644,11 @@ fn legend_rows(ctx: &Ctx, ty: Type) -> Vec<(Vec<Element>, String)> {
         rows.push((
             vec![
                 line(style::RAILWAY_COLOUR, 0.7 * ty.k, None),
-                line("#ffffff", 0.35 * ty.k, Some(if schematic { "1.2 2.4" } else { "1.8 1.8" })),
+                line(
+                    "#ffffff",
+                    0.35 * ty.k,
+                    Some(if schematic { "1.2 2.4" } else { "1.8 1.8" }),
+                ),
             ],
             if schematic {
                 "Railway named in the account (schematic)".into()
@@ -1563,7 +1658,10 @@ fn legend_rows(ctx: &Ctx, ty: Type) -> Vec<(Vec<Element>, String)> {
         ));
     }
     if ctx.legend.base_rivers {
-        rows.push((vec![line("#7fa7c9", 0.35, None)], "River (modern map data)".into()));
+        rows.push((
+            vec![line("#7fa7c9", 0.35, None)],
+            "River (modern map data)".into(),
+        ));
     }
     if ctx.legend.lakes {
         rows.push((
@@ -1607,14 +1705,34 @@ pub fn compose(
     let extent = match spec.extent {
         Some(e) => e,
         None => {
+            // The named sites; else the located sites the period involves inside the atlas's
+            // extent (places far away, such as Moscow, stay off the map).
+            let a = layers.extent;
+            let about = if content.core.is_empty() {
+                &content.involved
+            } else {
+                &content.core
+            };
             let ids: Vec<String> = if spec.sites.is_empty() {
-                content.involved.clone()
+                content
+                    .sites
+                    .iter()
+                    .filter(|s| about.contains(&s.id))
+                    .filter(|s| s.lon >= a[0] && s.lon <= a[2] && s.lat >= a[1] && s.lat <= a[3])
+                    .map(|s| s.id.clone())
+                    .collect()
             } else {
                 spec.sites.clone()
             };
-            let e = sites_extent(&content, &ids, &spec.id)?;
-            let diag_km = geodesy::distance_m(Point::new(e[0], e[1]), Point::new(e[2], e[3])) / 1000.0;
-            pad_extent(e, spec.margin_km.unwrap_or((diag_km * 0.1).max(2.0)))
+            if ids.is_empty() {
+                a
+            } else {
+                let e = sites_extent(&content, &ids, &spec.id)?;
+                let diag_km =
+                    geodesy::distance_m(Point::new(e[0], e[1]), Point::new(e[2], e[3])) / 1000.0;
+                let min_km = if spec.window.is_some() { 8.0 } else { 2.0 };
+                pad_extent(e, spec.margin_km.unwrap_or((diag_km * 0.12).max(min_km)))
+            }
         }
     };
     let proj = match spec.projection {
@@ -1629,7 +1747,16 @@ pub fn compose(
         ));
         c.join(" · ")
     };
-    let page = page_layout(spec, ty, &credits_text);
+    // Notes go above the credits, across the page: reserve their lines (the omitted-labels note
+    // is not known before placement, so three lines are kept for it).
+    let small = ty.small();
+    let draft = notes_text(spec, &content, &proj.description, 0, 0.0, [0.0; 3], 0, &[]);
+    let notes_lines = draft
+        .iter()
+        .map(|n| wrap(n, w - 18.0 * ty.k, small).len())
+        .sum::<usize>()
+        + 3;
+    let page = page_layout(spec, ty, &credits_text, notes_lines);
     let view = fit(page.map, projected_box(&proj, extent)?);
     let shown: Vec<String> = if spec.window.is_some() {
         content.involved.clone()
@@ -1668,7 +1795,13 @@ pub fn compose(
     if let Some(loc) = locator {
         let lh = (cw * 0.62).min(60.0 * ty.k) + heading.size * 1.6;
         if let Some((x, y)) = flow.take(lh) {
-            panel.push(el(text("Location", x, y + heading.size, heading, Align::Start)));
+            panel.push(el(text(
+                "Location",
+                x,
+                y + heading.size,
+                heading,
+                Align::Start,
+            )));
             let b = BoxMm {
                 x0: x,
                 y0: y + heading.size * 1.6,
@@ -1689,9 +1822,61 @@ pub fn compose(
     let sh = 15.0 * ty.k;
     if let Some((x, y)) = flow.take(sh) {
         panel.extend(draw_scale_bar(x, y, bar_mm, bar_km, view.scale, ty));
-        panel.extend(draw_north(x + cw - 6.0 * ty.k, y + 6.5 * ty.k, convergence, ty));
+        panel.extend(draw_north(
+            x + cw - 6.0 * ty.k,
+            y + 6.5 * ty.k,
+            convergence,
+            ty,
+        ));
     } else {
         ctx.warnings.push("no room for the scale bar".into());
+    }
+
+    // Legend.
+    let rows = legend_rows(&ctx, ty);
+    let row_h = body.size * 1.75;
+    if !rows.is_empty() {
+        let text_w = cw - 8.0 * ty.k;
+        let mut first = true;
+        for (sym, label) in rows {
+            let lines = wrap(&label, text_w, body);
+            let hh = if first { heading.size * 1.8 } else { 0.0 };
+            let rh = row_h.max(lines.len() as f64 * body.size * 1.25 + body.size * 0.5);
+            let Some((x, y)) = flow.take_tight(hh + rh) else {
+                ctx.warnings
+                    .push(format!("no room for the legend row `{label}`"));
+                continue;
+            };
+            if first {
+                panel.push(el(text(
+                    "Legend",
+                    x,
+                    y + heading.size,
+                    heading,
+                    Align::Start,
+                )));
+                first = false;
+            }
+            let y = y + hh;
+            panel.push(el(group(sym).set(
+                "transform",
+                format!(
+                    "translate({} {})",
+                    n(x),
+                    n(y + (row_h - 2.0 * ty.k) / 2.0 - 0.5)
+                ),
+            )));
+            for (i, l) in lines.iter().enumerate() {
+                panel.push(el(text(
+                    l,
+                    x + 6.5 * ty.k,
+                    y + body.size * (1.0 + 1.25 * i as f64),
+                    body,
+                    Align::Start,
+                )));
+            }
+        }
+        flow.y += flow.gap;
     }
 
     // Detail insets.
@@ -1707,19 +1892,30 @@ pub fn compose(
         if ids.is_empty() {
             continue;
         }
+        let e = pad_extent(sites_extent(&content, &ids, &spec.id)?, inset.margin_km);
+        let probe = fit(BoxMm::new(0.0, 0.0, cw, ih), projected_box(&proj, e)?);
+        if probe.scale * 3.0 > view.scale {
+            // The main map already shows these places at nearly this scale.
+            continue;
+        }
         let Some((x, y)) = flow.take(total) else {
-            ctx.warnings.push(format!("no room for the inset `{}`", inset.title));
+            ctx.warnings
+                .push(format!("no room for the inset `{}`", inset.title));
             continue;
         };
-        panel.push(el(text(&inset.title, x, y + heading.size, heading, Align::Start)));
+        panel.push(el(text(
+            &inset.title,
+            x,
+            y + heading.size,
+            heading,
+            Align::Start,
+        )));
         let b = BoxMm {
             x0: x,
             y0: y + heading.size * 1.6,
             x1: x + cw,
             y1: y + heading.size * 1.6 + ih,
         };
-        let e = sites_extent(&content, &ids, &spec.id)?;
-        let e = pad_extent(e, inset.margin_km);
         let iv = fit(b, projected_box(&proj, e)?);
         let mut iart = MapArt::default();
         draw_basemap(&mut ctx, &iv, &mut iart, false);
@@ -1727,7 +1923,8 @@ pub fn compose(
         let (ilabels, ioutcome) = place_labels(&mut iart, &iv, vec![]);
         for (id, t) in &ioutcome.omitted {
             if id.starts_with("site:") {
-                ctx.warnings.push(format!("inset `{}`: label omitted: {t}", inset.title));
+                ctx.warnings
+                    .push(format!("inset `{}`: label omitted: {t}", inset.title));
             }
         }
         let clip_id = format!("clip-inset-{}", panel.len());
@@ -1740,7 +1937,9 @@ pub fn compose(
                     .set("height", n(b.h())),
             ),
         )));
-        panel.push(el(group(iart.clipped).set("clip-path", format!("url(#{clip_id})"))));
+        panel.push(el(
+            group(iart.clipped).set("clip-path", format!("url(#{clip_id})"))
+        ));
         panel.push(el(group(ilabels)));
         panel.push(el(frame_rect(b, 0.25)));
         // Inset scale, with a bar.
@@ -1749,10 +1948,18 @@ pub fn compose(
         let ibar = nice_down(cw * 0.35 * gpm);
         let ibar_mm = ibar / gpm;
         let sy = b.y1 + ty.small().size * 1.5;
-        panel.push(el(path(path_d(&[(x, sy - 0.9), (x, sy), (x + ibar_mm, sy), (x + ibar_mm, sy - 0.9)], false))
-            .set("fill", "none")
-            .set("stroke", "#1a1a1a")
-            .set("stroke-width", "0.25")));
+        panel.push(el(path(path_d(
+            &[
+                (x, sy - 0.9),
+                (x, sy),
+                (x + ibar_mm, sy),
+                (x + ibar_mm, sy - 0.9),
+            ],
+            false,
+        ))
+        .set("fill", "none")
+        .set("stroke", "#1a1a1a")
+        .set("stroke-width", "0.25")));
         panel.push(el(text(
             &format!("{}   1:{}", km(ibar), thousands(iv.scale as u64)),
             x + ibar_mm + 1.5,
@@ -1770,48 +1977,13 @@ pub fn compose(
             })
             .collect();
         if let Some(bb) = bbox_of(&on_main) {
-            let bb = if bb.w() < 2.5 { bb.grow((2.5 - bb.w()) / 2.0) } else { bb };
+            let bb = if bb.w() < 2.5 {
+                bb.grow((2.5 - bb.w()) / 2.0)
+            } else {
+                bb
+            };
             inset_outlines.push(el(frame_rect(bb, 0.3)));
         }
-    }
-
-    // Legend.
-    let rows = legend_rows(&ctx, ty);
-    let row_h = body.size * 1.75;
-    if !rows.is_empty() {
-        let text_w = cw - 8.0 * ty.k;
-        let mut first = true;
-        for (sym, label) in rows {
-            let lines = wrap(&label, text_w, body);
-            let hh = if first { heading.size * 1.8 } else { 0.0 };
-            let rh = row_h.max(lines.len() as f64 * body.size * 1.25 + body.size * 0.5);
-            let Some((x, y)) = flow.take(hh + rh - flow.gap + 0.01).map(|(x, y)| {
-                flow.y -= flow.gap;
-                (x, y)
-            }) else {
-                ctx.warnings.push(format!("no room for the legend row `{label}`"));
-                continue;
-            };
-            if first {
-                panel.push(el(text("Legend", x, y + heading.size, heading, Align::Start)));
-                first = false;
-            }
-            let y = y + hh;
-            panel.push(el(group(sym).set(
-                "transform",
-                format!("translate({} {})", n(x), n(y + (row_h - 2.0 * ty.k) / 2.0 - 0.5)),
-            )));
-            for (i, l) in lines.iter().enumerate() {
-                panel.push(el(text(
-                    l,
-                    x + 6.5 * ty.k,
-                    y + body.size * (1.0 + 1.25 * i as f64),
-                    body,
-                    Align::Start,
-                )));
-            }
-        }
-        flow.y += flow.gap;
     }
 
     // Event list (period sheets).
@@ -1826,23 +1998,30 @@ pub fn compose(
                 "{}: {}{}{}",
                 e.date,
                 e.title,
-                if place.is_empty() { String::new() } else { format!(" ({place})") },
+                if place.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({place})")
+                },
                 if e.partly { " †" } else { "" }
             );
-            let lines = wrap(&line, text_w, body);
+            let mut lines = wrap(&line, text_w, body);
+            if lines.len() > 2 {
+                // Two lines at most: the rest is in timeline.csv.
+                lines.truncate(2);
+                let mut last = lines[1].clone();
+                while body.width(&format!("{last} …")) > text_w && last.pop().is_some() {}
+                lines[1] = format!("{} …", last.trim_end());
+            }
             let hh = if first { heading.size * 1.8 } else { 0.0 };
             let rh = lines.len() as f64 * body.size * 1.25 + body.size * 0.35;
-            let Some((x, y)) = flow.take(hh + rh).map(|(x, y)| {
-                flow.y -= flow.gap;
-                (x, y)
-            }) else {
+            let Some((x, y)) = flow.take_tight(hh + rh) else {
                 break;
             };
             if first {
-                let title = spec
-                    .window
-                    .as_ref()
-                    .map_or("Events".to_owned(), |w| format!("Events, {}", content::human_span(w.start, w.end, false)));
+                let title = spec.window.as_ref().map_or("Events".to_owned(), |w| {
+                    format!("Events, {}", content::human_span(w.start, w.end, false))
+                });
                 panel.push(el(text(&title, x, y + heading.size, heading, Align::Start)));
                 first = false;
             }
@@ -1855,7 +2034,13 @@ pub fn compose(
                 Align::Start,
             )));
             for (i, l) in lines.iter().enumerate() {
-                panel.push(el(text(l, x + num_w, y + body.size * (1.0 + 1.25 * i as f64), body, Align::Start)));
+                panel.push(el(text(
+                    l,
+                    x + num_w,
+                    y + body.size * (1.0 + 1.25 * i as f64),
+                    body,
+                    Align::Start,
+                )));
             }
             events_listed += 1;
         }
@@ -1871,57 +2056,45 @@ pub fn compose(
         .map(|(_, t)| t.clone())
         .collect();
 
-    // Notes.
-    let mut notes: Vec<String> = vec![];
-    if let Some(w) = &spec.window {
-        notes.push(format!(
-            "Shows what possibly happened between {} and {}: every event and transfer whose possible dates overlap that span is drawn, including those only possibly in it (marked † in the list).",
-            content::human_span(w.start, w.start, false),
-            content::human_span(w.end, w.end, false)
-        ));
-        if events_listed < content.events.len() {
-            notes.push(format!(
-                "{} more event(s) of the period are not listed for lack of room; see timeline.csv.",
-                content.events.len() - events_listed
-            ));
-        }
-    }
-    notes.push(format!(
-        "Projection: {}. Scale 1:{} true at the map centre (scale factor {:.4}); north arrow shows true north there (grid convergence {:+.1}°).",
-        proj.description,
-        thousands(view.scale as u64),
+    // Notes, across the page above the credits.
+    let edge_convergence = |px: f64| {
+        let (x, y) = view.ground(px, f64::midpoint(view.rect.y0, view.rect.y1));
+        proj.inverse(x, y)
+            .and_then(|(lon, lat)| proj.convergence_deg(lon, lat))
+            .unwrap_or(convergence)
+    };
+    let notes = notes_text(
+        spec,
+        &content,
+        &proj.description,
+        view.scale as u64,
         k_centre,
-        convergence
-    ));
-    if !omitted_sites.is_empty() {
-        notes.push(format!(
-            "Not labelled on the map for lack of room: {}.",
-            omitted_sites.join("; ")
-        ));
-    }
-    if !ctx.warnings.is_empty() {
-        // Reported in the build report, not printed.
-    }
-    let small = ty.small();
-    let mut notes_cut = false;
-    for note in &notes {
-        let lines = wrap(note, cw, small);
-        for l in lines {
-            let Some((x, y)) = flow.take(small.size * 1.3).map(|(x, y)| {
-                flow.y -= flow.gap;
-                (x, y)
-            }) else {
-                notes_cut = true;
-                break;
-            };
-            panel.push(el(text(&l, x, y + small.size, small, Align::Start)));
-        }
-        flow.y += small.size * 0.5;
-    }
-    if notes_cut {
+        [
+            convergence,
+            edge_convergence(view.rect.x0),
+            edge_convergence(view.rect.x1),
+        ],
+        events_listed,
+        &omitted_sites,
+    );
+    let mut note_lines: Vec<String> = notes
+        .iter()
+        .flat_map(|n| wrap(n, page.w - 2.0 * page.margin, small))
+        .collect();
+    if note_lines.len() > notes_lines {
         ctx.warnings.push("notes cut short for lack of room".into());
+        note_lines.truncate(notes_lines);
     }
-    let _ = flow.used();
+    let first_note_y = page.notes_y + (notes_lines - note_lines.len()) as f64 * small.size * 1.3;
+    for (i, l) in note_lines.iter().enumerate() {
+        panel.push(el(text(
+            l,
+            page.margin,
+            first_note_y + i as f64 * small.size * 1.3,
+            small,
+            Align::Start,
+        )));
+    }
 
     // Assemble.
     let mut doc = svg::Document::new()
@@ -2041,13 +2214,57 @@ pub fn compose(
     })
 }
 
+/// The sheet's notes: period, projection and scale, labels left out.
+#[allow(clippy::too_many_arguments)]
+fn notes_text(
+    spec: &SheetSpec,
+    content: &Content,
+    projection: &str,
+    scale: u64,
+    k_centre: f64,
+    convergence: [f64; 3],
+    events_listed: usize,
+    omitted_sites: &[String],
+) -> Vec<String> {
+    let mut notes: Vec<String> = vec![];
+    if let Some(w) = &spec.window {
+        let mut n = format!(
+            "Shows what possibly happened between {} and {}: every event and transfer whose possible dates overlap that span is drawn, including those only possibly in it (marked † in the list).",
+            content::human_span(w.start, w.start, false),
+            content::human_span(w.end, w.end, false)
+        );
+        if events_listed < content.events.len() {
+            n.push_str(&format!(
+                " {} more event(s) of the period are not listed for lack of room (see timeline.csv).",
+                content.events.len() - events_listed
+            ));
+        }
+        notes.push(n);
+    }
+    notes.push(format!(
+        "Projection: {projection}. Scale 1:{} true at the map centre (scale factor {:.4}). The north arrow points to true north at the centre (grid convergence {:+.1}°; {:+.1}° at the left edge, {:+.1}° at the right). Places marked ? are approximate or inferred; shaded circles show how far off they may be.",
+        thousands(scale),
+        k_centre,
+        convergence[0],
+        convergence[1],
+        convergence[2],
+    ));
+    if !omitted_sites.is_empty() {
+        notes.push(format!(
+            "Not labelled on the map for lack of room: {}.",
+            omitted_sites.join("; ")
+        ));
+    }
+    notes
+}
+
 fn place_text(content: &Content, place: &str) -> String {
     let name = |id: &str| {
         content
-            .sites
-            .iter()
-            .find(|s| s.id == id)
-            .map_or_else(|| id.to_owned(), |s| s.name.clone())
+            .names
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.to_owned())
     };
     match place.split_once('→') {
         Some((a, b)) => format!("{} → {}", name(a), name(b)),
@@ -2073,7 +2290,11 @@ fn draw_scale_bar(x: f64, y: f64, bar_mm: f64, bar_km: f64, scale: f64, ty: Type
     let top = y + st.size * 1.6;
     let hgt = 1.4 * ty.k;
     let mant = bar_km / 10f64.powf(bar_km.log10().floor());
-    let segs: u32 = if (mant - 2.5).abs() < 1e-9 || (mant - 5.0).abs() < 1e-9 { 5 } else { 4 };
+    let segs: u32 = if (mant - 2.5).abs() < 1e-9 || (mant - 5.0).abs() < 1e-9 {
+        5
+    } else {
+        4
+    };
     let seg = bar_mm / f64::from(segs);
     for i in 0..segs {
         out.push(el(Rectangle::new()
@@ -2095,13 +2316,17 @@ fn draw_scale_bar(x: f64, y: f64, bar_mm: f64, bar_km: f64, scale: f64, ty: Type
         }
     };
     out.push(el(text("0", x, y + st.size, st, Align::Middle)));
-    out.push(el(text(
-        &value(bar_km / 2.0),
-        x + bar_mm / 2.0,
-        y + st.size,
-        st,
-        Align::Middle,
-    )));
+    // The middle value only when it is round (25 km: no "12.5").
+    let half = bar_km / 2.0;
+    let mid = if (half - half.round()).abs() < 1e-9 || half < 1.0 {
+        Some((half, bar_mm / 2.0))
+    } else {
+        let first = bar_km / f64::from(segs);
+        Some((first, seg)).filter(|(v, _)| (v - v.round()).abs() < 1e-9)
+    };
+    if let Some((v, at)) = mid {
+        out.push(el(text(&value(v), x + at, y + st.size, st, Align::Middle)));
+    }
     out.push(el(text(
         &format!("{} km", value(bar_km)),
         x + bar_mm,
@@ -2131,19 +2356,19 @@ fn draw_north(cx: f64, cy: f64, convergence: f64, ty: Type) -> Vec<Element> {
     let l = 5.0 * ty.k;
     let w = 1.6 * ty.k;
     let arrow = group(vec![
-        el(path(path_d(&[(cx, cy - l), (cx - w, cy + l * 0.6), (cx, cy + l * 0.25)], true))
-            .set("fill", "#1a1a1a")),
-        el(path(path_d(&[(cx, cy - l), (cx + w, cy + l * 0.6), (cx, cy + l * 0.25)], true))
-            .set("fill", "#ffffff")
-            .set("stroke", "#1a1a1a")
-            .set("stroke-width", "0.2")),
-        el(text(
-            "N",
-            cx,
-            cy - l - 0.8,
-            ty.heading(),
-            Align::Middle,
-        )),
+        el(path(path_d(
+            &[(cx, cy - l), (cx - w, cy + l * 0.6), (cx, cy + l * 0.25)],
+            true,
+        ))
+        .set("fill", "#1a1a1a")),
+        el(path(path_d(
+            &[(cx, cy - l), (cx + w, cy + l * 0.6), (cx, cy + l * 0.25)],
+            true,
+        ))
+        .set("fill", "#ffffff")
+        .set("stroke", "#1a1a1a")
+        .set("stroke-width", "0.2")),
+        el(text("N", cx, cy - l - 0.8, ty.heading(), Align::Middle)),
     ])
     .set(
         "transform",
@@ -2256,16 +2481,28 @@ fn draw_locator(
     let mut labels = vec![];
     let st = ty.small().fill("#1a1a1a").halo(0.4);
     for (name, q) in &places {
-        if !(name == "Moscow" || name.starts_with("Leningrad")) || !b.contains(&BoxMm::around(q.0, q.1, 0.5)) {
+        if !(name == "Moscow" || name.starts_with("Leningrad"))
+            || !b.contains(&BoxMm::around(q.0, q.1, 0.5))
+        {
             continue;
         }
-        let label = if name.starts_with("Leningrad") { "Leningrad" } else { name.as_str() };
+        let label = if name.starts_with("Leningrad") {
+            "Leningrad"
+        } else {
+            name.as_str()
+        };
         art.push(el(Circle::new()
             .set("cx", n(q.0))
             .set("cy", n(q.1))
             .set("r", n(0.7 * ty.k))
             .set("fill", "#1a1a1a")));
-        labels.push(el(text(label, q.0 + 1.3 * ty.k, q.1 + st.size * 0.35, st, Align::Start)));
+        labels.push(el(text(
+            label,
+            q.0 + 1.3 * ty.k,
+            q.1 + st.size * 0.35,
+            st,
+            Align::Start,
+        )));
     }
     let clip_id = "clip-locator";
     let mut out = vec![el(Definitions::new().add(
@@ -2315,7 +2552,14 @@ mod tests {
 
     #[test]
     fn shapes_have_the_requested_size() {
-        for shape in [Shape::Circle, Shape::Square, Shape::Triangle, Shape::Diamond, Shape::Star, Shape::Cross] {
+        for shape in [
+            Shape::Circle,
+            Shape::Square,
+            Shape::Triangle,
+            Shape::Diamond,
+            Shape::Star,
+            Shape::Cross,
+        ] {
             let pts = shape_points(shape, 10.0, 10.0, 3.0);
             let b = bbox_of(&pts).unwrap();
             assert!(b.w() > 2.0 && b.w() < 3.8, "{shape:?} {}", b.w());

@@ -125,6 +125,10 @@ pub struct Content {
     pub lines: Vec<LineMark>,
     /// Site ids the window involves (all sites when there is no window).
     pub involved: Vec<String>,
+    /// Site ids of the events that lie wholly inside the window (what the sheet is about).
+    pub core: Vec<String>,
+    /// Map names of every site, located or not, by id.
+    pub names: BTreeMap<String, String>,
 }
 
 fn text(l: &Layer, f: &Feature, name: &str) -> String {
@@ -155,10 +159,18 @@ fn date(l: &Layer, f: &Feature, name: &str) -> Option<Date> {
     }
 }
 
-/// A label-sized name: long descriptive names are cut at the first `;`, `,` or `(`.
+/// A label-sized name: `(implied)` dropped, first letter capitalised, long descriptive names cut
+/// at the first `;`, `,` or `(`, or shortened with `…`.
 #[must_use]
 pub fn short_name(name: &str) -> String {
     let name = name.trim();
+    let name = name.strip_prefix("(implied)").unwrap_or(name).trim();
+    let mut chars = name.chars();
+    let name = match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect::<String>(),
+        None => String::new(),
+    };
+    let name = name.as_str();
     if name.chars().count() <= 30 {
         return name.to_owned();
     }
@@ -170,8 +182,16 @@ pub fn short_name(name: &str) -> String {
     if cut.chars().count() <= 34 {
         cut.to_owned()
     } else {
-        let mut s: String = cut.chars().take(32).collect();
-        s = s.trim_end().to_owned();
+        let mut s = String::new();
+        for word in cut.split_whitespace() {
+            if s.chars().count() + word.chars().count() + 1 > 28 {
+                break;
+            }
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(word);
+        }
         s.push('…');
         s
     }
@@ -190,9 +210,8 @@ fn month(d: Date) -> &'static str {
 #[must_use]
 pub fn human_span(start: Date, end: Date, approximate: bool) -> String {
     let whole_month = |a: Date, b: Date| a.day() == 1 && b == a.last_of_month();
-    let whole_year = |a: Date, b: Date| {
-        a.month() == 1 && a.day() == 1 && b.month() == 12 && b.day() == 31
-    };
+    let whole_year =
+        |a: Date, b: Date| a.month() == 1 && a.day() == 1 && b.month() == 12 && b.day() == 31;
     let one = |d: Date| format!("{} {} {}", d.day(), month(d), d.year());
     let s = if start == end {
         one(start)
@@ -217,7 +236,13 @@ pub fn human_span(start: Date, end: Date, approximate: bool) -> String {
             )
         }
     } else if start.year() == end.year() && start.month() == end.month() {
-        format!("{}–{} {} {}", start.day(), end.day(), month(end), end.year())
+        format!(
+            "{}–{} {} {}",
+            start.day(),
+            end.day(),
+            month(end),
+            end.year()
+        )
     } else {
         format!("{} – {}", one(start), one(end))
     };
@@ -241,6 +266,12 @@ fn point_of(g: Option<&Geometry>) -> Option<(f64, f64)> {
 /// Gathers what `spec` shows from `layers`.
 #[must_use]
 pub fn gather(layers: &Layers, spec: &SheetSpec) -> Content {
+    let label = |id: &str, name: &str| {
+        spec.labels
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| short_name(name))
+    };
     let window = spec.window.as_ref();
     let mut c = Content::default();
     // Events and movements in the window, numbered by date.
@@ -278,7 +309,13 @@ pub fn gather(layers: &Layers, spec: &SheetSpec) -> Content {
                 });
             }
         }
-        listed.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id)));
+        // Events wholly inside the window first, then those only possibly in it; each by date.
+        listed.sort_by(|a, b| {
+            a.partly
+                .cmp(&b.partly)
+                .then_with(|| a.start.cmp(&b.start))
+                .then_with(|| a.id.cmp(&b.id))
+        });
         for (i, e) in listed.iter_mut().enumerate() {
             e.number = i + 1;
         }
@@ -287,11 +324,18 @@ pub fn gather(layers: &Layers, spec: &SheetSpec) -> Content {
         listed.iter().map(|e| (e.id.as_str(), e.number)).collect();
 
     let mut involved: Vec<String> = vec![];
+    let mut core: Vec<String> = vec![];
     for e in &listed {
         for id in e.place.split('→').filter(|s| !s.is_empty()) {
             involved.push(id.to_owned());
+            if !e.partly {
+                core.push(id.to_owned());
+            }
         }
     }
+    core.sort();
+    core.dedup();
+    c.core = core;
 
     if let Some(l) = layers.layer("transfers")
         && spec.transfers
@@ -312,8 +356,8 @@ pub fn gather(layers: &Layers, spec: &SheetSpec) -> Content {
                 number: number_of.get(f.id.as_str()).copied(),
                 from: text(l, f, "from_site"),
                 to: text(l, f, "to_site"),
-                from_name: short_name(&text(l, f, "from_name")),
-                to_name: short_name(&text(l, f, "to_name")),
+                from_name: label(&text(l, f, "from_site"), &text(l, f, "from_name")),
+                to_name: label(&text(l, f, "to_site"), &text(l, f, "to_name")),
                 distance_km: real(l, f, "distance_km"),
                 people: real(l, f, "people").and_then(|p| u32::try_from(p as i64).ok()),
                 a: (first.x, first.y),
@@ -366,7 +410,7 @@ pub fn gather(layers: &Layers, spec: &SheetSpec) -> Content {
             let basis = text(l, f, "basis");
             c.lines.push(LineMark {
                 id: f.id.clone(),
-                name: short_name(&text(l, f, "name")),
+                name: label(&f.id, &text(l, f, "name")),
                 kind: text(l, f, "kind"),
                 schematic: boolean(l, f, "schematic"),
                 uncertain: basis != "documented" && !basis.is_empty(),
@@ -376,6 +420,8 @@ pub fn gather(layers: &Layers, spec: &SheetSpec) -> Content {
     }
     if let Some(l) = layers.layer("sites") {
         for f in &l.features {
+            c.names
+                .insert(f.id.clone(), label(&f.id, &text(l, f, "name")));
             let Some((lon, lat)) = point_of(f.geometry.as_ref()) else {
                 continue;
             };
@@ -387,7 +433,7 @@ pub fn gather(layers: &Layers, spec: &SheetSpec) -> Content {
             events.sort_unstable();
             c.sites.push(SiteMark {
                 id: f.id.clone(),
-                name: short_name(&text(l, f, "name")),
+                name: label(&f.id, &text(l, f, "name")),
                 kind: text(l, f, "kind"),
                 lon,
                 lat,
@@ -447,11 +493,12 @@ mod tests {
             short_name(
                 "primitive half-demolished barracks on the banks of the Syr-Yaga river, 40 km from the mine"
             ),
-            "primitive half-demolished barrac…"
+            "Primitive half-demolished…"
         );
+        assert_eq!(short_name("(implied) Usa river"), "Usa river");
         assert_eq!(
             short_name("the old brick field; the old brickyard, site of the executions"),
-            "the old brick field"
+            "The old brick field"
         );
     }
 }

@@ -63,8 +63,10 @@ pub fn text_width_mm(text: &str, size_mm: f64, face: Face, spacing_mm: f64) -> f
 /// True when the shipped regular face has a glyph for every character of `text`.
 #[must_use]
 pub fn covers(text: &str) -> bool {
-    ttf_parser::Face::parse(Face::Regular.data(), 0)
-        .is_ok_and(|f| text.chars().all(|c| c.is_whitespace() || f.glyph_index(c).is_some()))
+    ttf_parser::Face::parse(Face::Regular.data(), 0).is_ok_and(|f| {
+        text.chars()
+            .all(|c| c.is_whitespace() || f.glyph_index(c).is_some())
+    })
 }
 
 #[cfg(test)]

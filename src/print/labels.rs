@@ -310,7 +310,10 @@ fn along(line: &[(f64, f64)], t: f64) -> Option<((f64, f64), (f64, f64))> {
 
 fn line_candidates(line: &[(f64, f64)], w: f64, h: f64) -> Vec<Candidate> {
     let mut out = vec![];
-    for (i, t) in [0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74].into_iter().enumerate() {
+    for (i, t) in [0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74]
+        .into_iter()
+        .enumerate()
+    {
         let Some((p, (dx, dy))) = along(line, t) else {
             continue;
         };

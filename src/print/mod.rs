@@ -173,13 +173,9 @@ pub fn write_sheet(
         let bytes = match (f, &tree) {
             (Format::Svg, _) => c.svg.as_bytes().to_vec(),
             (Format::Png, Some(t)) => render::png(t, c.size_mm.0, c.size_mm.1, spec.dpi)?,
-            (Format::Pdf, Some(t)) => render::pdf(
-                t,
-                c.size_mm.0,
-                c.size_mm.1,
-                &spec.title,
-                &layers.title,
-            )?,
+            (Format::Pdf, Some(t)) => {
+                render::pdf(t, c.size_mm.0, c.size_mm.1, &spec.title, &layers.title)?
+            }
             _ => continue,
         };
         let w = write_atomic(&path, &bytes).map_err(io(&path))?;
@@ -240,5 +236,90 @@ pub fn write_atlas(
     sheets
         .iter()
         .map(|s| write_sheet(layers, locator.as_ref(), s, &Format::ALL, dir))
+        .collect()
+}
+
+/// A one-off print request (`gazmap print`): which sheets, with what overrides.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// Only this sheet (an id from `atlas.toml`, after period expansion); all when `None`.
+    pub sheet: Option<String>,
+    /// Paper override.
+    pub paper: Option<sheet::Paper>,
+    /// Orientation override.
+    pub orientation: Option<sheet::Orientation>,
+    /// Resolution override, **dpi**.
+    pub dpi: Option<u32>,
+    /// Show the state on this day only (events whose possible dates include it).
+    pub at: Option<jiff::civil::Date>,
+    /// Formats to write (all three when empty).
+    pub formats: Vec<Format>,
+}
+
+/// Resolves a [`Request`] against the atlas's sheets and writes the result into `dir`.
+///
+/// # Errors
+/// [`PrintError::Sheet`] when the named sheet does not exist (the message lists those that do);
+/// any other [`PrintError`] from composing or writing.
+pub fn run(
+    layers: &Layers,
+    atlas_dir: &Path,
+    basemap_dir: Option<&Path>,
+    req: &Request,
+    dir: &Path,
+) -> Result<Vec<SheetReport>, PrintError> {
+    let mut sheets = sheet::load(atlas_dir)?;
+    if sheets.is_empty() {
+        sheets = default_sheets(layers);
+    }
+    let mut sheets = sheet::expand(&sheets, &layers.periods)?;
+    if let Some(id) = &req.sheet {
+        sheets.retain(|s| s.id == *id);
+        if sheets.is_empty() {
+            let all = sheet::expand(&sheet::load(atlas_dir)?, &layers.periods)?;
+            return Err(PrintError::Sheet {
+                path: atlas_dir.join("atlas.toml"),
+                line: None,
+                message: format!(
+                    "no sheet `{id}`; the sheets are: {}",
+                    all.iter()
+                        .map(|s| s.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+        }
+    }
+    for s in &mut sheets {
+        if let Some(p) = req.paper {
+            s.paper = p;
+        }
+        if let Some(o) = req.orientation {
+            s.orientation = o;
+        }
+        if let Some(d) = req.dpi {
+            s.dpi = d;
+        }
+        if let Some(day) = req.at {
+            let text = content::human_span(day, day, false);
+            s.id = format!("{}-{day}", s.id);
+            s.subtitle = format!("The situation on {text}");
+            s.window = Some(sheet::Window {
+                id: "at".into(),
+                title: text,
+                start: day,
+                end: day,
+            });
+        }
+    }
+    let formats = if req.formats.is_empty() {
+        Format::ALL.to_vec()
+    } else {
+        req.formats.clone()
+    };
+    let locator = load_locator(basemap_dir)?;
+    sheets
+        .iter()
+        .map(|s| write_sheet(layers, locator.as_ref(), s, &formats, dir))
         .collect()
 }

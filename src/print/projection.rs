@@ -227,8 +227,16 @@ mod tests {
     fn lcc_scale_is_near_one_and_exact_on_standard_parallels() {
         let p = Projection::lcc_for([50.0, 62.0, 66.0, 68.0]).unwrap();
         // Standard parallels at 63 and 67 N: scale 1 there, slightly below 1 between.
-        assert!(p.definition.contains("+lat_1=63.000000"), "{}", p.definition);
-        assert!(p.definition.contains("+lat_2=67.000000"), "{}", p.definition);
+        assert!(
+            p.definition.contains("+lat_1=63.000000"),
+            "{}",
+            p.definition
+        );
+        assert!(
+            p.definition.contains("+lat_2=67.000000"),
+            "{}",
+            p.definition
+        );
         let k63 = p.scale_factor(58.0, 63.0).unwrap();
         let k65 = p.scale_factor(58.0, 65.0).unwrap();
         assert!((k63 - 1.0).abs() < 2e-5, "{k63}");

@@ -68,10 +68,7 @@ pub fn png(tree: &usvg::Tree, w_mm: f64, h_mm: f64, dpi: u32) -> Result<Vec<u8>,
         .ok_or_else(|| err("PNG", format!("cannot allocate {pw} × {ph} pixels")))?;
     pixmap.fill(tiny_skia::Color::WHITE);
     let size = tree.size();
-    let t = tiny_skia::Transform::from_scale(
-        pw as f32 / size.width(),
-        ph as f32 / size.height(),
-    );
+    let t = tiny_skia::Transform::from_scale(pw as f32 / size.width(), ph as f32 / size.height());
     resvg::render(tree, t, &mut pixmap.as_mut());
     let bytes = pixmap.encode_png().map_err(|e| err("PNG", e))?;
     Ok(with_phys(bytes, dpi))
@@ -124,8 +121,7 @@ pub fn pdf(
             .creator(format!("gazmap {}", env!("CARGO_PKG_VERSION")))
             .language("en".to_owned()),
     );
-    let settings =
-        PageSettings::from_wh(wpt, hpt).ok_or_else(|| err("PDF", "empty page size"))?;
+    let settings = PageSettings::from_wh(wpt, hpt).ok_or_else(|| err("PDF", "empty page size"))?;
     let size = Size::from_wh(wpt, hpt).ok_or_else(|| err("PDF", "empty page size"))?;
     {
         let mut page = document.start_page_with(settings);

@@ -20,6 +20,7 @@
 //! sites = ["brickyard", "exec_site_1", "exec_site_2"]
 //! ```
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
@@ -175,6 +176,9 @@ pub struct SheetSpec {
     pub insets: Vec<InsetSpec>,
     /// The resolved time window (set by [`expand`] from `period`, or by `--at`).
     pub window: Option<Window>,
+    /// Map labels for sites whose name in the account is too long for a map, by site id.
+    /// Labels given in any sheet apply to every sheet that does not set its own.
+    pub labels: BTreeMap<String, String>,
 }
 
 impl SheetSpec {
@@ -198,6 +202,7 @@ impl SheetSpec {
             dpi: DEFAULT_DPI,
             insets: vec![],
             window: None,
+            labels: BTreeMap::new(),
         }
     }
 
@@ -243,6 +248,8 @@ struct SheetToml {
     dpi: Option<u32>,
     #[serde(default)]
     insets: Vec<InsetToml>,
+    #[serde(default)]
+    labels: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -314,8 +321,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Vec<SheetSpec>, PrintError> {
             spec.paper = Paper::parse(p).ok_or_else(|| at("paper (A4, A3 or letter)", p))?;
         }
         if let Some(o) = &s.orientation {
-            spec.orientation =
-                Orientation::parse(o).ok_or_else(|| at("orientation (landscape or portrait)", o))?;
+            spec.orientation = Orientation::parse(o)
+                .ok_or_else(|| at("orientation (landscape or portrait)", o))?;
         }
         if let Some(e) = s.extent {
             if !(e[0] < e[2] && e[1] < e[3] && e[1] >= -85.0 && e[3] <= 85.0) {
@@ -327,6 +334,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Vec<SheetSpec>, PrintError> {
             spec.extent = Some(e);
         }
         spec.sites = s.sites;
+        spec.labels = s.labels;
         spec.margin_km = s.margin_km;
         if let Some(p) = &s.projection {
             spec.projection =
@@ -367,8 +375,19 @@ pub fn expand(
     sheets: &[SheetSpec],
     periods: &[(String, String, Date, Date)],
 ) -> Result<Vec<SheetSpec>, PrintError> {
+    let mut shared: BTreeMap<String, String> = BTreeMap::new();
+    for s in sheets {
+        for (k, v) in &s.labels {
+            shared.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+    }
     let mut out = vec![];
     for s in sheets {
+        let mut s = s.clone();
+        for (k, v) in &shared {
+            s.labels.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        let s = &s;
         if s.each_period {
             for (id, title, start, end) in periods {
                 let mut one = s.clone();
@@ -436,6 +455,9 @@ projection = "utm41n"
 [[sheets.insets]]
 title = "Detail"
 sites = ["a", "b"]
+
+[sheets.labels]
+a = "Site A"
 "#;
 
     #[test]
@@ -448,19 +470,33 @@ sites = ["a", "b"]
         assert_eq!(sheets[1].insets[0].sites, vec!["a", "b"]);
         let d = |s: &str| s.parse::<Date>().unwrap();
         let periods = vec![
-            ("strike".into(), "Strike".into(), d("1936-10-01"), d("1937-03-31")),
-            ("exec".into(), "Executions".into(), d("1938-03-01"), d("1938-05-31")),
+            (
+                "strike".into(),
+                "Strike".into(),
+                d("1936-10-01"),
+                d("1937-03-31"),
+            ),
+            (
+                "exec".into(),
+                "Executions".into(),
+                d("1938-03-01"),
+                d("1938-05-31"),
+            ),
         ];
         let all = expand(&sheets, &periods).unwrap();
         let ids: Vec<_> = all.iter().map(|s| s.id.as_str()).collect();
         assert_eq!(ids, ["region", "phases-strike", "phases-exec"]);
         assert_eq!(all[2].window.as_ref().unwrap().start, d("1938-03-01"));
+        // Labels set on one sheet reach every sheet.
+        assert_eq!(all[0].labels["a"], "Site A");
     }
 
     #[test]
     fn bad_paper_names_the_sheet_and_line() {
         let bad = TOML.replace("\"A3\"", "\"A5\"");
-        let e = parse(&bad, Path::new("atlas.toml")).unwrap_err().to_string();
+        let e = parse(&bad, Path::new("atlas.toml"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("atlas.toml:9"), "{e}");
         assert!(e.contains("sheet `region`: bad paper"), "{e}");
     }
@@ -468,7 +504,9 @@ sites = ["a", "b"]
     #[test]
     fn unknown_key_is_an_error_with_a_line() {
         let bad = TOML.replace("paper = \"A3\"", "papr = \"A3\"");
-        let e = parse(&bad, Path::new("atlas.toml")).unwrap_err().to_string();
+        let e = parse(&bad, Path::new("atlas.toml"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("atlas.toml:"), "{e}");
         assert!(e.contains("papr"), "{e}");
     }

@@ -176,7 +176,10 @@ mod tests {
     fn numbers_and_paths() {
         assert_eq!(n(-0.001), "0.00");
         assert_eq!(n(12.345), "12.35");
-        assert_eq!(path_d(&[(0.0, 0.0), (1.0, 2.0)], true), "M0.00 0.00L1.00 2.00Z");
+        assert_eq!(
+            path_d(&[(0.0, 0.0), (1.0, 2.0)], true),
+            "M0.00 0.00L1.00 2.00Z"
+        );
     }
 
     #[test]
