@@ -44,6 +44,9 @@ pub enum Error {
     /// The basemap could not be read.
     #[error(transparent)]
     Layers(#[from] layers::LayersError),
+    /// A printed sheet could not be made.
+    #[error(transparent)]
+    Print(#[from] print::PrintError),
     /// An output could not be written.
     #[error("cannot write {path}: {source}")]
     Write {
@@ -113,6 +116,17 @@ pub fn build(dir: &Path, out: &Path) -> Result<BuildReport, Error> {
         written.push(output::geojson::write(layer, out).map_err(write_err(out))?);
     }
     written.extend(output::tables::write(&layers, out).map_err(write_err(out))?);
+    let sheets = print::write_atlas(
+        &layers,
+        dir,
+        checked.atlas.meta.basemap_dir.as_deref(),
+        &out.join("print"),
+    )?;
+    written.extend(sheets.into_iter().flat_map(|s| {
+        s.files
+            .into_iter()
+            .map(|(path, bytes)| output::Written { path, bytes })
+    }));
 
     let claims = layers.layer("claims");
     let contradicted_claims = claims

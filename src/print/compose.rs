@@ -40,7 +40,8 @@ pub struct Composed {
     pub convergence_deg: f64,
     /// Ids of the sites drawn inside the main map frame.
     pub framed_sites: Vec<String>,
-    /// Label texts of those sites, by id.
+    /// Label texts of those sites, by id (as written in the notes; region names are set in
+    /// capitals on the map).
     pub site_labels: BTreeMap<String, String>,
     /// Every label box placed on the main map, **mm**.
     pub label_boxes: Vec<BoxMm>,
@@ -1401,20 +1402,33 @@ fn page_layout(spec: &SheetSpec, ty: Type, credits: &str, notes_lines: usize) ->
     let g = 4.0 * ty.k; // room for the graticule labels
     let (map, columns) = match spec.orientation {
         Orientation::Landscape => {
-            let pw = (w * 0.26).clamp(70.0, 112.0);
+            // Period sheets get a second column for their list of events.
+            let ncols = if spec.window.is_some() { 2 } else { 1 };
+            let gap = 5.0 * ty.k;
+            let cw = if ncols == 1 {
+                (w * 0.26).clamp(70.0, 112.0)
+            } else {
+                (w * 0.2).clamp(62.0, 88.0)
+            };
+            let pw = cw * f64::from(ncols) + gap * f64::from(ncols - 1);
             let map = BoxMm {
                 x0: m + g,
                 y0: top + g,
                 x1: w - m - pw - 6.0 * ty.k,
                 y1: bottom - g,
             };
-            let col = BoxMm {
-                x0: w - m - pw,
-                y0: top + g,
-                x1: w - m,
-                y1: bottom - g,
-            };
-            (map, vec![col])
+            let columns = (0..ncols)
+                .map(|i| {
+                    let x0 = w - m - pw + f64::from(i) * (cw + gap);
+                    BoxMm {
+                        x0,
+                        y0: top + g,
+                        x1: x0 + cw,
+                        y1: bottom - g,
+                    }
+                })
+                .collect();
+            (map, columns)
         }
         Orientation::Portrait => {
             let ph = ((bottom - top) * 0.34).clamp(62.0, 130.0);
@@ -2168,9 +2182,11 @@ pub fn compose(
         .framed
         .iter()
         .filter_map(|id| {
-            art.texts
-                .get(&format!("site:{id}"))
-                .map(|t| (id.clone(), t.runs[0].0.clone()))
+            let key = format!("site:{id}");
+            art.requests
+                .iter()
+                .find(|r| r.id == key)
+                .map(|r| (id.clone(), r.text.clone()))
         })
         .collect();
     let report = SheetReport {
@@ -2241,6 +2257,7 @@ fn notes_text(
         }
         notes.push(n);
     }
+    let convergence = convergence.map(|c| if c.abs() < 0.05 { 0.0 } else { c });
     notes.push(format!(
         "Projection: {projection}. Scale 1:{} true at the map centre (scale factor {:.4}). The north arrow points to true north at the centre (grid convergence {:+.1}°; {:+.1}° at the left edge, {:+.1}° at the right). Places marked ? are approximate or inferred; shaded circles show how far off they may be.",
         thousands(scale),

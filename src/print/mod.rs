@@ -233,10 +233,31 @@ pub fn write_atlas(
     }
     let sheets = sheet::expand(&sheets, &layers.periods)?;
     let locator = load_locator(basemap_dir)?;
-    sheets
+    let reports = sheets
         .iter()
         .map(|s| write_sheet(layers, locator.as_ref(), s, &Format::ALL, dir))
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    // What each sheet left out, next to the sheets.
+    let mut listed = reports.clone();
+    for r in &mut listed {
+        for f in &mut r.files {
+            f.0 = f.0.strip_prefix(dir).unwrap_or(&f.0).to_path_buf();
+        }
+    }
+    let path = dir.join("sheets.json");
+    let json = serde_json::to_string_pretty(&listed).map_err(|e| PrintError::Io {
+        path: path.clone(),
+        source: std::io::Error::other(e),
+    })?;
+    let w = write_atomic(&path, json.as_bytes()).map_err(|source| PrintError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let mut reports = reports;
+    if let Some(first) = reports.first_mut() {
+        first.files.push((w.path, w.bytes));
+    }
+    Ok(reports)
 }
 
 /// A one-off print request (`gazmap print`): which sheets, with what overrides.

@@ -3,6 +3,7 @@
 mod atlas; // the atlas core on the real data
 mod cli; // the command line
 mod errors; // bad input is located and nothing is written
+mod print; // printed sheets: SVG, PDF, PNG
 mod util;
 
 /// Figures the tests hold the real data to (update them with the data, deliberately).
