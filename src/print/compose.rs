@@ -172,7 +172,7 @@ fn thousands(v: u64) -> String {
     let s = v.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push('\u{2009}');
         }
         out.push(c);
@@ -1097,7 +1097,7 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
         } else {
             // One end off the map: a short stub pointing towards it, fanned out when repeated.
             let (e, o) = if pin { (p, q) } else { (q, p) };
-            let fan = if k % 2 == 0 { 1.0 } else { -1.0 } * ((k + 1) / 2) as f64 * 0.14;
+            let fan = if k.is_multiple_of(2) { 1.0 } else { -1.0 } * k.div_ceil(2) as f64 * 0.14;
             let ang = (o.1 - e.1).atan2(o.0 - e.0) + fan;
             let len = (26.0 * ty.k).min((o.0 - e.0).hypot(o.1 - e.1));
             let far = (e.0 + ang.cos() * len, e.1 + ang.sin() * len);
@@ -2066,7 +2066,7 @@ pub fn compose(
     let omitted_sites: Vec<String> = outcome
         .omitted
         .iter()
-        .filter(|(id, _)| id.starts_with("site:"))
+        .filter(|(id, _)| id.starts_with("site:") || id.starts_with("line:"))
         .map(|(_, t)| t.clone())
         .collect();
 
@@ -2182,10 +2182,11 @@ pub fn compose(
         .framed
         .iter()
         .filter_map(|id| {
-            let key = format!("site:{id}");
+            // A river or railway is labelled along its line.
+            let (key, line) = (format!("site:{id}"), format!("line:{id}"));
             art.requests
                 .iter()
-                .find(|r| r.id == key)
+                .find(|r| r.id == key || r.id == line)
                 .map(|r| (id.clone(), r.text.clone()))
         })
         .collect();
@@ -2560,8 +2561,9 @@ mod tests {
     #[test]
     fn arcs_bend_right_and_trim() {
         let a = arc((0.0, 0.0), (100.0, 0.0), 0.12);
-        // Direction +x, y down: right-hand side is +y.
-        assert!(a[24].1 > 10.0);
+        // Direction +x, y down: right-hand side is +y; a quadratic's middle goes half-way
+        // to its control point (0.12 * 100 mm).
+        assert!((a[24].1 - 6.0).abs() < 1e-9, "{}", a[24].1);
         let t = trim(&a, 5.0, 5.0);
         let full = polyline_len(&a);
         assert!((polyline_len(&t) - (full - 10.0)).abs() < 0.01);

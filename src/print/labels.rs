@@ -217,11 +217,19 @@ impl Field {
             && !placed.iter().any(|p| p.rect.intersects(&grown))
     }
 
-    fn leader_free(&self, id: &str, a: (f64, f64), b: (f64, f64), placed: &[Placed]) -> bool {
+    /// A leader may leave through symbols touching its own (`home`), never through others.
+    fn leader_free(
+        &self,
+        id: &str,
+        home: &BoxMm,
+        a: (f64, f64),
+        b: (f64, f64),
+        placed: &[Placed],
+    ) -> bool {
         !self
             .hard
             .iter()
-            .any(|(owner, h)| owner != id && h.hits_segment(a, b))
+            .any(|(owner, h)| owner != id && !h.intersects(home) && h.hits_segment(a, b))
             && !placed.iter().any(|p| p.rect.hits_segment(a, b))
             && !self.taken.iter().any(|t| t.hits_segment(a, b))
     }
@@ -366,6 +374,10 @@ pub fn place(field: &Field, requests: &[Request]) -> Outcome {
                     .collect(),
             ],
         };
+        let home = match &req.anchor {
+            Anchor::Point { x, y, r } => BoxMm::around(*x, *y, r + 0.5),
+            _ => BoxMm::around(0.0, 0.0, -1.0),
+        };
         let mut chosen: Option<Candidate> = None;
         for tier in tiers {
             let mut best: Option<(f64, Candidate)> = None;
@@ -374,7 +386,7 @@ pub fn place(field: &Field, requests: &[Request]) -> Outcome {
                     continue;
                 }
                 if let Some((a, b)) = cand.2
-                    && !field.leader_free(&req.id, a, b, &out.placed)
+                    && !field.leader_free(&req.id, &home, a, b, &out.placed)
                 {
                     continue;
                 }
@@ -469,8 +481,10 @@ mod tests {
 
     #[test]
     fn neighbours_get_boxes_that_do_not_intersect() {
-        let reqs: Vec<Request> = (0..6)
-            .map(|i| point(&format!("p{i}"), 40.0 + f64::from(i) * 4.0, 50.0, 14.0))
+        // Eight places at nearly one spot (like a camp and its sub-camps), 14 mm labels each:
+        // eight positions around the symbol cannot hold them all.
+        let reqs: Vec<Request> = (0..8)
+            .map(|i| point(&format!("p{i}"), 50.0 + f64::from(i) * 0.2, 50.0, 14.0))
             .collect();
         let field = Field {
             bounds: Some(BoxMm::new(0.0, 0.0, 100.0, 100.0)),
@@ -478,7 +492,7 @@ mod tests {
             ..Field::default()
         };
         let out = place(&field, &reqs);
-        assert_eq!(out.placed.len(), 6, "omitted {:?}", out.omitted);
+        assert_eq!(out.placed.len(), 8, "omitted {:?}", out.omitted);
         assert_no_overlaps(&field, &out);
         // Crowding forces some labels out on leader lines.
         assert!(out.placed.iter().any(|p| p.leader.is_some()));

@@ -10,7 +10,12 @@ use geo::Point;
 use crate::util;
 
 /// Sheets the Vorkuta atlas declares (period sheets: one per `[[periods]]`).
-const SHEETS: &[&str] = &["region", "vorkuta", "phase-hunger_strike", "phase-executions"];
+const SHEETS: &[&str] = &[
+    "region",
+    "vorkuta",
+    "phase-hunger_strike",
+    "phase-executions",
+];
 
 fn vorkuta_layers() -> (gazmap::layers::Layers, Option<gazmap::layers::Layer>) {
     let checked = gazmap::open(&util::vorkuta()).unwrap();
@@ -39,7 +44,12 @@ fn read_pdf(path: &Path) -> (usize, (f64, f64), String, Vec<String>) {
     let first = *pages.values().next().unwrap();
     let page = doc.get_object(first).unwrap().as_dict().unwrap();
     let mb = page.get(b"MediaBox").unwrap().as_array().unwrap();
-    let num = |o: &lopdf::Object| o.as_float().map(f64::from).or_else(|_| o.as_i64().map(|i| i as f64)).unwrap();
+    let num = |o: &lopdf::Object| {
+        o.as_float()
+            .map(f64::from)
+            .or_else(|_| o.as_i64().map(|i| i as f64))
+            .unwrap()
+    };
     let size = (num(&mb[2]) - num(&mb[0]), num(&mb[3]) - num(&mb[1]));
     let text = doc.extract_text(&[1]).unwrap_or_default();
     // Embedded fonts: font descriptors that carry a font file.
@@ -66,7 +76,11 @@ fn build_writes_every_sheet_in_three_formats() {
     for id in SHEETS {
         for ext in ["svg", "pdf", "png"] {
             let p = out.join(format!("{id}.{ext}"));
-            assert!(std::fs::metadata(&p).unwrap().len() > 10_000, "{}", p.display());
+            assert!(
+                std::fs::metadata(&p).unwrap().len() > 10_000,
+                "{}",
+                p.display()
+            );
         }
     }
     // One phase sheet per period of atlas.toml.
@@ -91,9 +105,15 @@ fn pdfs_have_the_paper_size_the_title_as_text_and_an_embedded_font() {
     ] {
         let (pages, size, text, fonts) = read_pdf(&out.join(format!("{id}.pdf")));
         assert_eq!(pages, 1, "{id}");
-        assert!((size.0 - w).abs() < 0.5 && (size.1 - h).abs() < 0.5, "{id}: {size:?}");
+        assert!(
+            (size.0 - w).abs() < 0.5 && (size.1 - h).abs() < 0.5,
+            "{id}: {size:?}"
+        );
         let title = vorkuta_sheet(id).title;
-        assert!(squash(&text).contains(&squash(&title)), "{id}: title `{title}` not in text");
+        assert!(
+            squash(&text).contains(&squash(&title)),
+            "{id}: title `{title}` not in text"
+        );
         assert!(
             fonts.iter().any(|f| f.contains("DejaVuSans")),
             "{id}: embedded fonts {fonts:?}"
@@ -141,7 +161,14 @@ fn svgs_parse_and_hold_every_framed_site_label() {
     }
     // The Vorkuta sheet frames the places the brief names.
     let c = print::compose(&layers, locator.as_ref(), &vorkuta_sheet("vorkuta")).unwrap();
-    for site in ["vorkuta_mine", "syr_yaga_barracks", "usa_station", "brickyard", "exec_site_1", "exec_site_2"] {
+    for site in [
+        "vorkuta_mine",
+        "syr_yaga_barracks",
+        "usa_station",
+        "brickyard",
+        "exec_site_1",
+        "exec_site_2",
+    ] {
         assert!(c.framed_sites.iter().any(|s| s == site), "{site}");
     }
     // ... and draws the account's stated distances with their labels.
@@ -172,14 +199,27 @@ fn scale_bar_is_true_at_the_centre_to_half_a_percent() {
         let (cx, cy) = c.centre_m;
         let a = c.projection.inverse(cx - half_m, cy).unwrap();
         let b = c.projection.inverse(cx + half_m, cy).unwrap();
-        let ground_km = gazmap::geodesy::distance_m(Point::new(a.0, a.1), Point::new(b.0, b.1)) / 1000.0;
+        let ground_km =
+            gazmap::geodesy::distance_m(Point::new(a.0, a.1), Point::new(b.0, b.1)) / 1000.0;
         let err = (ground_km - c.bar_km).abs() / c.bar_km;
-        assert!(err < 0.005, "{id}: bar {} km, ground {ground_km:.3} km", c.bar_km);
+        assert!(
+            err < 0.005,
+            "{id}: bar {} km, ground {ground_km:.3} km",
+            c.bar_km
+        );
         // Round numbers only.
         let mant = c.bar_km / 10f64.powf(c.bar_km.log10().floor());
-        assert!([1.0, 2.0, 2.5, 5.0].iter().any(|m| (m - mant).abs() < 1e-9), "{}", c.bar_km);
+        assert!(
+            [1.0, 2.0, 2.5, 5.0].iter().any(|m| (m - mant).abs() < 1e-9),
+            "{}",
+            c.bar_km
+        );
         // Never Web Mercator.
-        assert!(!c.projection.definition.contains("merc +"), "{}", c.projection.definition);
+        assert!(
+            !c.projection.definition.contains("merc +"),
+            "{}",
+            c.projection.definition
+        );
     }
 }
 
@@ -189,8 +229,15 @@ fn north_arrow_is_turned_by_the_grid_convergence() {
     let c = print::compose(&layers, locator.as_ref(), &vorkuta_sheet("vorkuta")).unwrap();
     // UTM 41N, map centre about 63.8 E, 67.4 N: gamma = -atan(tan(0.8 deg) sin(67.4 deg)).
     assert!(c.projection.definition.contains("+zone=41"));
-    assert!(c.convergence_deg < -0.5 && c.convergence_deg > -1.0, "{}", c.convergence_deg);
-    assert!(c.svg.contains(&format!("rotate({:.2} ", c.convergence_deg)), "arrow not rotated");
+    assert!(
+        c.convergence_deg < -0.5 && c.convergence_deg > -1.0,
+        "{}",
+        c.convergence_deg
+    );
+    assert!(
+        c.svg.contains(&format!("rotate({:.2} ", c.convergence_deg)),
+        "arrow not rotated"
+    );
 }
 
 #[test]
@@ -211,14 +258,27 @@ fn svg_and_png_bytes_are_deterministic() {
             "{name} differs between runs"
         );
     }
-    assert_eq!(png_size(&a.path().join("vorkuta.png")), render::pixel_size(210.0, 297.0, 60));
+    assert_eq!(
+        png_size(&a.path().join("vorkuta.png")),
+        render::pixel_size(210.0, 297.0, 60)
+    );
 }
 
 #[test]
 fn phase_sheets_show_only_their_period() {
     let (layers, locator) = vorkuta_layers();
-    let strike = print::compose(&layers, locator.as_ref(), &vorkuta_sheet("phase-hunger_strike")).unwrap();
-    let execs = print::compose(&layers, locator.as_ref(), &vorkuta_sheet("phase-executions")).unwrap();
+    let strike = print::compose(
+        &layers,
+        locator.as_ref(),
+        &vorkuta_sheet("phase-hunger_strike"),
+    )
+    .unwrap();
+    let execs = print::compose(
+        &layers,
+        locator.as_ref(),
+        &vorkuta_sheet("phase-executions"),
+    )
+    .unwrap();
     // The Syr-Yaga barracks belong to the strike, not to the executions; the execution sites
     // to the executions only.
     assert!(strike.framed_sites.iter().any(|s| s == "syr_yaga_barracks"));
@@ -235,7 +295,14 @@ fn cli_prints_one_sheet_with_overrides() {
     util::gazmap()
         .args(["print"])
         .arg(util::vorkuta())
-        .args(["--sheet", "vorkuta", "--paper", "A3", "--orientation", "landscape"])
+        .args([
+            "--sheet",
+            "vorkuta",
+            "--paper",
+            "A3",
+            "--orientation",
+            "landscape",
+        ])
         .args(["--dpi", "40", "--at", "1938-03-25", "--format", "png,pdf"])
         .arg("--out")
         .arg(tmp.path())
@@ -247,9 +314,14 @@ fn cli_prints_one_sheet_with_overrides() {
         .collect();
     assert_eq!(
         names,
-        ["vorkuta-1938-03-25.pdf", "vorkuta-1938-03-25.png"].map(String::from).into()
+        ["vorkuta-1938-03-25.pdf", "vorkuta-1938-03-25.png"]
+            .map(String::from)
+            .into()
     );
-    assert_eq!(png_size(&tmp.path().join("vorkuta-1938-03-25.png")), (661, 468));
+    assert_eq!(
+        png_size(&tmp.path().join("vorkuta-1938-03-25.png")),
+        (661, 468)
+    );
     let (_, size, text, _) = read_pdf(&tmp.path().join("vorkuta-1938-03-25.pdf"));
     assert!((size.0 - 1190.55).abs() < 0.5 && (size.1 - 841.89).abs() < 0.5);
     assert!(squash(&text).contains("25Mar1938"), "{text}");
@@ -260,7 +332,14 @@ fn cli_rejects_an_unknown_sheet_and_a_bad_paper() {
     util::gazmap()
         .args(["print"])
         .arg(util::vorkuta())
-        .args(["--sheet", "nowhere", "--format", "svg", "--out", "/nonexistent-dir-x"])
+        .args([
+            "--sheet",
+            "nowhere",
+            "--format",
+            "svg",
+            "--out",
+            "/nonexistent-dir-x",
+        ])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("no sheet `nowhere`"))
