@@ -239,6 +239,119 @@ fn bbox_of(pts: &[(f64, f64)]) -> Option<BoxMm> {
     Some(b)
 }
 
+/// Sutherland-Hodgman: the part of a closed ring inside `b` (boundary edges may appear along
+/// `b`, which lies outside the visible frame when `b` is a grown frame).
+fn clip_ring(pts: &[(f64, f64)], b: &BoxMm) -> Vec<(f64, f64)> {
+    type Inside = fn(&BoxMm, (f64, f64)) -> bool;
+    type Cut = fn(&BoxMm, (f64, f64), (f64, f64)) -> (f64, f64);
+    let edges: [(Inside, Cut); 4] = [
+        (
+            |b, p| p.0 >= b.x0,
+            |b, p, q| {
+                let t = (b.x0 - p.0) / (q.0 - p.0);
+                (b.x0, p.1 + (q.1 - p.1) * t)
+            },
+        ),
+        (
+            |b, p| p.0 <= b.x1,
+            |b, p, q| {
+                let t = (b.x1 - p.0) / (q.0 - p.0);
+                (b.x1, p.1 + (q.1 - p.1) * t)
+            },
+        ),
+        (
+            |b, p| p.1 >= b.y0,
+            |b, p, q| {
+                let t = (b.y0 - p.1) / (q.1 - p.1);
+                (p.0 + (q.0 - p.0) * t, b.y0)
+            },
+        ),
+        (
+            |b, p| p.1 <= b.y1,
+            |b, p, q| {
+                let t = (b.y1 - p.1) / (q.1 - p.1);
+                (p.0 + (q.0 - p.0) * t, b.y1)
+            },
+        ),
+    ];
+    let mut out: Vec<(f64, f64)> = pts.to_vec();
+    for (inside, cut) in edges {
+        if out.is_empty() {
+            break;
+        }
+        let input = std::mem::take(&mut out);
+        let mut prev = input[input.len() - 1];
+        for &cur in &input {
+            match (inside(b, prev), inside(b, cur)) {
+                (true, true) => out.push(cur),
+                (true, false) => out.push(cut(b, prev, cur)),
+                (false, true) => {
+                    out.push(cut(b, prev, cur));
+                    out.push(cur);
+                }
+                (false, false) => {}
+            }
+            prev = cur;
+        }
+    }
+    out
+}
+
+/// The parts of a polyline inside `b`.
+fn clip_line(pts: &[(f64, f64)], b: &BoxMm) -> Vec<Vec<(f64, f64)>> {
+    let mut parts: Vec<Vec<(f64, f64)>> = vec![];
+    let mut cur: Vec<(f64, f64)> = vec![];
+    for w in pts.windows(2) {
+        let (p, q) = (w[0], w[1]);
+        // Liang-Barsky on the segment.
+        let (dx, dy) = (q.0 - p.0, q.1 - p.1);
+        let (mut t0, mut t1) = (0.0_f64, 1.0_f64);
+        let mut keep = true;
+        for (pp, qq) in [
+            (-dx, p.0 - b.x0),
+            (dx, b.x1 - p.0),
+            (-dy, p.1 - b.y0),
+            (dy, b.y1 - p.1),
+        ] {
+            if pp == 0.0 {
+                if qq < 0.0 {
+                    keep = false;
+                }
+            } else {
+                let r = qq / pp;
+                if pp < 0.0 {
+                    t0 = t0.max(r);
+                } else {
+                    t1 = t1.min(r);
+                }
+            }
+        }
+        if !keep || t0 > t1 {
+            if cur.len() >= 2 {
+                parts.push(std::mem::take(&mut cur));
+            }
+            cur.clear();
+            continue;
+        }
+        let a = (p.0 + dx * t0, p.1 + dy * t0);
+        let c = (p.0 + dx * t1, p.1 + dy * t1);
+        if cur.last() != Some(&a) {
+            if cur.len() >= 2 {
+                parts.push(std::mem::take(&mut cur));
+            }
+            cur = vec![a];
+        }
+        cur.push(c);
+        if t1 < 1.0 {
+            parts.push(std::mem::take(&mut cur));
+        }
+    }
+    if cur.len() >= 2 {
+        parts.push(cur);
+    }
+    parts
+}
+
 /// Symbol outline for `shape` of overall size `s` mm at (x, y).
 fn shape_points(shape: Shape, x: f64, y: f64, s: f64) -> Vec<(f64, f64)> {
     let poly = |r: f64, k: usize, rot: f64| -> Vec<(f64, f64)> {
@@ -511,7 +624,10 @@ fn draw_basemap(ctx: &mut Ctx, v: &View, art: &mut MapArt, labels: bool) {
             for ring in geometry_rings(g) {
                 let pts = ctx.project_line(v, &ring, tol);
                 if pts.len() >= 3 && visible(bbox_of(&pts)) {
-                    d.push_str(&path_d(&pts, true));
+                    let pts = clip_ring(&pts, &frame);
+                    if pts.len() >= 3 {
+                        d.push_str(&path_d(&pts, true));
+                    }
                 }
             }
         }
@@ -545,10 +661,12 @@ fn draw_basemap(ctx: &mut Ctx, v: &View, art: &mut MapArt, labels: bool) {
             for part in geometry_rings(g) {
                 let pts = ctx.project_line(v, &part, tol);
                 if pts.len() >= 2 && visible(bbox_of(&pts)) {
-                    by_width
-                        .entry(w10)
-                        .or_default()
-                        .push_str(&path_d(&pts, false));
+                    for piece in clip_line(&pts, &frame) {
+                        by_width
+                            .entry(w10)
+                            .or_default()
+                            .push_str(&path_d(&piece, false));
+                    }
                     let name = value_text(l, f, "name");
                     if labels && !name.is_empty() && level <= 2 {
                         let inside: Vec<_> = pts.iter().copied().filter(|p| v.inside(*p)).collect();
@@ -598,7 +716,9 @@ fn draw_basemap(ctx: &mut Ctx, v: &View, art: &mut MapArt, labels: bool) {
             for part in geometry_rings(g) {
                 let pts = ctx.project_line(v, &part, tol);
                 if pts.len() >= 2 && visible(bbox_of(&pts)) {
-                    d.push_str(&path_d(&pts, false));
+                    for piece in clip_line(&pts, &frame) {
+                        d.push_str(&path_d(&piece, false));
+                    }
                 }
             }
         }
@@ -699,7 +819,9 @@ fn draw_graticule(ctx: &Ctx, v: &View, art: &mut MapArt) -> Vec<Element> {
             .map(|i| (lon, ll[1] + (ll[3] - ll[1]) * f64::from(i) / 80.0))
             .collect();
         let p = ctx.project_line(v, &pts, 0.05);
-        d.push_str(&path_d(&p, false));
+        for piece in clip_line(&p, &r.grow(1.0)) {
+            d.push_str(&path_d(&piece, false));
+        }
         for (edge_y, below) in [(r.y0, false), (r.y1, true)] {
             if let Some(x) = crossing(&p, |q| q.1 - edge_y).map(|q| q.0)
                 && x > r.x0 + 2.0
@@ -721,7 +843,9 @@ fn draw_graticule(ctx: &Ctx, v: &View, art: &mut MapArt) -> Vec<Element> {
             .map(|i| (ll[0] + (ll[2] - ll[0]) * f64::from(i) / 80.0, lat))
             .collect();
         let p = ctx.project_line(v, &pts, 0.05);
-        d.push_str(&path_d(&p, false));
+        for piece in clip_line(&p, &r.grow(1.0)) {
+            d.push_str(&path_d(&piece, false));
+        }
         for (edge_x, left) in [(r.x0, true), (r.x1, false)] {
             if let Some(y) = crossing(&p, |q| q.0 - edge_x).map(|q| q.1)
                 && y > r.y0 + 2.0
@@ -928,7 +1052,9 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
         for part in &line.parts {
             let pts = ctx.project_line(v, part, 0.1);
             if pts.len() >= 2 {
-                d.push_str(&path_d(&pts, false));
+                for piece in clip_line(&pts, &v.rect.grow(3.0)) {
+                    d.push_str(&path_d(&piece, false));
+                }
                 let inside: Vec<_> = pts.iter().copied().filter(|p| v.inside(*p)).collect();
                 if inside.len() > longest.len() {
                     longest = inside;
@@ -1012,7 +1138,10 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
         if b.w() < spot.r * 2.6 {
             continue;
         }
-        circles.push_str(&path_d(&p, true));
+        let p = clip_ring(&p, &v.rect.grow(2.0));
+        if p.len() >= 3 {
+            circles.push_str(&path_d(&p, true));
+        }
     }
     if !circles.is_empty() {
         ctx.legend.circles = true;
@@ -1131,7 +1260,11 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
         };
         let hw = 0.45 * alen + 0.2;
         let stroke = trim(&to_tip, 0.0, alen * 0.85);
-        art.clipped.push(el(path(path_d(&stroke, false))
+        let stroke_d: String = clip_line(&stroke, &v.rect.grow(3.0))
+            .iter()
+            .map(|piece| path_d(piece, false))
+            .collect();
+        art.clipped.push(el(path(stroke_d)
             .set("fill", "none")
             .set("stroke", style::TRANSFER_COLOUR)
             .set("stroke-width", n(w))
@@ -2567,6 +2700,30 @@ mod tests {
         let t = trim(&a, 5.0, 5.0);
         let full = polyline_len(&a);
         assert!((polyline_len(&t) - (full - 10.0)).abs() < 0.01);
+    }
+
+    #[test]
+    fn clipping_keeps_what_is_inside() {
+        let b = BoxMm::new(0.0, 0.0, 10.0, 10.0);
+        let ring = clip_ring(
+            &[(-5.0, -5.0), (15.0, -5.0), (15.0, 15.0), (-5.0, 15.0)],
+            &b,
+        );
+        let bb = bbox_of(&ring).unwrap();
+        assert_eq!((bb.x0, bb.y0, bb.x1, bb.y1), (0.0, 0.0, 10.0, 10.0));
+        let parts = clip_line(
+            &[
+                (-5.0, 5.0),
+                (5.0, 5.0),
+                (5.0, 20.0),
+                (5.0, 30.0),
+                (20.0, 5.0),
+            ],
+            &b,
+        );
+        assert_eq!(parts.len(), 2, "{parts:?}");
+        assert_eq!(parts[0], vec![(0.0, 5.0), (5.0, 5.0), (5.0, 10.0)]);
+        assert!(clip_ring(&[(20.0, 20.0), (30.0, 20.0), (30.0, 30.0)], &b).is_empty());
     }
 
     #[test]
