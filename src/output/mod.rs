@@ -2,8 +2,16 @@
 //! nothing else, and writes each file atomically (a temporary file in the same folder, then a
 //! rename), so a failed build never leaves a half-written file behind.
 
+pub mod format;
 pub mod geojson;
+pub mod gpkg;
+pub mod interchange;
+pub mod qgis_project;
+pub mod qml;
+pub mod stamp;
 pub mod tables;
+pub mod xml;
+pub mod zip;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
