@@ -29,6 +29,9 @@ pub enum Format {
     /// OGC GeoPackage with every layer, QGIS styles, sources, citations and a QGIS project
     /// (`<atlas>.gpkg`), plus the same project as `<atlas>.qgz`.
     Gpkg,
+    /// Printed sheets from `[[sheets]]` of `atlas.toml`: `print/<sheet>.svg|pdf|png` and
+    /// `print/sheets.json`.
+    Print,
 }
 
 impl Format {
@@ -42,6 +45,7 @@ impl Format {
         Self::Fgb,
         Self::GeoJsonSeq,
         Self::Gpkg,
+        Self::Print,
     ];
 
     /// The name used on the command line.
@@ -56,6 +60,7 @@ impl Format {
             Self::Fgb => "fgb",
             Self::GeoJsonSeq => "geojsonseq",
             Self::Gpkg => "gpkg",
+            Self::Print => "print",
         }
     }
 }
