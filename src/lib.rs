@@ -12,6 +12,7 @@ pub mod layers;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod print;
 pub mod quote;
 pub mod serve;
 pub mod style;
@@ -44,6 +45,9 @@ pub enum Error {
     /// The basemap could not be read.
     #[error(transparent)]
     Layers(#[from] layers::LayersError),
+    /// A printed sheet could not be made.
+    #[error(transparent)]
+    Print(#[from] print::PrintError),
     /// An output could not be written.
     #[error("cannot write {path}: {source}")]
     Write {
@@ -189,6 +193,19 @@ fn write_outputs(
     }
     if opts.wants(Format::Gpkg) {
         written.extend(write_gpkg(atlas, layers, out)?);
+    }
+    if opts.wants(Format::Print) {
+        let sheets = print::write_atlas(
+            layers,
+            &atlas.dir,
+            atlas.meta.basemap_dir.as_deref(),
+            &out.join("print"),
+        )?;
+        written.extend(sheets.into_iter().flat_map(|s| {
+            s.files
+                .into_iter()
+                .map(|(path, bytes)| output::Written { path, bytes })
+        }));
     }
     if opts.wants(Format::Web) {
         let web = web_map(layers, atlas, &written, out)?;

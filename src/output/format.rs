@@ -29,6 +29,9 @@ pub enum Format {
     /// OGC GeoPackage with every layer, QGIS styles, sources, citations and a QGIS project
     /// (`<atlas>.gpkg`), plus the same project as `<atlas>.qgz`.
     Gpkg,
+    /// Printed sheets from `[[sheets]]` of `atlas.toml`: `print/<sheet>.svg|pdf|png` and
+    /// `print/sheets.json`.
+    Print,
     /// The web map, a static site in `web/` (reads the PMTiles archive, else the GeoJSON files).
     Web,
 }
@@ -44,6 +47,7 @@ impl Format {
         Self::Fgb,
         Self::GeoJsonSeq,
         Self::Gpkg,
+        Self::Print,
         Self::Web,
     ];
 
@@ -59,6 +63,7 @@ impl Format {
             Self::Fgb => "fgb",
             Self::GeoJsonSeq => "geojsonseq",
             Self::Gpkg => "gpkg",
+            Self::Print => "print",
             Self::Web => "web",
         }
     }
