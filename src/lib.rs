@@ -14,6 +14,7 @@ pub mod model;
 pub mod output;
 pub mod print;
 pub mod quote;
+pub mod serve;
 pub mod style;
 pub mod time;
 
@@ -206,6 +207,10 @@ fn write_outputs(
                 .map(|(path, bytes)| output::Written { path, bytes })
         }));
     }
+    if opts.wants(Format::Web) {
+        let web = web_map(layers, atlas, &written, out)?;
+        written.extend(web);
+    }
     Ok(written)
 }
 
@@ -271,6 +276,47 @@ pub fn build_with(dir: &Path, out: &Path, opts: &BuildOptions) -> Result<BuildRe
     output::write_atomic(&out.join("build-report.json"), json.as_bytes())
         .map_err(write_err(out))?;
     Ok(report)
+}
+
+/// Writes the web map into `out/web`, reading the layers from the PMTiles archive if this build
+/// wrote one (`<atlas id>.pmtiles` among `written`), else from the GeoJSON files.
+fn web_map(
+    layers: &layers::Layers,
+    atlas: &Atlas,
+    written: &[output::Written],
+    out: &Path,
+) -> Result<Vec<output::Written>, Error> {
+    use output::web::{DataSource, WebError};
+    let archive = format!("{}.pmtiles", layers.atlas_id);
+    let mut extra = vec![];
+    let data = if written.iter().any(|w| w.path == out.join(&archive)) {
+        DataSource::Pmtiles(format!("../{archive}"))
+    } else {
+        // The viewer then reads the atlas layers' GeoJSON files: write any this build did not.
+        for layer in &layers.atlas {
+            let path = out.join(format!("{}.geojson", layer.name));
+            if !written.iter().any(|w| w.path == path) {
+                extra.push(
+                    output::geojson::write(layer, out).map_err(|source| Error::Write {
+                        path: path.clone(),
+                        source,
+                    })?,
+                );
+            }
+        }
+        DataSource::GeoJson
+    };
+    let dest = out.join("web");
+    extra.extend(
+        output::web::write(layers, &atlas.sources, &data, &dest).map_err(|e| match e {
+            WebError::Write { path, source } => Error::Write { path, source },
+            other => Error::Write {
+                path: dest,
+                source: std::io::Error::other(other.to_string()),
+            },
+        })?,
+    );
+    Ok(extra)
 }
 
 /// Checks the atlas in `dir` and writes one format into `out`, without a build report.

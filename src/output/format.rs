@@ -32,6 +32,8 @@ pub enum Format {
     /// Printed sheets from `[[sheets]]` of `atlas.toml`: `print/<sheet>.svg|pdf|png` and
     /// `print/sheets.json`.
     Print,
+    /// The web map, a static site in `web/` (reads the PMTiles archive, else the GeoJSON files).
+    Web,
 }
 
 impl Format {
@@ -46,6 +48,7 @@ impl Format {
         Self::GeoJsonSeq,
         Self::Gpkg,
         Self::Print,
+        Self::Web,
     ];
 
     /// The name used on the command line.
@@ -61,6 +64,7 @@ impl Format {
             Self::GeoJsonSeq => "geojsonseq",
             Self::Gpkg => "gpkg",
             Self::Print => "print",
+            Self::Web => "web",
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod qgis_project;
 pub mod qml;
 pub mod stamp;
 pub mod tables;
+pub mod web;
 pub mod xml;
 pub mod zip;
 

@@ -176,6 +176,9 @@ pub const LAND_COLOUR: &str = "#f7f5ef";
 pub const WATER_COLOUR: &str = "#a9c8e0";
 /// Basemap: region boundaries.
 pub const BORDER_COLOUR: &str = "#b8a9c9";
+/// Opacity of what is only *possibly* happening at a date (fuzzy dates), 0..1; what certainly
+/// happens is drawn at full opacity.
+pub const POSSIBLE_OPACITY: f64 = 0.45;
 
 /// Width of a transfer line moving nobody known, **mm**.
 pub const TRANSFER_BASE_WIDTH_MM: f64 = 0.5;

@@ -7,7 +7,9 @@ mod gpkg; // the GeoPackage, QML styles and QGIS project read back
 mod interchange; // Linked Places, KML, FlatGeobuf, GeoJSONSeq read back
 mod print; // printed sheets: SVG, PDF, PNG
 mod qgis; // the same opened and rendered by QGIS itself, where installed
+mod serve; // gazmap serve: ranges, ETags, content types, traversal, loopback
 mod util;
+mod web; // the web map: viewer files, generated style, atlas.json, source texts
 
 /// Figures the tests hold the real data to (update them with the data, deliberately).
 mod atlas_expect {

@@ -1,0 +1,452 @@
+//! The MapLibre style (style spec v8, MapLibre GL JS 6) of an atlas, generated from
+//! [`crate::style`], so the web map draws the same colours, symbols and widths as the QGIS and
+//! print outputs (millimetres become CSS pixels at 96 dpi).
+//!
+//! The time filter lives in the style: every time-aware layer's filter reads the `global-state`
+//! properties `date` (an ISO `YYYY-MM-DD` string) and `time_filter` (boolean), declared with
+//! defaults in the style's root `state`. A feature whose `start..=end` contains the date is
+//! *possibly* active; one whose `certain_start..=certain_end` contains it is *certainly* active.
+//! Each time-aware atlas layer has two style layers, `<layer>-certain` (solid) and
+//! `<layer>-possible` (dashed or hollow, fainter), that never show the same feature. With the
+//! time filter off, every feature is drawn in the solid style.
+//!
+//! Site symbols are icons named `site-<kind>` that the viewer draws on a canvas from
+//! [`site_symbols`]; the style uses no text, so it needs no glyphs and no sprite.
+
+use serde_json::{Value as Json, json};
+
+use super::DataSource;
+use crate::layers::Layers;
+use crate::style::{self, Shape};
+
+/// CSS pixels per millimetre (96 dpi).
+pub const PX_PER_MM: f64 = 96.0 / 25.4;
+
+/// Converts a size in **mm** (as [`crate::style`] gives it) to CSS **px**, rounded to 0.01 px.
+#[must_use]
+pub fn px(mm: f64) -> f64 {
+    (mm * PX_PER_MM * 100.0).round() / 100.0
+}
+
+/// The shape's name for the viewer's canvas painter.
+#[must_use]
+pub fn shape_name(shape: Shape) -> &'static str {
+    match shape {
+        Shape::Circle => "circle",
+        Shape::Square => "square",
+        Shape::Triangle => "triangle",
+        Shape::Diamond => "diamond",
+        Shape::Star => "star",
+        Shape::Cross => "cross",
+    }
+}
+
+fn symbol_json(s: &style::KindStyle) -> Json {
+    json!({
+        "kind": s.kind,
+        "label": s.label,
+        "shape": shape_name(s.shape),
+        "fill": s.fill,
+        "stroke": s.stroke,
+        "size_px": px(s.size_mm),
+    })
+}
+
+/// The site symbols, in legend order, then the symbol for unknown kinds (kind `other`).
+#[must_use]
+pub fn site_symbols() -> Json {
+    Json::Array(
+        style::SITE_STYLES
+            .iter()
+            .chain(std::iter::once(&style::OTHER_SITE))
+            .map(symbol_json)
+            .collect(),
+    )
+}
+
+/// The width in **px** of a transfer line: [`style::transfer_width_mm`] as an expression on
+/// the field `people` (the same formula the QGIS style uses).
+fn transfer_width() -> Json {
+    let people = json!(["to-number", ["get", "people"], 0]);
+    json!([
+        "case",
+        [">", people, 0],
+        [
+            "+",
+            px(style::TRANSFER_BASE_WIDTH_MM),
+            [
+                "*",
+                px(style::TRANSFER_WIDTH_PER_DECADE_MM),
+                ["log10", people]
+            ]
+        ],
+        px(style::TRANSFER_BASE_WIDTH_MM)
+    ])
+}
+
+/// Basemap river width in **px** by GSHHG/WDBII `level`, from [`style::basemap_river_width_mm`].
+fn river_width() -> Json {
+    let mut expr = vec![json!("match"), json!(["to-number", ["get", "level"], 9])];
+    for level in 0..=3 {
+        expr.push(json!(level));
+        expr.push(json!(px(style::basemap_river_width_mm(level))));
+    }
+    expr.push(json!(px(style::basemap_river_width_mm(9))));
+    Json::Array(expr)
+}
+
+fn date() -> Json {
+    json!(["to-string", ["global-state", "date"]])
+}
+
+fn text(field: &str) -> Json {
+    json!(["to-string", ["get", field]])
+}
+
+/// True when the feature's possible span contains the slider's date.
+#[must_use]
+pub fn possibly_active() -> Json {
+    json!([
+        "all",
+        ["<=", text("start"), date()],
+        [">=", text("end"), date()]
+    ])
+}
+
+/// True when the feature's certain span contains the slider's date (false when it has none).
+#[must_use]
+pub fn certainly_active() -> Json {
+    json!([
+        "all",
+        ["<=", text("certain_start"), date()],
+        [">=", text("certain_end"), date()],
+        ["!=", text("certain_end"), ""]
+    ])
+}
+
+fn filter_on() -> Json {
+    json!(["to-boolean", ["global-state", "time_filter"]])
+}
+
+/// Filter of a `-certain` style layer.
+fn certain_filter() -> Json {
+    json!(["any", ["!", filter_on()], certainly_active()])
+}
+
+/// Filter of a `-possible` style layer.
+fn possible_filter() -> Json {
+    json!([
+        "all",
+        filter_on(),
+        possibly_active(),
+        ["!", certainly_active()]
+    ])
+}
+
+/// Opacity of an event ring (as in the QGIS style).
+const EVENT_OPACITY: f64 = 0.9;
+/// Width of an event ring's line, **mm** (as in the QGIS style).
+const EVENT_STROKE_MM: f64 = 0.6;
+
+/// The first day the slider shows: the start of the atlas's time range, else of its first period.
+#[must_use]
+pub fn initial_date(layers: &Layers) -> Option<String> {
+    layers
+        .time_range
+        .map(|r| r.0)
+        .or_else(|| layers.periods.iter().map(|p| p.2).min())
+        .map(|d| d.to_string())
+}
+
+/// One style layer for data layer `name` (skipped by the caller when the data layer is absent).
+fn layer(id: &str, data_layer: &str, ty: &str, data: &DataSource, rest: Json) -> Json {
+    let mut obj = serde_json::Map::new();
+    obj.insert("id".into(), json!(id));
+    obj.insert("type".into(), json!(ty));
+    obj.insert("metadata".into(), json!({"gazmap:layer": data_layer}));
+    match data {
+        DataSource::Pmtiles(_) => {
+            obj.insert("source".into(), json!("atlas"));
+            obj.insert("source-layer".into(), json!(data_layer));
+        }
+        DataSource::GeoJson => {
+            obj.insert("source".into(), json!(data_layer));
+        }
+    }
+    if let Json::Object(rest) = rest {
+        obj.extend(rest);
+    }
+    Json::Object(obj)
+}
+
+fn site_icon() -> Json {
+    let mut expr = vec![json!("match"), json!(["to-string", ["get", "kind"]])];
+    for s in style::SITE_STYLES {
+        expr.push(json!(s.kind));
+        expr.push(json!(format!("site-{}", s.kind)));
+    }
+    expr.push(json!(format!("site-{}", style::OTHER_SITE.kind)));
+    Json::Array(expr)
+}
+
+/// Colour of the features only possibly active.
+fn faded(opacity: f64) -> f64 {
+    (opacity * style::POSSIBLE_OPACITY * 100.0).round() / 100.0
+}
+
+/// The style layers, bottom first.
+fn style_layers(layers: &Layers, data: &DataSource) -> Vec<Json> {
+    let has = |name: &str| layers.layer(name).is_some();
+    let mut out = vec![json!({
+        "id": "background",
+        "type": "background",
+        "paint": {"background-color": style::SEA_COLOUR},
+    })];
+    let mut add = |name: &str, id: &str, ty: &str, rest: Json| {
+        if has(name) {
+            out.push(layer(id, name, ty, data, rest));
+        }
+    };
+    // Basemap.
+    add(
+        "coast",
+        "coast",
+        "fill",
+        json!({"paint": {"fill-color": style::LAND_COLOUR}}),
+    );
+    add(
+        "coast",
+        "coast-outline",
+        "line",
+        json!({"paint": {"line-color": style::COAST_COLOUR, "line-width": 0.8}}),
+    );
+    add(
+        "lakes",
+        "lakes",
+        "fill",
+        json!({"paint": {"fill-color": style::WATER_COLOUR}}),
+    );
+    add(
+        "rivers",
+        "rivers",
+        "line",
+        json!({
+            "layout": {"line-join": "round", "line-cap": "round"},
+            "paint": {"line-color": style::WATER_COLOUR, "line-width": river_width()},
+        }),
+    );
+    add(
+        "borders",
+        "borders",
+        "line",
+        json!({"paint": {"line-color": style::BORDER_COLOUR, "line-width": 1.0,
+                         "line-dasharray": ["literal", [4, 2]]}}),
+    );
+    // Atlas, bottom first: lines, uncertainty, transfers, claims, events, sites.
+    let line_colour = json!([
+        "match",
+        ["to-string", ["get", "kind"]],
+        "river",
+        style::ATLAS_RIVER_COLOUR,
+        style::RAILWAY_COLOUR
+    ]);
+    add(
+        "lines",
+        "lines",
+        "line",
+        json!({
+            "filter": ["!", ["to-boolean", ["get", "schematic"]]],
+            "layout": {"line-join": "round", "line-cap": "round"},
+            "paint": {"line-color": line_colour, "line-width": px(0.6)},
+        }),
+    );
+    add(
+        "lines",
+        "lines-schematic",
+        "line",
+        json!({
+            "filter": ["to-boolean", ["get", "schematic"]],
+            "paint": {"line-color": line_colour, "line-width": px(0.6),
+                      "line-dasharray": ["literal", [3, 2]]},
+        }),
+    );
+    add(
+        "uncertainty",
+        "uncertainty",
+        "fill",
+        json!({"paint": {"fill-color": style::UNCERTAINTY_FILL,
+                         "fill-opacity": style::UNCERTAINTY_OPACITY}}),
+    );
+    add(
+        "uncertainty",
+        "uncertainty-outline",
+        "line",
+        json!({"paint": {"line-color": style::UNCERTAINTY_FILL, "line-width": 1.0,
+                         "line-opacity": 0.8}}),
+    );
+    add(
+        "transfers",
+        "transfers-possible",
+        "line",
+        json!({
+            "filter": possible_filter(),
+            "paint": {"line-color": style::TRANSFER_COLOUR, "line-width": transfer_width(),
+                      "line-opacity": faded(1.0), "line-dasharray": ["literal", [2, 2]]},
+        }),
+    );
+    add(
+        "transfers",
+        "transfers-certain",
+        "line",
+        json!({
+            "filter": certain_filter(),
+            "layout": {"line-join": "round", "line-cap": "round"},
+            "paint": {"line-color": style::TRANSFER_COLOUR, "line-width": transfer_width()},
+        }),
+    );
+    add(
+        "claims",
+        "claims",
+        "line",
+        json!({"paint": {"line-color": style::CLAIM_COLOUR, "line-width": px(0.4),
+                         "line-dasharray": ["literal", [1, 2]]}}),
+    );
+    // A ring, as in the QGIS style: what is only possibly under way is fainter.
+    let ring = |opacity: f64| {
+        json!({"circle-radius": px(style::EVENT_RING_MM / 2.0), "circle-opacity": 0.0,
+               "circle-stroke-color": style::EVENT_COLOUR, "circle-stroke-width": px(EVENT_STROKE_MM),
+               "circle-stroke-opacity": opacity})
+    };
+    add(
+        "events",
+        "events-possible",
+        "circle",
+        json!({"filter": possible_filter(), "paint": ring(faded(EVENT_OPACITY))}),
+    );
+    add(
+        "events",
+        "events-certain",
+        "circle",
+        json!({"filter": certain_filter(), "paint": ring(EVENT_OPACITY)}),
+    );
+    add(
+        "sites",
+        "sites",
+        "symbol",
+        json!({
+            "layout": {"icon-image": site_icon(), "icon-allow-overlap": true,
+                       "icon-ignore-placement": true},
+        }),
+    );
+    out
+}
+
+fn sources(layers: &Layers, data: &DataSource) -> Json {
+    let attribution = layers
+        .credits
+        .iter()
+        .map(|c| html_escape(c))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    match data {
+        DataSource::Pmtiles(url) => json!({
+            "atlas": {"type": "vector", "url": format!("pmtiles://{url}"),
+                      "attribution": attribution},
+        }),
+        DataSource::GeoJson => {
+            let mut map = serde_json::Map::new();
+            for (i, l) in layers.all().enumerate() {
+                let url = match l.role {
+                    crate::layers::LayerRole::Atlas => format!("../{}.geojson", l.name),
+                    crate::layers::LayerRole::Basemap => format!("basemap/{}.geojson", l.name),
+                };
+                let mut source = json!({"type": "geojson", "data": url});
+                if i == 0 {
+                    source["attribution"] = json!(attribution);
+                }
+                map.insert(l.name.clone(), source);
+            }
+            Json::Object(map)
+        }
+    }
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The whole style document.
+#[must_use]
+pub fn style(layers: &Layers, data: &DataSource) -> Json {
+    let [x0, y0, x1, y1] = layers.extent;
+    json!({
+        "version": 8,
+        "name": layers.title,
+        "metadata": {"gazmap:generated-from": "src/style.rs"},
+        "center": [super::num((x0 + x1) / 2.0, 6), super::num((y0 + y1) / 2.0, 6)],
+        "zoom": 4,
+        "state": {
+            "date": {"default": initial_date(layers).unwrap_or_default()},
+            "time_filter": {"default": initial_date(layers).is_some()},
+        },
+        "sources": sources(layers, data),
+        "layers": style_layers(layers, data),
+    })
+}
+
+/// The legend, grouped by atlas layer (top of the map first): what each symbol means.
+#[must_use]
+pub fn legend() -> Json {
+    let w = |n: Option<u32>| px(style::transfer_width_mm(n));
+    json!([
+        {"layer": "sites", "title": "Sites", "items": style::SITE_STYLES.iter()
+            .chain(std::iter::once(&style::OTHER_SITE))
+            .map(|s| json!({"type": "symbol", "label": s.label, "kind": s.kind}))
+            .collect::<Vec<_>>()},
+        {"layer": "events", "title": "Events at the slider's date", "items": [
+            {"type": "circle", "label": "certainly happening", "colour": style::EVENT_COLOUR,
+             "fill_opacity": 0.0, "stroke_opacity": EVENT_OPACITY,
+             "radius_px": px(style::EVENT_RING_MM / 2.0), "stroke_px": px(EVENT_STROKE_MM)},
+            {"type": "circle", "label": "possibly happening (fuzzy date)",
+             "colour": style::EVENT_COLOUR, "fill_opacity": 0.0,
+             "stroke_opacity": faded(EVENT_OPACITY),
+             "radius_px": px(style::EVENT_RING_MM / 2.0), "stroke_px": px(EVENT_STROKE_MM)},
+        ]},
+        {"layer": "transfers", "title": "Transfers and movements", "items": [
+            {"type": "line", "label": "certainly under way", "colour": style::TRANSFER_COLOUR,
+             "width_px": w(Some(100)), "opacity": 1.0},
+            {"type": "line", "label": "possibly under way (fuzzy date)",
+             "colour": style::TRANSFER_COLOUR, "width_px": w(Some(100)),
+             "opacity": faded(1.0), "dash": [2, 2]},
+            {"type": "line", "label": "width: people moved (1, 100, 1000)",
+             "colour": style::TRANSFER_COLOUR, "widths_px": [w(Some(1)), w(Some(100)), w(Some(1000))]},
+        ]},
+        {"layer": "claims", "title": "Distances stated in the account", "items": [
+            {"type": "line", "label": "stated distance", "colour": style::CLAIM_COLOUR,
+             "width_px": px(0.4), "dash": [1, 2]},
+        ]},
+        {"layer": "uncertainty", "title": "Location uncertainty", "items": [
+            {"type": "fill", "label": "the site lies somewhere in the circle",
+             "colour": style::UNCERTAINTY_FILL, "opacity": style::UNCERTAINTY_OPACITY},
+        ]},
+        {"layer": "lines", "title": "Rivers and railway named in the account", "items": [
+            {"type": "line", "label": "river", "colour": style::ATLAS_RIVER_COLOUR,
+             "width_px": px(0.6)},
+            {"type": "line", "label": "railway", "colour": style::RAILWAY_COLOUR,
+             "width_px": px(0.6)},
+            {"type": "line", "label": "schematic course (not the real track)",
+             "colour": style::RAILWAY_COLOUR, "width_px": px(0.6), "dash": [3, 2]},
+        ]},
+        {"layer": "basemap", "title": "Basemap (modern)", "items": [
+            {"type": "fill", "label": "land", "colour": style::LAND_COLOUR, "opacity": 1.0},
+            {"type": "fill", "label": "sea", "colour": style::SEA_COLOUR, "opacity": 1.0},
+            {"type": "fill", "label": "lakes and rivers", "colour": style::WATER_COLOUR,
+             "opacity": 1.0},
+            {"type": "line", "label": "region boundary", "colour": style::BORDER_COLOUR,
+             "width_px": 1.0, "dash": [4, 2]},
+        ]},
+    ])
+}

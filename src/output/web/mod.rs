@@ -1,0 +1,334 @@
+//! The web map: a static site in `out/<atlas>/web/` that shows the atlas in MapLibre GL JS.
+//!
+//! The site is plain files (no server code): `index.html`, the viewer's ES modules and CSS,
+//! the pinned MapLibre GL JS and PMTiles builds (`vendor/`, with their BSD-3 licences), and the
+//! atlas-specific files written here:
+//!
+//! * `style.json`: a MapLibre style (spec v8) generated from [`crate::style`] by [`maplibre`],
+//!   with the time filter in the style itself (`global-state` `date` and `time_filter`);
+//! * `atlas.json`: title, description, credits, extent, time range, periods, legend, site
+//!   symbols, label style, the site, event and transfer tables and the all-pairs geodesic distance matrix of the
+//!   located sites (computed here with [`crate::geodesy`], so the viewer's distance tool gives the
+//!   same figures as `gazmap distance`);
+//! * `sources.json` and `sources/<id>.txt`: the source texts, for the passage panel;
+//! * with [`DataSource::GeoJson`] only, `basemap/<layer>.geojson`.
+//!
+//! The viewer reads the layers from the PMTiles archive (one vector layer per atlas and basemap
+//! layer, named as the layers) or, when no archive was built, from the GeoJSON files that
+//! `gazmap build` writes beside `web/`. Either way the whole output folder is the site: publish
+//! `out/<atlas>/` on any static server that answers HTTP Range requests and open `web/`.
+//!
+//! No request leaves the site: no fonts or glyphs (labels are HTML), no sprites (symbols are
+//! drawn on a canvas from `atlas.json`), no CDN.
+//!
+//! The viewer's assets are compiled into the binary (`include_bytes!` of `web/src/` and
+//! `web/vendor/`), so `gazmap build` needs neither npm nor the source tree.
+
+pub mod maplibre;
+
+use std::path::{Path, PathBuf};
+
+use geo::{Geometry, Point};
+use serde_json::{Map, Value as Json, json};
+
+use crate::geodesy;
+use crate::layers::{Layer, Layers, Value};
+use crate::model::Source;
+use crate::output::geojson::json_value;
+use crate::output::{Written, write_atomic};
+use crate::style;
+
+/// Where the viewer reads the layers from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DataSource {
+    /// One PMTiles archive of vector tiles, at this URL relative to the `web/` folder (for
+    /// example `../vorkuta.pmtiles`).
+    Pmtiles(String),
+    /// The atlas layers' GeoJSON files beside `web/` (`../<layer>.geojson`), and the basemap
+    /// layers written as GeoJSON into `web/basemap/`.
+    GeoJson,
+}
+
+/// Error while writing the web map.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WebError {
+    /// A file could not be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A source id cannot be used as a file name.
+    #[error(
+        "source id `{0}` cannot name a file in the web map (use letters, digits, `_`, `-`, `.`)"
+    )]
+    SourceId(String),
+}
+
+/// A file of the viewer: its path in the site and its bytes.
+type Asset = (&'static str, &'static [u8]);
+
+macro_rules! asset {
+    ($site:literal, $repo:literal) => {
+        (
+            $site,
+            include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/web/", $repo)),
+        )
+    };
+}
+
+/// The viewer's files, compiled in from `web/src/` and `web/vendor/`.
+pub const ASSETS: &[Asset] = &[
+    asset!("index.html", "src/index.html"),
+    asset!("app.js", "src/app.js"),
+    asset!("time.js", "src/time.js"),
+    asset!("symbols.js", "src/symbols.js"),
+    asset!("app.css", "src/app.css"),
+    asset!("vendor/maplibre-gl.mjs", "vendor/maplibre-gl.mjs"),
+    asset!(
+        "vendor/maplibre-gl-worker.mjs",
+        "vendor/maplibre-gl-worker.mjs"
+    ),
+    asset!("vendor/maplibre-gl.css", "vendor/maplibre-gl.css"),
+    asset!("vendor/pmtiles.js", "vendor/pmtiles.js"),
+    asset!(
+        "vendor/LICENSE-maplibre-gl.txt",
+        "vendor/LICENSE-maplibre-gl.txt"
+    ),
+    asset!("vendor/LICENSE-pmtiles.txt", "vendor/LICENSE-pmtiles.txt"),
+    asset!("vendor/VERSIONS.json", "vendor/VERSIONS.json"),
+];
+
+/// Writes the web map into `dest` (normally `out/<atlas>/web`).
+///
+/// `sources` are the atlas's source documents (their text feeds the passage panel).
+///
+/// # Errors
+/// [`WebError::Write`] when a file cannot be written; [`WebError::SourceId`] when a source id
+/// is not a safe file name.
+pub fn write(
+    layers: &Layers,
+    sources: &[Source],
+    data: &DataSource,
+    dest: &Path,
+) -> Result<Vec<Written>, WebError> {
+    let mut written = vec![];
+    let mut put = |rel: &str, bytes: &[u8]| -> Result<(), WebError> {
+        let path = dest.join(rel);
+        written.push(
+            write_atomic(&path, bytes).map_err(|source| WebError::Write {
+                path: path.clone(),
+                source,
+            })?,
+        );
+        Ok(())
+    };
+    for (rel, bytes) in ASSETS {
+        put(rel, bytes)?;
+    }
+    put("style.json", &pretty(&maplibre::style(layers, data)))?;
+    put("atlas.json", &pretty(&atlas_json(layers, data)))?;
+
+    let mut index = vec![];
+    for source in sources {
+        if !is_safe_name(&source.id) {
+            return Err(WebError::SourceId(source.id.clone()));
+        }
+        let file = format!("sources/{}.txt", source.id);
+        put(&file, source.text.as_bytes())?;
+        index.push(json!({
+            "id": source.id,
+            "title": source.title,
+            "author": source.author,
+            "published": source.published,
+            "url": source.url,
+            "licence": source.licence,
+            "file": file,
+            "chars": source.text.chars().count(),
+        }));
+    }
+    put("sources.json", &pretty(&Json::Array(index)))?;
+
+    if *data == DataSource::GeoJson {
+        for layer in &layers.basemap {
+            let fc = crate::output::geojson::to_feature_collection(layer);
+            let text = serde_json::to_string(&fc).unwrap_or_default();
+            put(&format!("basemap/{}.geojson", layer.name), text.as_bytes())?;
+        }
+    }
+    Ok(written)
+}
+
+fn pretty(value: &Json) -> Vec<u8> {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text.into_bytes()
+}
+
+fn is_safe_name(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('.')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// Rounds to `decimals` places, as a JSON number (`null` if not finite).
+fn num(x: f64, decimals: i32) -> Json {
+    let scale = 10f64.powi(decimals);
+    let r = (x * scale).round() / scale;
+    serde_json::Number::from_f64(if r == 0.0 { 0.0 } else { r }).map_or(Json::Null, Json::Number)
+}
+
+/// The named fields of every feature of `layer`, as JSON objects.
+fn rows(layer: Option<&Layer>, fields: &[&str]) -> Vec<Json> {
+    let Some(layer) = layer else { return vec![] };
+    layer
+        .features
+        .iter()
+        .map(|f| {
+            let mut row = Map::new();
+            for name in fields {
+                let v = layer.value(f, name).map_or(Json::Null, |v| match v {
+                    Value::Real(x) => num(*x, 6),
+                    other => json_value(other),
+                });
+                row.insert((*name).to_owned(), v);
+            }
+            row.insert("located".into(), Json::Bool(f.geometry.is_some()));
+            Json::Object(row)
+        })
+        .collect()
+}
+
+/// A located site: id, position, uncertainty radius (**m**).
+struct SitePoint {
+    id: String,
+    point: Point,
+    uncertainty_m: f64,
+}
+
+fn site_points(layers: &Layers) -> Vec<SitePoint> {
+    let Some(sites) = layers.layer("sites") else {
+        return vec![];
+    };
+    sites
+        .features
+        .iter()
+        .filter_map(|f| match &f.geometry {
+            Some(Geometry::Point(p)) => Some(SitePoint {
+                id: f.id.clone(),
+                point: *p,
+                uncertainty_m: match sites.value(f, "uncertainty_m") {
+                    Some(Value::Real(r)) => *r,
+                    #[allow(clippy::cast_precision_loss)]
+                    Some(Value::Integer(n)) => *n as f64,
+                    _ => 0.0,
+                },
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The all-pairs geodesic distances of the located sites: ids, and square matrices of the
+/// distance and of the smallest and largest distances the uncertainty radii allow, **km**.
+fn measures(layers: &Layers) -> Json {
+    let sites = site_points(layers);
+    let mut km = vec![];
+    let mut min_km = vec![];
+    let mut max_km = vec![];
+    for a in &sites {
+        let (mut r, mut lo, mut hi) = (vec![], vec![], vec![]);
+        for b in &sites {
+            let d = geodesy::distance_m(a.point, b.point);
+            let (l, h) = geodesy::distance_range_m(d, a.uncertainty_m, b.uncertainty_m);
+            r.push(num(d / 1000.0, 3));
+            lo.push(num(l / 1000.0, 3));
+            hi.push(num(h / 1000.0, 3));
+        }
+        km.push(Json::Array(r));
+        min_km.push(Json::Array(lo));
+        max_km.push(Json::Array(hi));
+    }
+    json!({
+        "ids": sites.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
+        "km": km,
+        "min_km": min_km,
+        "max_km": max_km,
+    })
+}
+
+/// `atlas.json`: everything the viewer shows besides the map layers.
+#[must_use]
+pub fn atlas_json(layers: &Layers, data: &DataSource) -> Json {
+    let data_json = match data {
+        DataSource::Pmtiles(url) => json!({"mode": "pmtiles", "pmtiles": url}),
+        DataSource::GeoJson => json!({"mode": "geojson"}),
+    };
+    let layer_list: Vec<Json> = layers
+        .atlas
+        .iter()
+        .rev()
+        .map(|l| (l, "atlas"))
+        .chain(layers.basemap.iter().rev().map(|l| (l, "basemap")))
+        .map(|(l, role)| {
+            json!({
+                "name": l.name,
+                "title": l.title,
+                "role": role,
+                "features": l.features.len(),
+                "located": l.features.iter().filter(|f| f.geometry.is_some()).count(),
+            })
+        })
+        .collect();
+    json!({
+        "id": layers.atlas_id,
+        "title": layers.title,
+        "description": layers.description,
+        "licence": layers.licence,
+        "credits": layers.credits,
+        "extent": layers.extent.iter().map(|x| num(*x, 6)).collect::<Vec<_>>(),
+        "time_range": layers.time_range.map(|(a, b)| json!({
+            "start": a.to_string(),
+            "end": b.to_string(),
+        })),
+        "initial_date": maplibre::initial_date(layers),
+        "periods": layers.periods.iter().map(|(id, title, a, b)| json!({
+            "id": id,
+            "title": title,
+            "start": a.to_string(),
+            "end": b.to_string(),
+        })).collect::<Vec<_>>(),
+        "data": data_json,
+        "layers": layer_list,
+        "legend": maplibre::legend(),
+        "site_symbols": maplibre::site_symbols(),
+        "labels": {
+            "font": style::LABEL_FONT,
+            "size_pt": style::LABEL_SIZE_PT,
+            "colour": style::LABEL_COLOUR,
+            "halo": style::HALO_COLOUR,
+            "halo_px": maplibre::px(style::HALO_MM),
+        },
+        "sites": rows(layers.layer("sites"), &[
+            "id", "name", "names", "kind", "lon", "lat", "uncertainty_m", "basis", "event_count",
+        ]),
+        "events": rows(layers.layer("events"), &[
+            "id", "title", "kind", "site", "site_name", "when", "start", "end", "certain_start",
+            "certain_end", "date_approximate", "people_text", "is_disputed", "source",
+            "char_offset", "citation", "quote",
+        ]),
+        "transfers": rows(layers.layer("transfers"), &[
+            "id", "title", "kind", "from_site", "to_site", "from_name", "to_name", "when",
+            "start", "end", "certain_start", "certain_end", "date_approximate", "distance_km",
+            "distance_min_km", "distance_max_km", "people", "people_text", "mode",
+            "is_disputed", "source", "char_offset", "citation", "quote",
+        ]),
+        "measures": measures(layers),
+    })
+}

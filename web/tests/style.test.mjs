@@ -1,0 +1,103 @@
+// The generated style.json, read back with MapLibre's own style-spec package (an independent
+// reader): it validates, needs nothing from outside the site, and its time filters, evaluated by
+// MapLibre's expression engine on the features of the GeoJSON writer, agree with the rule in
+// src/time.js on every day of the atlas's time range.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { featureFilter, validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
+import { activity, fromDays, toDays } from '../src/time.js';
+import { buildVorkuta, readJson } from './helpers.mjs';
+
+describe('style.json', () => {
+  let built;
+  let style;
+  before(() => {
+    built = buildVorkuta();
+    style = readJson(join(built.out, 'web', 'style.json'));
+  });
+  after(() => { if (built.owned) rmSync(built.tmp, { recursive: true, force: true }); });
+
+  const layer = (id) => {
+    const l = style.layers.find((x) => x.id === id);
+    assert.ok(l, `no style layer ${id}`);
+    return l;
+  };
+  /** Evaluates a style layer's filter on a feature's properties at a date. */
+  const passes = (id, props, date, timeFilter = true) => {
+    const f = featureFilter(layer(id).filter, `layers.${id}.filter`, { date, time_filter: timeFilter });
+    return f.filter({ zoom: 6 }, { type: 1, properties: props });
+  };
+
+  it('is a valid MapLibre v8 style', () => {
+    assert.deepEqual(validateStyleMin(style), []);
+    assert.equal(style.version, 8);
+  });
+
+  it('asks for nothing outside the site: no glyphs, no sprite, relative data URLs', () => {
+    assert.equal(style.glyphs, undefined);
+    assert.equal(style.sprite, undefined);
+    for (const [name, s] of Object.entries(style.sources)) {
+      for (const url of [s.url, s.data].filter((u) => typeof u === 'string')) {
+        assert.doesNotMatch(url.replace(/^pmtiles:\/\//, ''), /^[a-z]+:/i, `source ${name}: ${url}`);
+      }
+    }
+    for (const l of style.layers) {
+      assert.equal(l.layout?.['text-field'], undefined, `${l.id} uses text (needs glyphs)`);
+    }
+  });
+
+  it('draws every atlas and basemap layer the build wrote', () => {
+    const atlas = readJson(join(built.out, 'web', 'atlas.json'));
+    const drawn = new Set(style.layers.map((l) => l.metadata?.['gazmap:layer']).filter(Boolean));
+    for (const l of atlas.layers) {
+      if (l.name === 'regions') continue; // modern regions: drawn by their boundaries only
+      assert.ok(drawn.has(l.name), `layer ${l.name} is not drawn`);
+    }
+  });
+
+  it('time filters agree with the activity rule on every day, for events and transfers', () => {
+    const atlas = readJson(join(built.out, 'web', 'atlas.json'));
+    const first = toDays(atlas.time_range.start);
+    const last = toDays(atlas.time_range.end);
+    for (const [name, file] of [['events', 'events.geojson'], ['transfers', 'transfers.geojson']]) {
+      const features = readJson(join(built.out, file)).features;
+      let certain = 0;
+      let possible = 0;
+      for (let d = first; d <= last; d += 3) {
+        const date = fromDays(d);
+        for (const f of features) {
+          const want = activity(f.properties, date);
+          const c = passes(`${name}-certain`, f.properties, date);
+          const p = passes(`${name}-possible`, f.properties, date);
+          assert.equal(c, want === 'certain', `${name} ${f.properties.id} on ${date}: certain`);
+          assert.equal(p, want === 'possible', `${name} ${f.properties.id} on ${date}: possible`);
+          if (c) certain += 1;
+          if (p) possible += 1;
+        }
+      }
+      assert.ok(certain > 0 && possible > 0, `${name}: ${certain} certain, ${possible} possible`);
+    }
+  });
+
+  it('1938-04-15: executions, no hunger strike; 1936-12-01: the reverse', () => {
+    const events = readJson(join(built.out, 'events.geojson')).features.filter((f) => f.geometry);
+    const shown = (date) => events.filter((f) => passes('events-certain', f.properties, date)
+      || passes('events-possible', f.properties, date)).map((f) => f.properties);
+    const april = shown('1938-04-15');
+    assert.ok(april.some((p) => p.kind === 'execution'));
+    assert.ok(!april.some((p) => p.id === 'hunger_strike'));
+    const december = shown('1936-12-01');
+    assert.ok(december.some((p) => p.id === 'hunger_strike'));
+    assert.ok(!december.some((p) => p.kind === 'execution'));
+  });
+
+  it('with the time filter off, everything is drawn solid and nothing faded', () => {
+    const events = readJson(join(built.out, 'events.geojson')).features;
+    for (const f of events) {
+      assert.equal(passes('events-certain', f.properties, '1900-01-01', false), true);
+      assert.equal(passes('events-possible', f.properties, '1900-01-01', false), false);
+    }
+  });
+});
