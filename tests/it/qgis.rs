@@ -3,7 +3,8 @@
 //!
 //! Runs only where PyQGIS can be imported (Debian: `apt-get install qgis python3-qgis`); it
 //! passes with a "skipped" message elsewhere. Set `GAZMAP_QGIS_PYTHON` to the Python that has
-//! PyQGIS if it is not `/usr/bin/python3` or `python3`, or `GAZMAP_SKIP_QGIS=1` to skip. The
+//! PyQGIS if it is not `/usr/bin/python3` or `python3`, or `GAZMAP_SKIP_QGIS=1` to skip;
+//! `GAZMAP_REQUIRE_QGIS=1` (set by `.ci/run`) turns a missing QGIS into a failure. The
 //! rendered PNGs (layout and one Temporal Controller frame) are left in
 //! `target/qgis-check/` to look at.
 
@@ -35,6 +36,10 @@ fn qgis_opens_styles_and_renders_the_atlas() {
         return;
     }
     let Some(python) = qgis_python() else {
+        assert!(
+            std::env::var("GAZMAP_REQUIRE_QGIS").is_err(),
+            "GAZMAP_REQUIRE_QGIS is set but no Python here can import qgis.core"
+        );
         eprintln!(
             "skipped: QGIS is not installed (no Python here can import qgis.core); \
              install it with `apt-get install qgis python3-qgis` to run this check"
