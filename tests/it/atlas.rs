@@ -301,3 +301,47 @@ fn tiny_atlas_builds() {
     assert!(count("transfers") >= 2);
     assert!(out.path().join("sites.geojson").exists());
 }
+
+#[test]
+fn contradicted_distance_is_a_warning_listed_in_claims_csv() {
+    let (_tmp, atlas) = util::copy_atlas(&util::tiny());
+    let path = atlas.join("claims.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let stated = header.iter().position(|h| h == "stated_m").unwrap();
+    let mut row: Vec<String> = reader
+        .records()
+        .next()
+        .unwrap()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let id = row[0].clone();
+    row[stated] = "500000".into();
+    let mut writer = csv::Writer::from_path(&path).unwrap();
+    writer.write_record(&header).unwrap();
+    writer.write_record(&row).unwrap();
+    writer.flush().unwrap();
+
+    let checked = gazmap::open(&atlas).expect("a contradicted claim is a warning, not an error");
+    assert!(
+        checked
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("the account states 500.0 km") && w.line == Some(2)),
+        "{:?}",
+        checked.warnings
+    );
+    let out = tempfile::tempdir().unwrap();
+    let report = gazmap::build(&atlas, out.path()).unwrap();
+    assert_eq!(report.contradicted_claims, vec![id.clone()]);
+    let claims: Vec<csv::StringRecord> = csv::Reader::from_path(out.path().join("claims.csv"))
+        .unwrap()
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(&claims[0][0], id.as_str());
+    assert_eq!(&claims[0][8], "contradicted");
+}
