@@ -14,6 +14,7 @@ pub mod model;
 pub mod output;
 pub mod quote;
 pub mod style;
+pub mod tiles;
 pub mod time;
 
 use std::path::{Path, PathBuf};
@@ -43,6 +44,9 @@ pub enum Error {
     /// The basemap could not be read.
     #[error(transparent)]
     Layers(#[from] layers::LayersError),
+    /// The vector tiles could not be built.
+    #[error(transparent)]
+    Tiles(#[from] tiles::TilesError),
     /// An output could not be written.
     #[error("cannot write {path}: {source}")]
     Write {
@@ -112,6 +116,13 @@ pub fn build(dir: &Path, out: &Path) -> Result<BuildReport, Error> {
         written.push(output::geojson::write(layer, out).map_err(write_err(out))?);
     }
     written.extend(output::tables::write(&layers, out).map_err(write_err(out))?);
+    let tiles_config = tiles::AtlasTiles::from_atlas_dir(&checked.atlas.dir)?;
+    let pmtiles_path = out.join(format!("{}.pmtiles", layers.atlas_id));
+    let tiles = tiles::atlas::write(&layers, &tiles_config, &pmtiles_path, &tiles::Quiet)?;
+    written.push(output::Written {
+        path: tiles.path,
+        bytes: tiles.bytes,
+    });
 
     let claims = layers.layer("claims");
     let contradicted_claims = claims
