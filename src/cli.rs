@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use gazmap::{Error, layers, output};
+use gazmap::output::format::Format;
+use gazmap::{BuildOptions, Error, layers, output};
 
 /// Turn a narrative historical source into cited, time-aware map layers.
 #[derive(Debug, Parser)]
@@ -26,6 +27,22 @@ enum Command {
     },
     /// Check an atlas and write all its outputs (nothing is written if a check fails).
     Build {
+        /// Atlas folder (default: data/vorkuta).
+        atlas: Option<PathBuf>,
+        /// Output folder (default: out/<atlas id>).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Write only these formats, comma-separated (default: all): geojson, csv, lpf, lptsv,
+        /// kml, fgb, geojsonseq.
+        #[arg(long, value_delimiter = ',', value_parser = parse_format)]
+        format: Vec<Format>,
+    },
+    /// Check an atlas and write one format (no build report): lpf, lptsv, kml, fgb,
+    /// geojsonseq, geojson or csv.
+    Export {
+        /// The format to write.
+        #[arg(long, value_parser = parse_format)]
+        format: Format,
         /// Atlas folder (default: data/vorkuta).
         atlas: Option<PathBuf>,
         /// Output folder (default: out/<atlas id>).
@@ -131,6 +148,11 @@ enum Failure {
     Other(String),
 }
 
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse()
+        .map_err(|e: output::format::UnknownFormat| e.to_string())
+}
+
 fn atlas_dir(dir: Option<PathBuf>) -> PathBuf {
     dir.unwrap_or_else(gazmap::default_atlas_dir)
 }
@@ -166,11 +188,12 @@ fn run(cli: Cli) -> Result<String, Failure> {
             ));
             Ok(lines.join("\n"))
         }
-        Command::Build { atlas, out } => {
+        Command::Build { atlas, out, format } => {
             let dir = atlas_dir(atlas);
             let checked = gazmap::open(&dir).map_err(from_lib)?;
             let out = out.unwrap_or_else(|| PathBuf::from("out").join(&checked.atlas.meta.id));
-            let report = gazmap::build(&dir, &out).map_err(from_lib)?;
+            let report =
+                gazmap::build_with(&dir, &out, &BuildOptions::only(format)).map_err(from_lib)?;
             let mut lines: Vec<String> = report.warnings.clone();
             for (name, count) in &report.counts {
                 lines.push(format!("{name:>12}: {count} features"));
@@ -180,6 +203,22 @@ fn run(cli: Cli) -> Result<String, Failure> {
                 "wrote {} files ({} bytes) to {}",
                 report.files.len() + 1,
                 total,
+                out.display()
+            ));
+            Ok(lines.join("\n"))
+        }
+        Command::Export { format, atlas, out } => {
+            let dir = atlas_dir(atlas);
+            let checked = gazmap::open(&dir).map_err(from_lib)?;
+            let out = out.unwrap_or_else(|| PathBuf::from("out").join(&checked.atlas.meta.id));
+            let files = gazmap::export(&dir, &out, format).map_err(from_lib)?;
+            let mut lines: Vec<String> = checked.warnings.iter().map(ToString::to_string).collect();
+            for (name, bytes) in &files {
+                lines.push(format!("{name} ({bytes} bytes)"));
+            }
+            lines.push(format!(
+                "wrote {} {format} file(s) to {}",
+                files.len(),
                 out.display()
             ));
             Ok(lines.join("\n"))

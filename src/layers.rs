@@ -58,13 +58,21 @@ pub enum Value {
 /// Text; an empty string is "not stated" and becomes [`Value::Null`].
 impl From<&str> for Value {
     fn from(s: &str) -> Self {
-        if s.is_empty() { Self::Null } else { Self::Text(s.to_owned()) }
+        if s.is_empty() {
+            Self::Null
+        } else {
+            Self::Text(s.to_owned())
+        }
     }
 }
 /// Text; an empty string is "not stated" and becomes [`Value::Null`].
 impl From<String> for Value {
     fn from(s: String) -> Self {
-        if s.is_empty() { Self::Null } else { Self::Text(s) }
+        if s.is_empty() {
+            Self::Null
+        } else {
+            Self::Text(s)
+        }
     }
 }
 impl From<bool> for Value {

@@ -97,6 +97,40 @@ pub struct BuildReport {
     pub contradicted_claims: Vec<String>,
 }
 
+/// Which outputs a build writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildOptions {
+    /// The formats to write; the default is every format.
+    pub formats: std::collections::BTreeSet<output::format::Format>,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        Self {
+            formats: output::format::Format::ALL.iter().copied().collect(),
+        }
+    }
+}
+
+impl BuildOptions {
+    /// Only these formats (every format when `formats` is empty).
+    #[must_use]
+    pub fn only(formats: impl IntoIterator<Item = output::format::Format>) -> Self {
+        let formats: std::collections::BTreeSet<_> = formats.into_iter().collect();
+        if formats.is_empty() {
+            Self::default()
+        } else {
+            Self { formats }
+        }
+    }
+
+    /// True when `format` is to be written.
+    #[must_use]
+    pub fn wants(&self, format: output::format::Format) -> bool {
+        self.formats.contains(&format)
+    }
+}
+
 /// Checks the atlas in `dir` and writes every output into `out`.
 ///
 /// Nothing is written when a check fails.
@@ -104,25 +138,101 @@ pub struct BuildReport {
 /// # Errors
 /// See [`open`]; plus [`Error::Write`] when an output cannot be written.
 pub fn build(dir: &Path, out: &Path) -> Result<BuildReport, Error> {
+    build_with(dir, out, &BuildOptions::default())
+}
+
+/// Writes the chosen outputs of a checked atlas into `out` (created if missing).
+fn write_outputs(
+    atlas: &Atlas,
+    layers: &layers::Layers,
+    out: &Path,
+    opts: &BuildOptions,
+) -> Result<Vec<output::Written>, Error> {
+    use output::format::Format;
+    use output::interchange;
+    let write_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Write { path, source }
+    };
+    let interchange_err = |e: interchange::InterchangeError| {
+        let (path, source) = e.into_parts();
+        Error::Write { path, source }
+    };
+    std::fs::create_dir_all(out).map_err(write_err(out))?;
+    let mut written = vec![];
+    if opts.wants(Format::GeoJson) {
+        for layer in &layers.atlas {
+            written.push(output::geojson::write(layer, out).map_err(write_err(out))?);
+        }
+    }
+    if opts.wants(Format::Csv) {
+        written.extend(output::tables::write(layers, out).map_err(write_err(out))?);
+    }
+    if opts.wants(Format::Lpf) {
+        written.push(interchange::lpf::write(atlas, out).map_err(interchange_err)?);
+    }
+    if opts.wants(Format::LpTsv) {
+        written.push(interchange::lpf::write_tsv(atlas, out).map_err(interchange_err)?);
+    }
+    if opts.wants(Format::Kml) {
+        written.push(interchange::kml::write(layers, atlas, out).map_err(interchange_err)?);
+    }
+    if opts.wants(Format::Fgb) {
+        written.extend(
+            interchange::fgb::write(layers, out)
+                .map_err(interchange_err)?
+                .into_iter()
+                .map(|f| f.written),
+        );
+    }
+    if opts.wants(Format::GeoJsonSeq) {
+        written.extend(interchange::geojsonseq::write(layers, out).map_err(interchange_err)?);
+    }
+    if opts.wants(Format::Pmtiles) {
+        let config = tiles::AtlasTiles::from_atlas_dir(&atlas.dir)?;
+        let path = out.join(format!("{}.pmtiles", layers.atlas_id));
+        let report = tiles::atlas::write(layers, &config, &path, &tiles::Quiet)?;
+        written.push(output::Written {
+            path: report.path,
+            bytes: report.bytes,
+        });
+    }
+    Ok(written)
+}
+
+fn relative_files(written: &[output::Written], out: &Path) -> Vec<(String, u64)> {
+    let mut files: Vec<(String, u64)> = written
+        .iter()
+        .map(|w| {
+            (
+                w.path
+                    .strip_prefix(out)
+                    .unwrap_or(&w.path)
+                    .display()
+                    .to_string(),
+                w.bytes,
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Checks the atlas in `dir` and writes the outputs `opts` chooses into `out`, plus
+/// `build-report.json`.
+///
+/// Nothing is written when a check fails.
+///
+/// # Errors
+/// See [`open`]; plus [`Error::Write`] when an output cannot be written.
+pub fn build_with(dir: &Path, out: &Path, opts: &BuildOptions) -> Result<BuildReport, Error> {
     let checked = open(dir)?;
     let layers = layers::build(&checked.atlas)?;
     let write_err = |path: &Path| {
         let path = path.to_path_buf();
         move |source| Error::Write { path, source }
     };
-    std::fs::create_dir_all(out).map_err(write_err(out))?;
-    let mut written = vec![];
-    for layer in &layers.atlas {
-        written.push(output::geojson::write(layer, out).map_err(write_err(out))?);
-    }
-    written.extend(output::tables::write(&layers, out).map_err(write_err(out))?);
-    let tiles_config = tiles::AtlasTiles::from_atlas_dir(&checked.atlas.dir)?;
-    let pmtiles_path = out.join(format!("{}.pmtiles", layers.atlas_id));
-    let tiles = tiles::atlas::write(&layers, &tiles_config, &pmtiles_path, &tiles::Quiet)?;
-    written.push(output::Written {
-        path: tiles.path,
-        bytes: tiles.bytes,
-    });
+    let written = write_outputs(&checked.atlas, &layers, out, opts)?;
 
     let claims = layers.layer("claims");
     let contradicted_claims = claims
@@ -134,21 +244,9 @@ pub fn build(dir: &Path, out: &Path) -> Result<BuildReport, Error> {
                 .collect()
         })
         .unwrap_or_default();
-    let mut report = BuildReport {
+    let report = BuildReport {
         atlas: layers.atlas_id.clone(),
-        files: written
-            .iter()
-            .map(|w| {
-                (
-                    w.path
-                        .strip_prefix(out)
-                        .unwrap_or(&w.path)
-                        .display()
-                        .to_string(),
-                    w.bytes,
-                )
-            })
-            .collect(),
+        files: relative_files(&written, out),
         counts: layers
             .atlas
             .iter()
@@ -157,7 +255,6 @@ pub fn build(dir: &Path, out: &Path) -> Result<BuildReport, Error> {
         warnings: checked.warnings.iter().map(ToString::to_string).collect(),
         contradicted_claims,
     };
-    report.files.sort();
     let json = serde_json::to_string_pretty(&report).map_err(|e| Error::Write {
         path: out.join("build-report.json"),
         source: std::io::Error::other(e),
@@ -165,6 +262,22 @@ pub fn build(dir: &Path, out: &Path) -> Result<BuildReport, Error> {
     output::write_atomic(&out.join("build-report.json"), json.as_bytes())
         .map_err(write_err(out))?;
     Ok(report)
+}
+
+/// Checks the atlas in `dir` and writes one format into `out`, without a build report.
+/// Returns the files written (relative to `out`) with their sizes in bytes.
+///
+/// # Errors
+/// See [`build_with`].
+pub fn export(
+    dir: &Path,
+    out: &Path,
+    format: output::format::Format,
+) -> Result<Vec<(String, u64)>, Error> {
+    let checked = open(dir)?;
+    let layers = layers::build(&checked.atlas)?;
+    let written = write_outputs(&checked.atlas, &layers, out, &BuildOptions::only([format]))?;
+    Ok(relative_files(&written, out))
 }
 
 /// The atlas folder used when none is named: `data/vorkuta` in the working directory, or else

@@ -2,7 +2,9 @@
 //! nothing else, and writes each file atomically (a temporary file in the same folder, then a
 //! rename), so a failed build never leaves a half-written file behind.
 
+pub mod format;
 pub mod geojson;
+pub mod interchange;
 pub mod tables;
 
 use std::io::Write;

@@ -6,7 +6,12 @@ use crate::util;
 
 #[test]
 fn check_passes_on_the_real_atlas() {
-    util::gazmap().arg("check").arg(util::vorkuta()).assert().success().stdout(predicate::str::contains("ok:"));
+    util::gazmap()
+        .arg("check")
+        .arg(util::vorkuta())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ok:"));
 }
 
 #[test]
@@ -21,7 +26,10 @@ fn distance_prints_km_bearing_and_range() {
         .clone();
     let text = String::from_utf8(out).unwrap();
     let expected_km = crate::atlas_expect::CHIBYU_RUDNIK_M / 1000.0;
-    assert!(text.contains(&format!("distance: {expected_km:.3} km")), "{text}");
+    assert!(
+        text.contains(&format!("distance: {expected_km:.3} km")),
+        "{text}"
+    );
     assert!(text.contains("bearing: 42.7 degrees"), "{text}");
     assert!(text.contains("range allowed by uncertainty:"), "{text}");
 }
@@ -38,12 +46,22 @@ fn distance_rejects_unknown_sites() {
 
 #[test]
 fn matrix_prints_a_square_table() {
-    let out = util::gazmap().args(["matrix", "--atlas"]).arg(util::tiny()).assert().success().get_output().stdout.clone();
+    let out = util::gazmap()
+        .args(["matrix", "--atlas"])
+        .arg(util::tiny())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let text = String::from_utf8(out).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("site,"));
     assert_eq!(lines.len(), crate::atlas_expect::TINY_SITES + 1);
-    assert_eq!(lines[0].split(',').count(), crate::atlas_expect::TINY_SITES + 1);
+    assert_eq!(
+        lines[0].split(',').count(),
+        crate::atlas_expect::TINY_SITES + 1
+    );
 }
 
 #[test]

@@ -12,7 +12,10 @@ fn tamper(csv_path: &Path, id: &str, column: &str, value: &str) -> usize {
     let header = reader.headers().unwrap().clone();
     let col = header.iter().position(|h| h == column).unwrap();
     let mut rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    let row = rows.iter_mut().find(|r| &r[0] == id).unwrap_or_else(|| panic!("no row {id}"));
+    let row = rows
+        .iter_mut()
+        .find(|r| &r[0] == id)
+        .unwrap_or_else(|| panic!("no row {id}"));
     let mut fields: Vec<String> = row.iter().map(str::to_owned).collect();
     fields[col] = value.to_owned();
     *row = csv::StringRecord::from(fields);
@@ -23,12 +26,21 @@ fn tamper(csv_path: &Path, id: &str, column: &str, value: &str) -> usize {
     }
     writer.flush().unwrap();
     let text = std::fs::read_to_string(csv_path).unwrap();
-    text.lines().position(|l| l.starts_with(&format!("{id},"))).unwrap() + 1
+    text.lines()
+        .position(|l| l.starts_with(&format!("{id},")))
+        .unwrap()
+        + 1
 }
 
 fn column_number(csv_path: &Path, column: &str) -> usize {
     let mut reader = csv::Reader::from_path(csv_path).unwrap();
-    reader.headers().unwrap().iter().position(|h| h == column).unwrap() + 1
+    reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == column)
+        .unwrap()
+        + 1
 }
 
 /// Runs `gazmap build` on a broken copy and checks the message and that nothing was written.
@@ -39,12 +51,18 @@ fn assert_rejected(atlas: &Path, expected: &[String]) {
     let target = out.path().join("vorkuta");
     let mut cmd = util::gazmap();
     cmd.arg("build").arg(atlas).arg("--out").arg(&target);
-    let mut assert = cmd.assert().code(1).stderr(predicate::str::contains("nothing was written"));
+    let mut assert = cmd
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("nothing was written"));
     for e in expected {
         assert = assert.stderr(predicate::str::contains(e.as_str()));
     }
     drop(assert);
-    assert!(!target.exists(), "no output folder is created for a failed build");
+    assert!(
+        !target.exists(),
+        "no output folder is created for a failed build"
+    );
     assert_eq!(std::fs::read_to_string(&sentinel).unwrap(), "untouched");
 }
 
@@ -54,7 +72,15 @@ fn tampered_quote_is_reported_with_line_column_and_nearest_match() {
     let events = atlas.join("events.csv");
     let original = {
         let checked = gazmap::open(&util::vorkuta()).unwrap();
-        checked.atlas.events.iter().find(|e| e.id == "strike_start").unwrap().citation.quote.clone()
+        checked
+            .atlas
+            .events
+            .iter()
+            .find(|e| e.id == "strike_start")
+            .unwrap()
+            .citation
+            .quote
+            .clone()
     };
     let tampered = original.replacen('1', "2", 1).replacen('e', "a", 1);
     assert_ne!(tampered, original);
@@ -78,7 +104,9 @@ fn unknown_site_id_is_reported() {
     let col = column_number(&events, "site");
     assert_rejected(
         &atlas,
-        &[format!("events.csv:{line}:{col}: error: column `site`: value `vorkuta_mien`: unknown site id (did you mean `vorkuta_mine`?)")],
+        &[format!(
+            "events.csv:{line}:{col}: error: column `site`: value `vorkuta_mien`: unknown site id (did you mean `vorkuta_mine`?)"
+        )],
     );
 }
 
@@ -88,7 +116,12 @@ fn bad_date_is_reported() {
     let events = atlas.join("events.csv");
     let line = tamper(&events, "strike_start", "when", "1936-02-30");
     let col = column_number(&events, "when");
-    assert_rejected(&atlas, &[format!("events.csv:{line}:{col}: error: column `when`: value `1936-02-30`: not valid EDTF")]);
+    assert_rejected(
+        &atlas,
+        &[format!(
+            "events.csv:{line}:{col}: error: column `when`: value `1936-02-30`: not valid EDTF"
+        )],
+    );
 }
 
 #[test]
@@ -96,7 +129,13 @@ fn interval_ending_before_it_starts_is_reported() {
     let (_tmp, atlas) = util::copy_atlas(&util::vorkuta());
     let events = atlas.join("events.csv");
     let line = tamper(&events, "strike_start", "when", "1937-03/1936-10");
-    assert_rejected(&atlas, &[format!("events.csv:{line}:"), "ends before it starts".into()]);
+    assert_rejected(
+        &atlas,
+        &[
+            format!("events.csv:{line}:"),
+            "ends before it starts".into(),
+        ],
+    );
 }
 
 #[test]
@@ -105,7 +144,12 @@ fn out_of_range_coordinate_is_reported() {
     let sites = atlas.join("sites.csv");
     let line = tamper(&sites, "kochmes", "lat", "96.358");
     let col = column_number(&sites, "lat");
-    assert_rejected(&atlas, &[format!("sites.csv:{line}:{col}: error: column `lat`: value `96.358`: latitude 96.358 is out of range")]);
+    assert_rejected(
+        &atlas,
+        &[format!(
+            "sites.csv:{line}:{col}: error: column `lat`: value `96.358`: latitude 96.358 is out of range"
+        )],
+    );
 }
 
 #[test]
@@ -118,7 +162,12 @@ fn every_problem_is_reported_at_once() {
     let l3 = tamper(&sites, "chibyu", "lon", "");
     assert_rejected(
         &atlas,
-        &[format!("sites.csv:{l1}:"), format!("events.csv:{l2}:"), format!("sites.csv:{l3}:"), "3 error(s)".into()],
+        &[
+            format!("sites.csv:{l1}:"),
+            format!("events.csv:{l2}:"),
+            format!("sites.csv:{l3}:"),
+            "3 error(s)".into(),
+        ],
     );
 }
 
@@ -137,6 +186,8 @@ fn duplicate_id_and_one_ended_transfer_are_reported() {
         .arg(&atlas)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("duplicate event id (first used on line 2)"));
+        .stderr(predicate::str::contains(
+            "duplicate event id (first used on line 2)",
+        ));
     drop(out);
 }

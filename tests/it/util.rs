@@ -31,10 +31,12 @@ pub fn copy_atlas(src: &Path) -> (tempfile::TempDir, PathBuf) {
     let rel = src.strip_prefix(root()).unwrap();
     let dst = tmp.path().join(rel);
     copy_dir(src, &dst);
-    if rel.starts_with("data") {
-        copy_dir(&root().join("seeds"), &tmp.path().join("seeds"));
-        copy_dir(&root().join("data/basemap"), &tmp.path().join("data/basemap"));
-    }
+    // The atlas refers to the seeds and the basemap by relative paths: keep them beside it.
+    copy_dir(&root().join("seeds"), &tmp.path().join("seeds"));
+    copy_dir(
+        &root().join("data/basemap"),
+        &tmp.path().join("data/basemap"),
+    );
     (tmp, dst)
 }
 
