@@ -91,9 +91,9 @@ fn main() -> std::io::Result<()> {
         .unwrap_or_else(|| "points.geojson".into());
     let seq = args.iter().any(|a| a == "--seq");
     let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(&out)?);
-    let mut rng = Rng(0x5EED_0F_C0A1);
+    let mut rng = Rng(0x005E_ED0F_C0A1);
     let total_weight: f64 = TOWNS.iter().map(|t| t.3).sum();
-    let day0 = -12_053; // 1937-01-01 is day -12053 since 1970; start within 1936..1938
+    let day0 = -12_053; // 1937-01-01, counted in days from 1970-01-01
     if !seq {
         w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
     }

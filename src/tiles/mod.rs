@@ -292,8 +292,23 @@ pub struct Metadata {
     pub center: [f64; 2],
     /// Zoom to open at.
     pub center_zoom: u8,
-    /// `(id, description, minzoom, maxzoom, fields (name, type))` per vector layer.
-    pub layers: Vec<(String, String, u8, u8, Vec<(String, &'static str)>)>,
+    /// The vector layers.
+    pub layers: Vec<VectorLayer>,
+}
+
+/// One entry of the TileJSON `vector_layers` list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VectorLayer {
+    /// Layer id (its name in the tiles).
+    pub id: String,
+    /// Description.
+    pub description: String,
+    /// First zoom.
+    pub minzoom: u8,
+    /// Last zoom.
+    pub maxzoom: u8,
+    /// Fields and their types (`String`, `Number`, `Boolean`, `Mixed`).
+    pub fields: Vec<(String, &'static str)>,
 }
 
 impl Metadata {
@@ -301,16 +316,16 @@ impl Metadata {
         serde_json::Value::Array(
             self.layers
                 .iter()
-                .map(|(id, description, minzoom, maxzoom, fields)| {
+                .map(|l| {
                     let mut f = serde_json::Map::new();
-                    for (name, ty) in fields {
+                    for (name, ty) in &l.fields {
                         f.insert(name.clone(), (*ty).into());
                     }
                     serde_json::json!({
-                        "id": id,
-                        "description": description,
-                        "minzoom": minzoom,
-                        "maxzoom": maxzoom,
+                        "id": l.id,
+                        "description": l.description,
+                        "minzoom": l.minzoom,
+                        "maxzoom": l.maxzoom,
                         "fields": f,
                     })
                 })
@@ -405,13 +420,13 @@ fn check_options(o: &TileOptions) -> Result<(), TilesError> {
             o.minzoom, o.maxzoom
         )));
     }
-    if !(o.drop_rate >= 1.0) {
+    if o.drop_rate.is_nan() || o.drop_rate < 1.0 {
         return Err(TilesError::Options(format!(
             "drop rate {} must be at least 1",
             o.drop_rate
         )));
     }
-    if !(o.buffer_px >= 0.0 && o.buffer_px <= 128.0) || !(o.simplify_px >= 0.0) {
+    if !(0.0..=128.0).contains(&o.buffer_px) || o.simplify_px.is_nan() || o.simplify_px < 0.0 {
         return Err(TilesError::Options(
             "buffer must be 0..128 pixels and simplification at least 0".into(),
         ));
@@ -469,17 +484,16 @@ pub fn write_store(
     let layers = store
         .layers()
         .iter()
-        .map(|l| {
-            (
-                l.name.clone(),
-                l.description.clone(),
-                l.minzoom.max(opts.minzoom),
-                l.maxzoom.min(opts.maxzoom),
-                l.fields
-                    .iter()
-                    .map(|(k, kind)| (store.key_name(*k).to_owned(), kind.as_str()))
-                    .collect(),
-            )
+        .map(|l| VectorLayer {
+            id: l.name.clone(),
+            description: l.description.clone(),
+            minzoom: l.minzoom.max(opts.minzoom),
+            maxzoom: l.maxzoom.min(opts.maxzoom),
+            fields: l
+                .fields
+                .iter()
+                .map(|(k, kind)| (store.key_name(*k).to_owned(), kind.as_str()))
+                .collect(),
         })
         .collect();
     let meta = Metadata {

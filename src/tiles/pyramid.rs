@@ -87,6 +87,9 @@ struct Ctx<'a> {
     plan: &'a Plan,
     sink: &'a Sink,
     progress: &'a dyn Progress,
+    /// Gzipped tiles of uniform subtrees, by the features they hold: the same few combinations
+    /// (land + region, sea + region ...) fill most of the map.
+    uniform: Mutex<HashMap<Vec<u32>, std::sync::Arc<Vec<u8>>>>,
 }
 
 fn tile_rect(z: u8, x: u32, y: u32, buffer_units: f64) -> Rect {
@@ -232,6 +235,7 @@ pub fn run(store: &Store, plan: &Plan, sink: &Sink, progress: &dyn Progress) {
         plan,
         sink,
         progress,
+        uniform: Mutex::new(HashMap::new()),
     };
     let root = Node {
         z: 0,
@@ -686,19 +690,36 @@ fn emit_uniform(ctx: &Ctx<'_>, node: &Node) {
             continue;
         }
         feats.sort_by_key(|f| (f.layer, f.feature));
-        let bytes = match encode_tile(store, feats.iter()) {
-            Ok(b) => b,
-            Err(e) => {
-                ctx.sink.fail(TilesError::Encode {
-                    tile: format!("{}/{}/{}", node.z, node.x, node.y),
-                    message: e.to_string(),
-                });
-                return;
-            }
+        let key: Vec<u32> = feats.iter().map(|f| f.feature).collect();
+        let cached = ctx
+            .uniform
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        let gz = if let Some(gz) = cached {
+            gz
+        } else {
+            let bytes = match encode_tile(store, feats.iter()) {
+                Ok(b) => b,
+                Err(e) => {
+                    ctx.sink.fail(TilesError::Encode {
+                        tile: format!("{}/{}/{}", node.z, node.x, node.y),
+                        message: e.to_string(),
+                    });
+                    return;
+                }
+            };
+            let gz = std::sync::Arc::new(gzip(&bytes));
+            ctx.uniform
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(key, gz.clone());
+            gz
         };
         let levels = 2 * u32::from(zz - node.z);
         let first = zoom_base(zz) + (h << levels);
-        ctx.sink.push(first, 1u64 << levels, zz, &gzip(&bytes));
+        ctx.sink.push(first, 1u64 << levels, zz, &gz);
         ctx.progress.advance(1);
     }
 }

@@ -12,7 +12,7 @@ use super::store::Store;
 /// Sets the first zoom of every single point: all points are shown from `base_zoom` on; below it,
 /// each zoom shows one point of every `rate` shown at the next zoom (per layer).
 pub fn assign_minzoom(store: &mut Store, min_zoom: u8, base_zoom: u8, rate: f64) {
-    if !(rate > 1.0) || base_zoom <= min_zoom {
+    if rate.is_nan() || rate <= 1.0 || base_zoom <= min_zoom {
         return;
     }
     #[derive(Clone, Copy)]

@@ -4,6 +4,7 @@ mod atlas; // the atlas core on the real data
 mod cli; // the command line
 mod errors; // bad input is located and nothing is written
 mod interchange; // Linked Places, KML, FlatGeobuf, GeoJSONSeq read back
+mod tiles; // vector tiles: PMTiles/MBTiles read back, MVT decoded from the spec
 mod util;
 
 /// Figures the tests hold the real data to (update them with the data, deliberately).
