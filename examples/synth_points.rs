@@ -109,7 +109,7 @@ fn main() -> std::io::Result<()> {
                 }
                 pick -= t.3;
             }
-            let spread = 0.04 + 0.03 * town.3.sqrt();
+            let spread = 0.15 + 0.12 * town.3.sqrt();
             let lat = (town.2 + rng.gauss() * spread).clamp(60.0, 69.0);
             let lon = (town.1 + rng.gauss() * spread * 2.2).clamp(50.0, 66.0);
             (lon, lat, format!("{} {}", town.0, i))

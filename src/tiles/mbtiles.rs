@@ -73,7 +73,7 @@ pub fn write(
             progress.begin("writing", Some(tiles.entries.len() as u64));
             for entry in &tiles.entries {
                 for i in 0..entry.run {
-                    let (z, x, y) = tile_coord(entry.tile_id + i);
+                    let (z, x, y) = tile_coord(entry.tile_id + u64::from(i));
                     let row = (1u32 << z) - 1 - y;
                     put_map
                         .execute(params![z, x, row, entry.content])

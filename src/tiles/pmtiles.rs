@@ -65,7 +65,7 @@ pub fn write(
             .is_some_and(|c| c.refs > 1)
             .then_some(entry.content);
         for i in 0..entry.run {
-            let coord = TileCoord::from(TileId::new(entry.tile_id + i).map_err(pm)?);
+            let coord = TileCoord::from(TileId::new(entry.tile_id + u64::from(i)).map_err(pm)?);
             writer.add_tile(coord, &buf, key).map_err(pm)?;
         }
         progress.advance(1);

@@ -724,13 +724,13 @@ fn emit_uniform(ctx: &Ctx<'_>, node: &Node) {
     }
 }
 
-/// A run of tiles with the same content.
+/// A run of tiles with the same content (16 bytes: a million tiles cost 16 MB).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Entry {
     /// First PMTiles tile id.
     pub tile_id: u64,
     /// Number of consecutive tile ids.
-    pub run: u64,
+    pub run: u32,
     /// Index into the contents.
     pub content: u32,
 }
@@ -740,8 +740,8 @@ pub struct Entry {
 pub struct Content {
     off: u64,
     len: u32,
-    /// Tiles using it (more than one: worth deduplicating).
-    pub refs: u64,
+    /// Tiles using it, saturating (more than one: worth deduplicating).
+    pub refs: u32,
 }
 
 /// A temporary file removed when dropped.
@@ -878,7 +878,7 @@ impl Collected {
     /// Addressed tiles (runs expanded).
     #[must_use]
     pub fn addressed(&self) -> u64 {
-        self.entries.iter().map(|e| e.run).sum()
+        self.entries.iter().map(|e| u64::from(e.run)).sum()
     }
 }
 
@@ -965,13 +965,22 @@ impl Sink {
             c
         };
         if let Some(c) = g.contents.get_mut(content as usize) {
-            c.refs += run;
+            c.refs = c
+                .refs
+                .saturating_add(u32::try_from(run).unwrap_or(u32::MAX));
         }
-        g.entries.push(Entry {
-            tile_id,
-            run,
-            content,
-        });
+        let mut first = tile_id;
+        let mut left = run;
+        while left > 0 {
+            let n = u32::try_from(left).unwrap_or(u32::MAX);
+            g.entries.push(Entry {
+                tile_id: first,
+                run: n,
+                content,
+            });
+            first += u64::from(n);
+            left -= u64::from(n);
+        }
         if let Some(n) = g.per_zoom.get_mut(usize::from(z)) {
             *n += run;
         }
