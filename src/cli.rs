@@ -168,6 +168,10 @@ fn from_lib(e: Error) -> Failure {
             ));
             Failure::Input(text.join("\n"))
         }
+        Error::Tiles(
+            e @ (gazmap::tiles::TilesError::Config { .. }
+            | gazmap::tiles::TilesError::Geometry { .. }),
+        ) => Failure::Input(e.to_string()),
         other => Failure::Other(format!("{other}")),
     }
 }

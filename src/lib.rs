@@ -158,6 +158,12 @@ fn write_outputs(
         let (path, source) = e.into_parts();
         Error::Write { path, source }
     };
+    // Read the tile settings first, so that a bad `[tiles]` table stops the build before any file.
+    let tiles_config = if opts.wants(Format::Pmtiles) {
+        Some(tiles::AtlasTiles::for_atlas(&atlas.dir, layers)?)
+    } else {
+        None
+    };
     std::fs::create_dir_all(out).map_err(write_err(out))?;
     let mut written = vec![];
     if opts.wants(Format::GeoJson) {
@@ -188,10 +194,9 @@ fn write_outputs(
     if opts.wants(Format::GeoJsonSeq) {
         written.extend(interchange::geojsonseq::write(layers, out).map_err(interchange_err)?);
     }
-    if opts.wants(Format::Pmtiles) {
-        let config = tiles::AtlasTiles::from_atlas_dir(&atlas.dir)?;
+    if let Some(config) = &tiles_config {
         let path = out.join(format!("{}.pmtiles", layers.atlas_id));
-        let report = tiles::atlas::write(layers, &config, &path, &tiles::Quiet)?;
+        let report = tiles::atlas::write(layers, config, &path, &tiles::Quiet)?;
         written.push(output::Written {
             path: report.path,
             bytes: report.bytes,

@@ -52,6 +52,12 @@ pub struct AtlasTiles {
     /// Per-layer zoom ranges.
     #[serde(default)]
     pub layers: BTreeMap<String, LayerZooms>,
+    /// The file the table was read from (for error messages).
+    #[serde(skip)]
+    pub path: std::path::PathBuf,
+    /// Its text (to locate a table named in an error).
+    #[serde(skip)]
+    text: String,
 }
 
 fn default_maxzoom() -> u8 {
@@ -66,6 +72,8 @@ impl Default for AtlasTiles {
             simplify_px: None,
             buffer_px: None,
             layers: BTreeMap::new(),
+            path: "atlas.toml".into(),
+            text: String::new(),
         }
     }
 }
@@ -105,7 +113,9 @@ impl AtlasTiles {
                 message: e.message().to_owned(),
             }
         })?;
-        let cfg = parsed.tiles.unwrap_or_default();
+        let mut cfg = parsed.tiles.unwrap_or_default();
+        cfg.path = path.to_path_buf();
+        cfg.text = text.to_owned();
         let bad = |message: String| TilesError::Config {
             path: path.to_path_buf(),
             line: text
@@ -135,6 +145,39 @@ impl AtlasTiles {
         Ok(cfg)
     }
 
+    /// Reads the `[tiles]` table of `dir/atlas.toml` and checks that every layer it names exists.
+    ///
+    /// # Errors
+    /// See [`AtlasTiles::from_atlas_dir`] and [`AtlasTiles::check_layers`].
+    pub fn for_atlas(dir: &Path, layers: &Layers) -> Result<Self, TilesError> {
+        let cfg = Self::from_atlas_dir(dir)?;
+        cfg.check_layers(layers)?;
+        Ok(cfg)
+    }
+
+    /// Checks that every `[tiles.layers.NAME]` names a layer of `layers`.
+    ///
+    /// # Errors
+    /// [`TilesError::Config`] naming the unknown layer and the known ones.
+    pub fn check_layers(&self, layers: &Layers) -> Result<(), TilesError> {
+        let names: Vec<&str> = layers.all().map(|l| l.name.as_str()).collect();
+        match self.layers.keys().find(|k| !names.contains(&k.as_str())) {
+            Some(unknown) => Err(TilesError::Config {
+                path: self.path.clone(),
+                line: self
+                    .text
+                    .lines()
+                    .position(|l| l.contains(&format!("tiles.layers.{unknown}")))
+                    .map_or(0, |i| i + 1),
+                message: format!(
+                    "[tiles.layers.{unknown}]: there is no such layer (layers: {})",
+                    names.join(", ")
+                ),
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// The zoom range of layer `name`.
     #[must_use]
     pub fn range(&self, name: &str) -> (u8, u8) {
@@ -143,6 +186,45 @@ impl AtlasTiles {
             z.minzoom.unwrap_or(self.minzoom),
             z.maxzoom.unwrap_or(self.maxzoom),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tiles_table_sets_default_and_per_layer_zooms() {
+        let text = "[atlas]\nid = \"x\"\n\n[tiles]\nmaxzoom = 12\nsimplify_px = 0.5\n\n[tiles.layers.coast]\nmaxzoom = 9\n\n[tiles.layers.sites]\nminzoom = 2\n";
+        let t = AtlasTiles::from_toml(text, Path::new("atlas.toml")).unwrap();
+        assert_eq!(t.range("coast"), (0, 9));
+        assert_eq!(t.range("sites"), (2, 12));
+        assert_eq!(t.range("events"), (0, 12));
+        assert_eq!(t.simplify_px, Some(0.5));
+        let none = AtlasTiles::from_toml("[atlas]\nid = \"x\"\n", Path::new("a.toml")).unwrap();
+        assert_eq!(none.range("sites"), (0, 14));
+    }
+
+    #[test]
+    fn bad_tiles_tables_are_located() {
+        let e = AtlasTiles::from_toml("[atlas]\n\n[tiles]\nmaxzom = 3\n", Path::new("atlas.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("atlas.toml:4:") && e.contains("maxzom"),
+            "{e}"
+        );
+        let e = AtlasTiles::from_toml(
+            "[tiles.layers.coast]\nminzoom = 9\nmaxzoom = 3\n",
+            Path::new("atlas.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("coast") && e.contains("9..3"), "{e}");
+        let e = AtlasTiles::from_toml("[tiles]\nmaxzoom = 25\n", Path::new("atlas.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("0..20"), "{e}");
     }
 }
 
@@ -179,17 +261,7 @@ pub fn geoms_of(g: &Geometry) -> Vec<Geom> {
 /// [`TilesError::Config`] when `config` names a layer that does not exist;
 /// [`TilesError::Geometry`] for a coordinate that is not lon/lat.
 pub fn store_from_layers(layers: &Layers, config: &AtlasTiles) -> Result<Store, TilesError> {
-    let names: Vec<&str> = layers.all().map(|l| l.name.as_str()).collect();
-    if let Some(unknown) = config.layers.keys().find(|k| !names.contains(&k.as_str())) {
-        return Err(TilesError::Config {
-            path: "atlas.toml".into(),
-            line: 0,
-            message: format!(
-                "[tiles.layers.{unknown}]: there is no such layer (layers: {})",
-                names.join(", ")
-            ),
-        });
-    }
+    config.check_layers(layers)?;
     let mut store = Store::new();
     let mut buf = vec![];
     for layer in layers.all() {

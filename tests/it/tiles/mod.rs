@@ -645,3 +645,59 @@ fn cli_tiles_reads_geojsonseq_and_reports() {
         .stderr(predicates::str::contains("feature 2"));
     assert!(!dir.path().join("bad.pmtiles").exists());
 }
+
+#[test]
+fn atlas_toml_sets_zooms_per_layer() {
+    let (_tmp, atlas) = util::copy_atlas(&util::vorkuta());
+    let toml = atlas.join("atlas.toml");
+    let mut text = std::fs::read_to_string(&toml).unwrap();
+    text.push_str(
+        "\n[tiles]\nmaxzoom = 12\n\n[tiles.layers.coast]\nmaxzoom = 6\n\n[tiles.layers.regions]\nmaxzoom = 6\n\n[tiles.layers.sites]\nminzoom = 3\n",
+    );
+    std::fs::write(&toml, &text).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let only_tiles = gazmap::BuildOptions::only([gazmap::output::format::Format::Pmtiles]);
+    gazmap::build_with(&atlas, out.path(), &only_tiles).unwrap();
+    let a = read_pmtiles(&out.path().join("vorkuta.pmtiles"));
+    assert_eq!((a.min_zoom, a.max_zoom), (0, 12));
+    let layer_zooms = |id: &str| {
+        let l = a.metadata["vector_layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["id"] == id)
+            .unwrap();
+        (
+            l["minzoom"].as_u64().unwrap(),
+            l["maxzoom"].as_u64().unwrap(),
+        )
+    };
+    assert_eq!(layer_zooms("coast"), (0, 6));
+    assert_eq!(layer_zooms("sites"), (3, 12));
+    assert_eq!(layer_zooms("events"), (0, 12));
+    for z in 0..=12u8 {
+        let names: BTreeSet<&str> = a
+            .at_zoom(z)
+            .flat_map(|(_, t)| t.layers.iter().map(|l| l.name.as_str()))
+            .collect();
+        assert_eq!(names.contains("coast"), z <= 6, "coast at zoom {z}");
+        assert_eq!(names.contains("regions"), z <= 6, "regions at zoom {z}");
+        assert_eq!(names.contains("sites"), z >= 3, "sites at zoom {z}");
+        assert!(names.contains("events"), "events at zoom {z}");
+    }
+
+    // A layer that does not exist stops the build before anything is written.
+    text.push_str("\n[tiles.layers.railways]\nmaxzoom = 9\n");
+    std::fs::write(&toml, &text).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    util::gazmap()
+        .arg("build")
+        .arg(&atlas)
+        .arg("--out")
+        .arg(out.path().join("o"))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("tiles.layers.railways"))
+        .stderr(predicates::str::contains("no such layer"));
+    assert!(!out.path().join("o").exists());
+}
