@@ -33,12 +33,12 @@ enum Command {
         #[arg(long, short)]
         out: Option<PathBuf>,
         /// Write only these formats, comma-separated (default: all): geojson, csv, lpf, lptsv,
-        /// kml, fgb, geojsonseq.
+        /// kml, fgb, geojsonseq, gpkg.
         #[arg(long, value_delimiter = ',', value_parser = parse_format)]
         format: Vec<Format>,
     },
     /// Check an atlas and write one format (no build report): lpf, lptsv, kml, fgb,
-    /// geojsonseq, geojson or csv.
+    /// geojsonseq, gpkg, geojson or csv.
     Export {
         /// The format to write.
         #[arg(long, value_parser = parse_format)]
@@ -62,6 +62,32 @@ enum Command {
     /// Build vector tiles from GeoJSON or GeoJSONSeq files, like tippecanoe: one PMTiles v3
     /// archive, or MBTiles when OUTPUT ends in `.mbtiles`.
     Tiles(Box<TilesArgs>),
+    /// Print map sheets (SVG, PDF, PNG): every sheet of atlas.toml, or one, with overrides.
+    Print {
+        /// Atlas folder (default: data/vorkuta).
+        atlas: Option<PathBuf>,
+        /// Sheet id (see atlas.toml `[[sheets]]`; period sheets are `<id>-<period>`).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Paper: A4, A3 or letter.
+        #[arg(long)]
+        paper: Option<String>,
+        /// landscape or portrait.
+        #[arg(long)]
+        orientation: Option<String>,
+        /// PNG resolution in dots per inch.
+        #[arg(long)]
+        dpi: Option<u32>,
+        /// Show only what possibly happened on this day (YYYY-MM-DD).
+        #[arg(long)]
+        at: Option<String>,
+        /// Comma-separated formats: svg, pdf, png.
+        #[arg(long, default_value = "svg,pdf,png")]
+        format: String,
+        /// Output folder (default: out/<atlas id>/print).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
     /// The all-pairs geodesic distance matrix of the located sites (km, CSV).
     Matrix {
         /// Atlas folder (default: data/vorkuta).
@@ -256,6 +282,83 @@ fn run(cli: Cli) -> Result<String, Failure> {
             ))
         }
         Command::Tiles(args) => run_tiles(*args),
+        Command::Print {
+            atlas,
+            sheet,
+            paper,
+            orientation,
+            dpi,
+            at,
+            format,
+            out,
+        } => {
+            use gazmap::print::{self, sheet as ps};
+            let usage = |what: &str, v: &str| Failure::Other(format!("bad --{what} `{v}`"));
+            let req = print::Request {
+                sheet,
+                paper: paper
+                    .map(|p| ps::Paper::parse(&p).ok_or_else(|| usage("paper", &p)))
+                    .transpose()?,
+                orientation: orientation
+                    .map(|o| ps::Orientation::parse(&o).ok_or_else(|| usage("orientation", &o)))
+                    .transpose()?,
+                dpi: dpi
+                    .map(|d| {
+                        if (36..=1200).contains(&d) {
+                            Ok(d)
+                        } else {
+                            Err(usage("dpi", &d.to_string()))
+                        }
+                    })
+                    .transpose()?,
+                at: at
+                    .map(|a| a.parse().map_err(|_| usage("at (YYYY-MM-DD)", &a)))
+                    .transpose()?,
+                formats: format
+                    .split(',')
+                    .map(|f| print::Format::parse(f).ok_or_else(|| usage("format", f)))
+                    .collect::<Result<_, _>>()?,
+            };
+            let dir = atlas_dir(atlas);
+            let checked = gazmap::open(&dir).map_err(from_lib)?;
+            let layers = layers::build(&checked.atlas).map_err(|e| from_lib(e.into()))?;
+            let out = out.unwrap_or_else(|| {
+                PathBuf::from("out")
+                    .join(&checked.atlas.meta.id)
+                    .join("print")
+            });
+            let reports = print::run(
+                &layers,
+                &dir,
+                checked.atlas.meta.basemap_dir.as_deref(),
+                &req,
+                &out,
+            )
+            .map_err(|e| Failure::Other(e.to_string()))?;
+            let mut lines = vec![];
+            for r in &reports {
+                lines.push(format!(
+                    "{}: {} 1:{} ({} sites, {} labels{})",
+                    r.id,
+                    r.paper,
+                    r.scale,
+                    r.sites,
+                    r.labels_placed,
+                    if r.sites_unlabelled.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; unlabelled: {}", r.sites_unlabelled.join(", "))
+                    }
+                ));
+                for (path, bytes) in &r.files {
+                    lines.push(format!("  {} ({bytes} bytes)", path.display()));
+                }
+                for w in &r.warnings {
+                    lines.push(format!("  warning: {w}"));
+                }
+            }
+            Ok(lines.join("\n"))
+        }
         Command::Matrix { atlas, out } => {
             let checked = gazmap::open(&atlas_dir(atlas)).map_err(from_lib)?;
             let layers = layers::build(&checked.atlas).map_err(|e| from_lib(e.into()))?;

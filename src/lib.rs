@@ -12,6 +12,7 @@ pub mod layers;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod print;
 pub mod quote;
 pub mod style;
 pub mod tiles;
@@ -44,6 +45,9 @@ pub enum Error {
     /// The basemap could not be read.
     #[error(transparent)]
     Layers(#[from] layers::LayersError),
+    /// A printed sheet could not be made.
+    #[error(transparent)]
+    Print(#[from] print::PrintError),
     /// The vector tiles could not be built.
     #[error(transparent)]
     Tiles(#[from] tiles::TilesError),
@@ -169,6 +173,8 @@ fn write_outputs(
     if opts.wants(Format::GeoJson) {
         for layer in &layers.atlas {
             written.push(output::geojson::write(layer, out).map_err(write_err(out))?);
+            // The QGIS style of the file, picked up when `<layer>.geojson` is opened alone.
+            written.push(output::qml::write(layer, out).map_err(write_err(out))?);
         }
     }
     if opts.wants(Format::Csv) {
@@ -193,6 +199,22 @@ fn write_outputs(
     }
     if opts.wants(Format::GeoJsonSeq) {
         written.extend(interchange::geojsonseq::write(layers, out).map_err(interchange_err)?);
+    }
+    if opts.wants(Format::Gpkg) {
+        written.extend(write_gpkg(atlas, layers, out)?);
+    }
+    if opts.wants(Format::Print) {
+        let sheets = print::write_atlas(
+            layers,
+            &atlas.dir,
+            atlas.meta.basemap_dir.as_deref(),
+            &out.join("print"),
+        )?;
+        written.extend(sheets.into_iter().flat_map(|s| {
+            s.files
+                .into_iter()
+                .map(|(path, bytes)| output::Written { path, bytes })
+        }));
     }
     if let Some(config) = &tiles_config {
         let path = out.join(format!("{}.pmtiles", layers.atlas_id));
@@ -283,6 +305,44 @@ pub fn export(
     let layers = layers::build(&checked.atlas)?;
     let written = write_outputs(&checked.atlas, &layers, out, &BuildOptions::only([format]))?;
     Ok(relative_files(&written, out))
+}
+
+/// An output error that is not an `std::io::Error`, as [`Error::Write`] on `path`.
+fn write_error(path: &Path, e: &dyn std::fmt::Display) -> Error {
+    Error::Write {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(e.to_string()),
+    }
+}
+
+/// Writes `<id>.qgz` (the QGIS project) and `<id>.gpkg` (every layer, its QGIS styles, the
+/// sources and citations, and the same project inside).
+fn write_gpkg(
+    atlas: &Atlas,
+    layers: &layers::Layers,
+    out: &Path,
+) -> Result<Vec<output::Written>, Error> {
+    let time = output::stamp::BuildTime::from_env().map_err(|e| write_error(out, &e))?;
+    let gpkg_file = format!("{}.gpkg", layers.atlas_id);
+    let opts = output::qgis_project::ProjectOptions {
+        gpkg_file: &gpkg_file,
+        time,
+    };
+    let qgz_path = out.join(format!("{}.qgz", layers.atlas_id));
+    let qgz = output::qgis_project::qgz(layers, &opts).map_err(|e| write_error(&qgz_path, &e))?;
+    let mut written =
+        vec![output::qgis_project::write(&qgz, &qgz_path).map_err(|e| write_error(&qgz_path, &e))?];
+    let gpkg_path = out.join(&gpkg_file);
+    let extras = output::gpkg::Extras {
+        sources: &atlas.sources,
+        project: Some((&layers.atlas_id, &qgz)),
+        time,
+    };
+    written.push(
+        output::gpkg::write(layers, &extras, &gpkg_path)
+            .map_err(|e| write_error(&gpkg_path, &e))?,
+    );
+    Ok(written)
 }
 
 /// The atlas folder used when none is named: `data/vorkuta` in the working directory, or else

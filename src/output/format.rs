@@ -10,7 +10,8 @@ use std::str::FromStr;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum Format {
-    /// RFC 7946 GeoJSON, one FeatureCollection per atlas layer (`<layer>.geojson`).
+    /// RFC 7946 GeoJSON, one FeatureCollection per atlas layer (`<layer>.geojson`), each with
+    /// its QGIS style beside it (`<layer>.qml`).
     GeoJson,
     /// CSV tables: distances, transfers, claims, timeline.
     Csv,
@@ -25,6 +26,12 @@ pub enum Format {
     Fgb,
     /// Newline-delimited GeoJSON features, one file per atlas layer (`<layer>.geojsonl`).
     GeoJsonSeq,
+    /// OGC GeoPackage with every layer, QGIS styles, sources, citations and a QGIS project
+    /// (`<atlas>.gpkg`), plus the same project as `<atlas>.qgz`.
+    Gpkg,
+    /// Printed sheets from `[[sheets]]` of `atlas.toml`: `print/<sheet>.svg|pdf|png` and
+    /// `print/sheets.json`.
+    Print,
     /// Vector tiles of every atlas and basemap layer in one PMTiles v3 archive
     /// (`<atlas>.pmtiles`).
     Pmtiles,
@@ -40,6 +47,8 @@ impl Format {
         Self::Kml,
         Self::Fgb,
         Self::GeoJsonSeq,
+        Self::Gpkg,
+        Self::Print,
         Self::Pmtiles,
     ];
 
@@ -54,6 +63,8 @@ impl Format {
             Self::Kml => "kml",
             Self::Fgb => "fgb",
             Self::GeoJsonSeq => "geojsonseq",
+            Self::Gpkg => "gpkg",
+            Self::Print => "print",
             Self::Pmtiles => "pmtiles",
         }
     }

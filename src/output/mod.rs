@@ -4,8 +4,14 @@
 
 pub mod format;
 pub mod geojson;
+pub mod gpkg;
 pub mod interchange;
+pub mod qgis_project;
+pub mod qml;
+pub mod stamp;
 pub mod tables;
+pub mod xml;
+pub mod zip;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

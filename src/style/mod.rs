@@ -1,8 +1,10 @@
 //! The one cartographic style of an atlas: colours, symbols and draw order by kind.
 //!
 //! The QGIS QML, the MapLibre style JSON and the printed SVG are all generated from these
-//! tables, so the three outputs look like one atlas. Colours are `#rrggbb`; sizes are
+//! tables (see [`qml`] for QGIS), so the three outputs look like one atlas. Colours are `#rrggbb`; sizes are
 //! **millimetres on paper** (screen pixels are `mm * 96 / 25.4`).
+
+pub mod qml;
 
 /// Symbol shapes every renderer can draw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,12 +177,49 @@ pub const WATER_COLOUR: &str = "#a9c8e0";
 /// Basemap: region boundaries.
 pub const BORDER_COLOUR: &str = "#b8a9c9";
 
+/// Width of a transfer line moving nobody known, **mm**.
+pub const TRANSFER_BASE_WIDTH_MM: f64 = 0.5;
+/// Extra transfer width per tenfold number of people, **mm**.
+pub const TRANSFER_WIDTH_PER_DECADE_MM: f64 = 0.45;
+
 /// Width of a transfer line, **mm**, growing with the number of people moved (unknown: thin).
 #[must_use]
 pub fn transfer_width_mm(people: Option<u32>) -> f64 {
     match people {
-        None | Some(0) => 0.5,
-        Some(n) => 0.5 + 0.45 * f64::from(n).log10(),
+        None | Some(0) => TRANSFER_BASE_WIDTH_MM,
+        Some(n) => TRANSFER_BASE_WIDTH_MM + TRANSFER_WIDTH_PER_DECADE_MM * f64::from(n).log10(),
+    }
+}
+
+/// Events: the ring drawn round the place of an event.
+pub const EVENT_COLOUR: &str = "#67001f";
+/// Event ring diameter, **mm**.
+pub const EVENT_RING_MM: f64 = 5.0;
+/// Label text.
+pub const LABEL_COLOUR: &str = "#1a1a1a";
+/// Label halo.
+pub const HALO_COLOUR: &str = "#ffffff";
+/// Label halo width, **mm**.
+pub const HALO_MM: f64 = 0.7;
+/// Size of place labels, **points**.
+pub const LABEL_SIZE_PT: f64 = 8.0;
+/// Font of every label (QGIS falls back to its default font where it is missing).
+pub const LABEL_FONT: &str = "DejaVu Sans";
+/// Basemap: coast outline.
+pub const COAST_COLOUR: &str = "#c9c1ae";
+/// Basemap: labels of water features.
+pub const WATER_LABEL_COLOUR: &str = "#4a7ba6";
+/// Basemap: region labels.
+pub const REGION_LABEL_COLOUR: &str = "#9a90a8";
+
+/// Width of a basemap river of GSHHG/WDBII `level` (0 double-lined, 1 major ... 4 minor), **mm**.
+#[must_use]
+pub fn basemap_river_width_mm(level: i64) -> f64 {
+    match level {
+        0 | 1 => 0.5,
+        2 => 0.4,
+        3 => 0.3,
+        _ => 0.22,
     }
 }
 

@@ -1,0 +1,524 @@
+//! Sheet specifications: the `[[sheets]]` tables of `atlas.toml`.
+//!
+//! A sheet names what to frame (an `extent` in degrees, or a list of `sites`, or neither: then
+//! every located site of the sheet), the paper and orientation, the projection, a title, and
+//! optionally a `period` (only what possibly happened in it is drawn). `each_period = true`
+//! expands one table into one sheet per period of the atlas. Detail `insets` frame a few sites
+//! at a larger scale in the side panel.
+//!
+//! ```toml
+//! [[sheets]]
+//! id = "vorkuta"
+//! title = "Vorkuta, 1936-1938"
+//! paper = "A4"                 # A4 | A3 | letter
+//! orientation = "landscape"    # landscape | portrait
+//! sites = ["vorkuta_mine", "syr_yaga_barracks", "usa_station", "brickyard"]
+//! projection = "utm41n"        # lcc (default: parallels from the extent) | utm<zone>n
+//! claims = true                # draw the account's stated distances
+//! [[sheets.insets]]
+//! title = "Brickyard and execution sites"
+//! sites = ["brickyard", "exec_site_1", "exec_site_2"]
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use serde::Deserialize;
+
+use super::PrintError;
+
+/// Paper sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    /// ISO A4, 210 × 297 mm.
+    A4,
+    /// ISO A3, 297 × 420 mm.
+    A3,
+    /// US letter, 215.9 × 279.4 mm.
+    Letter,
+}
+
+impl Paper {
+    /// Parses `A4`, `A3` or `letter` (any case).
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "a4" => Some(Self::A4),
+            "a3" => Some(Self::A3),
+            "letter" | "us-letter" => Some(Self::Letter),
+            _ => None,
+        }
+    }
+
+    /// Short side and long side, **mm**.
+    #[must_use]
+    pub fn portrait_mm(self) -> (f64, f64) {
+        match self {
+            Self::A4 => (210.0, 297.0),
+            Self::A3 => (297.0, 420.0),
+            Self::Letter => (215.9, 279.4),
+        }
+    }
+
+    /// The name as written in `atlas.toml`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::A4 => "A4",
+            Self::A3 => "A3",
+            Self::Letter => "letter",
+        }
+    }
+}
+
+/// Which side of the paper is up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Orientation {
+    /// Wider than tall.
+    Landscape,
+    /// Taller than wide.
+    Portrait,
+}
+
+impl Orientation {
+    /// Parses `landscape` or `portrait`.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "landscape" => Some(Self::Landscape),
+            "portrait" => Some(Self::Portrait),
+            _ => None,
+        }
+    }
+}
+
+/// The projection a sheet asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProjectionChoice {
+    /// Lambert conformal conic with standard parallels at 1/6 and 5/6 of the frame's latitudes.
+    Lcc,
+    /// Universal Transverse Mercator, northern hemisphere, this zone.
+    UtmNorth(u8),
+}
+
+impl ProjectionChoice {
+    /// Parses `lcc`, `utm41n` (or `utm:41`).
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.to_ascii_lowercase();
+        if s == "lcc" || s == "auto" {
+            return Some(Self::Lcc);
+        }
+        let zone = s.strip_prefix("utm")?;
+        let zone = zone.trim_start_matches([':', ' ']).trim_end_matches('n');
+        let z: u8 = zone.parse().ok()?;
+        (1..=60).contains(&z).then_some(Self::UtmNorth(z))
+    }
+}
+
+/// A detail inset: a few sites at a larger scale, drawn in the side panel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InsetSpec {
+    /// Heading of the inset.
+    pub title: String,
+    /// Sites to frame.
+    pub sites: Vec<String>,
+    /// Ground margin around them, **km**.
+    pub margin_km: f64,
+}
+
+/// A time window: draw only what possibly happened in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Window {
+    /// Period id, or `at` for a single day.
+    pub id: String,
+    /// Human title.
+    pub title: String,
+    /// First day.
+    pub start: Date,
+    /// Last day.
+    pub end: Date,
+}
+
+/// One printed sheet, fully resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetSpec {
+    /// File stem of the outputs.
+    pub id: String,
+    /// Title printed on the sheet.
+    pub title: String,
+    /// Second title line (may be empty).
+    pub subtitle: String,
+    /// Paper.
+    pub paper: Paper,
+    /// Orientation.
+    pub orientation: Orientation,
+    /// Frame: lon_min, lat_min, lon_max, lat_max, **degrees**.
+    pub extent: Option<[f64; 4]>,
+    /// Frame these sites when no extent is given.
+    pub sites: Vec<String>,
+    /// Ground margin around the framed sites, **km** (`None`: 8 % of the frame).
+    pub margin_km: Option<f64>,
+    /// Projection.
+    pub projection: ProjectionChoice,
+    /// Period id from `[[periods]]`, if the sheet shows one phase.
+    pub period: Option<String>,
+    /// One sheet per period (expanded by [`expand`]).
+    pub each_period: bool,
+    /// Draw the account's stated distances.
+    pub claims: bool,
+    /// Draw transfers.
+    pub transfers: bool,
+    /// PNG resolution, **dots per inch**.
+    pub dpi: u32,
+    /// Detail insets.
+    pub insets: Vec<InsetSpec>,
+    /// The resolved time window (set by [`expand`] from `period`, or by `--at`).
+    pub window: Option<Window>,
+    /// Map labels for sites whose name in the account is too long for a map, by site id.
+    /// Labels given in any sheet apply to every sheet that does not set its own.
+    pub labels: BTreeMap<String, String>,
+}
+
+impl SheetSpec {
+    /// A sheet with defaults: A4 landscape, LCC, 300 dpi, the atlas extent.
+    #[must_use]
+    pub fn new(id: &str, title: &str) -> Self {
+        Self {
+            id: id.into(),
+            title: title.into(),
+            subtitle: String::new(),
+            paper: Paper::A4,
+            orientation: Orientation::Landscape,
+            extent: None,
+            sites: vec![],
+            margin_km: None,
+            projection: ProjectionChoice::Lcc,
+            period: None,
+            each_period: false,
+            claims: true,
+            transfers: true,
+            dpi: DEFAULT_DPI,
+            insets: vec![],
+            window: None,
+            labels: BTreeMap::new(),
+        }
+    }
+
+    /// Paper width and height in this orientation, **mm**.
+    #[must_use]
+    pub fn size_mm(&self) -> (f64, f64) {
+        let (short, long) = self.paper.portrait_mm();
+        match self.orientation {
+            Orientation::Landscape => (long, short),
+            Orientation::Portrait => (short, long),
+        }
+    }
+}
+
+/// PNG resolution when a sheet does not say, **dpi**.
+pub const DEFAULT_DPI: u32 = 300;
+
+#[derive(Debug, Deserialize)]
+struct TopToml {
+    #[serde(default)]
+    sheets: Vec<SheetToml>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SheetToml {
+    id: String,
+    title: String,
+    #[serde(default)]
+    subtitle: String,
+    paper: Option<String>,
+    orientation: Option<String>,
+    extent: Option<[f64; 4]>,
+    #[serde(default)]
+    sites: Vec<String>,
+    margin_km: Option<f64>,
+    projection: Option<String>,
+    period: Option<String>,
+    #[serde(default)]
+    each_period: bool,
+    claims: Option<bool>,
+    transfers: Option<bool>,
+    dpi: Option<u32>,
+    #[serde(default)]
+    insets: Vec<InsetToml>,
+    #[serde(default)]
+    labels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InsetToml {
+    title: String,
+    sites: Vec<String>,
+    margin_km: Option<f64>,
+}
+
+fn line_of(text: &str, byte: usize) -> usize {
+    text[..byte.min(text.len())].matches('\n').count() + 1
+}
+
+/// Reads the `[[sheets]]` of `<atlas_dir>/atlas.toml` (none is fine: an empty list).
+///
+/// # Errors
+/// [`PrintError::Sheet`] naming the file and line when a sheet table is malformed.
+pub fn load(atlas_dir: &Path) -> Result<Vec<SheetSpec>, PrintError> {
+    let path = atlas_dir.join("atlas.toml");
+    let text = std::fs::read_to_string(&path).map_err(|e| PrintError::Io {
+        path: path.clone(),
+        source: e,
+    })?;
+    parse(&text, &path)
+}
+
+/// Parses the `[[sheets]]` of an `atlas.toml` text; `path` is used in messages.
+///
+/// # Errors
+/// [`PrintError::Sheet`] naming the file and line when a sheet table is malformed.
+pub fn parse(text: &str, path: &Path) -> Result<Vec<SheetSpec>, PrintError> {
+    let err = |line: Option<usize>, message: String| PrintError::Sheet {
+        path: PathBuf::from(path),
+        line,
+        message,
+    };
+    let top: TopToml = toml::from_str(text).map_err(|e| {
+        err(
+            e.span().map(|s| line_of(text, s.start)),
+            e.message().to_owned(),
+        )
+    })?;
+    let mut out: Vec<SheetSpec> = vec![];
+    for s in top.sheets {
+        let at = |field: &str, value: &str| {
+            // The line of the value, searched after the sheet's id; else the id's line.
+            let id_at = text.find(&format!("\"{}\"", s.id));
+            let line = id_at
+                .and_then(|b| text[b..].find(value).map(|v| b + v))
+                .or(id_at)
+                .map(|b| line_of(text, b));
+            err(line, format!("sheet `{}`: bad {field} `{value}`", s.id))
+        };
+        if s.id.is_empty()
+            || !s
+                .id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(at("id (letters, digits, - and _ only)", &s.id));
+        }
+        if out.iter().any(|o| o.id == s.id) {
+            return Err(at("id (used twice)", &s.id));
+        }
+        let mut spec = SheetSpec::new(&s.id, &s.title);
+        spec.subtitle = s.subtitle;
+        if let Some(p) = &s.paper {
+            spec.paper = Paper::parse(p).ok_or_else(|| at("paper (A4, A3 or letter)", p))?;
+        }
+        if let Some(o) = &s.orientation {
+            spec.orientation = Orientation::parse(o)
+                .ok_or_else(|| at("orientation (landscape or portrait)", o))?;
+        }
+        if let Some(e) = s.extent {
+            if !(e[0] < e[2] && e[1] < e[3] && e[1] >= -85.0 && e[3] <= 85.0) {
+                return Err(at(
+                    "extent (lon_min, lat_min, lon_max, lat_max)",
+                    &format!("{e:?}"),
+                ));
+            }
+            spec.extent = Some(e);
+        }
+        spec.sites = s.sites;
+        spec.labels = s.labels;
+        spec.margin_km = s.margin_km;
+        if let Some(p) = &s.projection {
+            spec.projection =
+                ProjectionChoice::parse(p).ok_or_else(|| at("projection (lcc or utm41n)", p))?;
+        }
+        spec.period = s.period;
+        spec.each_period = s.each_period;
+        spec.claims = s.claims.unwrap_or(true);
+        spec.transfers = s.transfers.unwrap_or(true);
+        if let Some(d) = s.dpi {
+            if !(36..=1200).contains(&d) {
+                return Err(at("dpi (36 to 1200)", &d.to_string()));
+            }
+            spec.dpi = d;
+        }
+        for i in s.insets {
+            if i.sites.is_empty() {
+                return Err(at("inset (needs sites)", &i.title));
+            }
+            spec.insets.push(InsetSpec {
+                title: i.title,
+                sites: i.sites,
+                margin_km: i.margin_km.unwrap_or(1.0),
+            });
+        }
+        out.push(spec);
+    }
+    Ok(out)
+}
+
+/// Resolves periods: a sheet with `each_period` becomes one sheet per period
+/// (`<id>-<period id>`), and a sheet's `period` is looked up in `periods`
+/// (id, title, first day, last day).
+///
+/// # Errors
+/// [`PrintError::Sheet`] when a sheet names a period the atlas does not define.
+pub fn expand(
+    sheets: &[SheetSpec],
+    periods: &[(String, String, Date, Date)],
+) -> Result<Vec<SheetSpec>, PrintError> {
+    let mut shared: BTreeMap<String, String> = BTreeMap::new();
+    for s in sheets {
+        for (k, v) in &s.labels {
+            shared.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+    }
+    let mut out = vec![];
+    for s in sheets {
+        let mut s = s.clone();
+        for (k, v) in &shared {
+            s.labels.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        let s = &s;
+        if s.each_period {
+            for (id, title, start, end) in periods {
+                let mut one = s.clone();
+                one.each_period = false;
+                one.id = format!("{}-{id}", s.id);
+                one.period = Some(id.clone());
+                one.subtitle = if s.subtitle.is_empty() {
+                    title.clone()
+                } else {
+                    format!("{}: {title}", s.subtitle)
+                };
+                one.window = Some(Window {
+                    id: id.clone(),
+                    title: title.clone(),
+                    start: *start,
+                    end: *end,
+                });
+                out.push(one);
+            }
+            continue;
+        }
+        let mut one = s.clone();
+        if let Some(pid) = &s.period {
+            let Some((id, title, start, end)) = periods.iter().find(|p| p.0 == *pid) else {
+                return Err(PrintError::Sheet {
+                    path: PathBuf::from("atlas.toml"),
+                    line: None,
+                    message: format!("sheet `{}`: no period `{pid}` in [[periods]]", s.id),
+                });
+            };
+            one.window = Some(Window {
+                id: id.clone(),
+                title: title.clone(),
+                start: *start,
+                end: *end,
+            });
+        }
+        out.push(one);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOML: &str = r#"
+[atlas]
+id = "x"
+title = "X"
+
+[[sheets]]
+id = "region"
+title = "Region"
+paper = "A3"
+orientation = "landscape"
+extent = [50.0, 62.0, 66.0, 68.5]
+
+[[sheets]]
+id = "phases"
+title = "Phases"
+each_period = true
+projection = "utm41n"
+
+[[sheets.insets]]
+title = "Detail"
+sites = ["a", "b"]
+
+[sheets.labels]
+a = "Site A"
+"#;
+
+    #[test]
+    fn parses_sheets_and_expands_periods() {
+        let sheets = parse(TOML, Path::new("atlas.toml")).unwrap();
+        assert_eq!(sheets.len(), 2);
+        assert_eq!(sheets[0].paper, Paper::A3);
+        assert_eq!(sheets[0].size_mm(), (420.0, 297.0));
+        assert_eq!(sheets[1].projection, ProjectionChoice::UtmNorth(41));
+        assert_eq!(sheets[1].insets[0].sites, vec!["a", "b"]);
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        let periods = vec![
+            (
+                "strike".into(),
+                "Strike".into(),
+                d("1936-10-01"),
+                d("1937-03-31"),
+            ),
+            (
+                "exec".into(),
+                "Executions".into(),
+                d("1938-03-01"),
+                d("1938-05-31"),
+            ),
+        ];
+        let all = expand(&sheets, &periods).unwrap();
+        let ids: Vec<_> = all.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["region", "phases-strike", "phases-exec"]);
+        assert_eq!(all[2].window.as_ref().unwrap().start, d("1938-03-01"));
+        // Labels set on one sheet reach every sheet.
+        assert_eq!(all[0].labels["a"], "Site A");
+    }
+
+    #[test]
+    fn bad_paper_names_the_sheet_and_line() {
+        let bad = TOML.replace("\"A3\"", "\"A5\"");
+        let e = parse(&bad, Path::new("atlas.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("atlas.toml:9"), "{e}");
+        assert!(e.contains("sheet `region`: bad paper"), "{e}");
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_a_line() {
+        let bad = TOML.replace("paper = \"A3\"", "papr = \"A3\"");
+        let e = parse(&bad, Path::new("atlas.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("atlas.toml:"), "{e}");
+        assert!(e.contains("papr"), "{e}");
+    }
+
+    #[test]
+    fn projection_names() {
+        assert_eq!(
+            ProjectionChoice::parse("UTM41N"),
+            Some(ProjectionChoice::UtmNorth(41))
+        );
+        assert_eq!(ProjectionChoice::parse("lcc"), Some(ProjectionChoice::Lcc));
+        assert_eq!(ProjectionChoice::parse("utm61n"), None);
+        assert_eq!(ProjectionChoice::parse("merc"), None);
+    }
+}

@@ -1,0 +1,352 @@
+//! Printed sheets: read back with independent readers (lopdf for PDF, the png crate's header via
+//! tiny-skia's decoder, roxmltree for SVG), checked against paper sizes, projection and scale.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use gazmap::print::{self, Format, render, sheet};
+use geo::Point;
+
+use crate::util;
+
+/// Sheets the Vorkuta atlas declares (period sheets: one per `[[periods]]`).
+const SHEETS: &[&str] = &[
+    "region",
+    "vorkuta",
+    "phase-hunger_strike",
+    "phase-executions",
+];
+
+fn vorkuta_layers() -> (gazmap::layers::Layers, Option<gazmap::layers::Layer>) {
+    let checked = gazmap::open(&util::vorkuta()).unwrap();
+    let layers = gazmap::layers::build(&checked.atlas).unwrap();
+    let locator = print::load_locator(checked.atlas.meta.basemap_dir.as_deref()).unwrap();
+    (layers, locator)
+}
+
+fn vorkuta_sheet(id: &str) -> print::SheetSpec {
+    let (layers, _) = vorkuta_layers();
+    let sheets = sheet::expand(&sheet::load(&util::vorkuta()).unwrap(), &layers.periods).unwrap();
+    sheets.into_iter().find(|s| s.id == id).unwrap()
+}
+
+fn png_size(path: &Path) -> (u32, u32) {
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let p = resvg::tiny_skia::Pixmap::decode_png(&bytes).unwrap();
+    (p.width(), p.height())
+}
+
+/// Page count, MediaBox width/height (points), all text, names of embedded fonts.
+fn read_pdf(path: &Path) -> (usize, (f64, f64), String, Vec<String>) {
+    let doc = lopdf::Document::load(path).unwrap();
+    let pages = doc.get_pages();
+    let first = *pages.values().next().unwrap();
+    let page = doc.get_object(first).unwrap().as_dict().unwrap();
+    let mb = page.get(b"MediaBox").unwrap().as_array().unwrap();
+    let num = |o: &lopdf::Object| {
+        o.as_float()
+            .map(f64::from)
+            .or_else(|_| o.as_i64().map(|i| i as f64))
+            .unwrap()
+    };
+    let size = (num(&mb[2]) - num(&mb[0]), num(&mb[3]) - num(&mb[1]));
+    let text = doc.extract_text(&[1]).unwrap_or_default();
+    // Embedded fonts: font descriptors that carry a font file.
+    let mut fonts = vec![];
+    for obj in doc.objects.values() {
+        if let Ok(d) = obj.as_dict()
+            && d.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"FontDescriptor".as_slice())
+            && (d.has(b"FontFile2") || d.has(b"FontFile3") || d.has(b"FontFile"))
+        {
+            let name = d.get(b"FontName").and_then(|n| n.as_name()).unwrap_or(b"?");
+            fonts.push(String::from_utf8_lossy(name).into_owned());
+        }
+    }
+    (pages.len(), size, text, fonts)
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn build_writes_every_sheet_in_three_formats() {
+    let out = util::vorkuta_build().join("print");
+    for id in SHEETS {
+        for ext in ["svg", "pdf", "png"] {
+            let p = out.join(format!("{id}.{ext}"));
+            assert!(
+                std::fs::metadata(&p).unwrap().len() > 10_000,
+                "{}",
+                p.display()
+            );
+        }
+    }
+    // One phase sheet per period of atlas.toml.
+    let (layers, _) = vorkuta_layers();
+    assert!(layers.periods.len() >= 2);
+    for (pid, ..) in &layers.periods {
+        assert!(out.join(format!("phase-{pid}.pdf")).exists(), "{pid}");
+    }
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("sheets.json")).unwrap()).unwrap();
+    assert_eq!(report.as_array().unwrap().len(), 2 + layers.periods.len());
+}
+
+#[test]
+fn pdfs_have_the_paper_size_the_title_as_text_and_an_embedded_font() {
+    let out = util::vorkuta_build().join("print");
+    // A3 landscape and A4 portrait, in points (1 mm = 72/25.4 pt).
+    for (id, w, h) in [
+        ("region", 1190.55, 841.89),
+        ("vorkuta", 595.28, 841.89),
+        ("phase-executions", 1190.55, 841.89),
+    ] {
+        let (pages, size, text, fonts) = read_pdf(&out.join(format!("{id}.pdf")));
+        assert_eq!(pages, 1, "{id}");
+        assert!(
+            (size.0 - w).abs() < 0.5 && (size.1 - h).abs() < 0.5,
+            "{id}: {size:?}"
+        );
+        let title = vorkuta_sheet(id).title;
+        assert!(
+            squash(&text).contains(&squash(&title)),
+            "{id}: title `{title}` not in text"
+        );
+        assert!(
+            fonts.iter().any(|f| f.contains("DejaVuSans")),
+            "{id}: embedded fonts {fonts:?}"
+        );
+    }
+    // Cyrillic-free labels aside, the text layer holds the map's place names too.
+    let (_, _, text, _) = read_pdf(&out.join("vorkuta.pdf"));
+    assert!(squash(&text).contains("Syr-Yagabarracks"), "{text}");
+}
+
+#[test]
+fn pngs_have_the_pixel_size_of_paper_and_dpi() {
+    let out = util::vorkuta_build().join("print");
+    // 300 dpi: A3 landscape 420 x 297 mm, A4 portrait 210 x 297 mm.
+    assert_eq!(png_size(&out.join("region.png")), (4961, 3508));
+    assert_eq!(png_size(&out.join("vorkuta.png")), (2480, 3508));
+    assert_eq!(png_size(&out.join("phase-hunger_strike.png")), (4961, 3508));
+}
+
+#[test]
+fn svgs_parse_and_hold_every_framed_site_label() {
+    let (layers, locator) = vorkuta_layers();
+    for id in SHEETS {
+        let spec = vorkuta_sheet(id);
+        let c = print::compose(&layers, locator.as_ref(), &spec).unwrap();
+        let doc = resvg::usvg::roxmltree::Document::parse(&c.svg).unwrap();
+        let texts: Vec<String> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text().map(str::to_owned))
+            .collect();
+        let all = texts.join("\n").to_lowercase();
+        assert!(!c.framed_sites.is_empty(), "{id}");
+        for (site, label) in &c.site_labels {
+            // On the map, or (if there was no room) in the sheet's note of unlabelled places.
+            assert!(
+                all.contains(&label.to_lowercase()),
+                "{id}: label of {site} `{label}` missing"
+            );
+        }
+        assert_eq!(c.site_labels.len(), c.framed_sites.len(), "{id}");
+        assert!(texts.iter().any(|t| t == &spec.title), "{id}");
+        // Uncertain places carry their "?".
+        assert!(texts.iter().any(|t| t.ends_with(" ?")), "{id}");
+    }
+    // The Vorkuta sheet frames the places the brief names.
+    let c = print::compose(&layers, locator.as_ref(), &vorkuta_sheet("vorkuta")).unwrap();
+    for site in [
+        "vorkuta_mine",
+        "syr_yaga_barracks",
+        "usa_station",
+        "brickyard",
+        "exec_site_1",
+        "exec_site_2",
+    ] {
+        assert!(c.framed_sites.iter().any(|s| s == site), "{site}");
+    }
+    // ... and draws the account's stated distances with their labels.
+    assert!(c.svg.contains("stated 40 km"), "no 40 km claim label");
+}
+
+#[test]
+fn placed_labels_never_overlap_on_the_real_sheets() {
+    let (layers, locator) = vorkuta_layers();
+    for id in SHEETS {
+        let c = print::compose(&layers, locator.as_ref(), &vorkuta_sheet(id)).unwrap();
+        assert!(c.label_boxes.len() >= 8, "{id}: {}", c.label_boxes.len());
+        for (i, a) in c.label_boxes.iter().enumerate() {
+            for b in &c.label_boxes[i + 1..] {
+                assert!(!a.intersects(b), "{id}: {a:?} overlaps {b:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn scale_bar_is_true_at_the_centre_to_half_a_percent() {
+    let (layers, locator) = vorkuta_layers();
+    for id in SHEETS {
+        let c = print::compose(&layers, locator.as_ref(), &vorkuta_sheet(id)).unwrap();
+        // Bar length on paper times the scale, laid east-west through the map centre.
+        let half_m = c.bar_mm / 1000.0 * c.scale / 2.0;
+        let (cx, cy) = c.centre_m;
+        let a = c.projection.inverse(cx - half_m, cy).unwrap();
+        let b = c.projection.inverse(cx + half_m, cy).unwrap();
+        let ground_km =
+            gazmap::geodesy::distance_m(Point::new(a.0, a.1), Point::new(b.0, b.1)) / 1000.0;
+        let err = (ground_km - c.bar_km).abs() / c.bar_km;
+        assert!(
+            err < 0.005,
+            "{id}: bar {} km, ground {ground_km:.3} km",
+            c.bar_km
+        );
+        // Round numbers only.
+        let mant = c.bar_km / 10f64.powf(c.bar_km.log10().floor());
+        assert!(
+            [1.0, 2.0, 2.5, 5.0].iter().any(|m| (m - mant).abs() < 1e-9),
+            "{}",
+            c.bar_km
+        );
+        // Never Web Mercator.
+        assert!(
+            !c.projection.definition.contains("merc +"),
+            "{}",
+            c.projection.definition
+        );
+    }
+}
+
+#[test]
+fn north_arrow_is_turned_by_the_grid_convergence() {
+    let (layers, locator) = vorkuta_layers();
+    let c = print::compose(&layers, locator.as_ref(), &vorkuta_sheet("vorkuta")).unwrap();
+    // UTM 41N, map centre about 63.8 E, 67.4 N: gamma = -atan(tan(0.8 deg) sin(67.4 deg)).
+    assert!(c.projection.definition.contains("+zone=41"));
+    assert!(
+        c.convergence_deg < -0.5 && c.convergence_deg > -1.0,
+        "{}",
+        c.convergence_deg
+    );
+    assert!(
+        c.svg.contains(&format!("rotate({:.2} ", c.convergence_deg)),
+        "arrow not rotated"
+    );
+}
+
+#[test]
+fn svg_and_png_bytes_are_deterministic() {
+    let (layers, locator) = vorkuta_layers();
+    let mut spec = vorkuta_sheet("vorkuta");
+    spec.dpi = 60;
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    for dir in [a.path(), b.path()] {
+        print::write_sheet(&layers, locator.as_ref(), &spec, &Format::ALL, dir).unwrap();
+    }
+    for ext in ["svg", "png", "pdf"] {
+        let name = format!("vorkuta.{ext}");
+        assert_eq!(
+            std::fs::read(a.path().join(&name)).unwrap(),
+            std::fs::read(b.path().join(&name)).unwrap(),
+            "{name} differs between runs"
+        );
+    }
+    assert_eq!(
+        png_size(&a.path().join("vorkuta.png")),
+        render::pixel_size(210.0, 297.0, 60)
+    );
+}
+
+#[test]
+fn phase_sheets_show_only_their_period() {
+    let (layers, locator) = vorkuta_layers();
+    let strike = print::compose(
+        &layers,
+        locator.as_ref(),
+        &vorkuta_sheet("phase-hunger_strike"),
+    )
+    .unwrap();
+    let execs = print::compose(
+        &layers,
+        locator.as_ref(),
+        &vorkuta_sheet("phase-executions"),
+    )
+    .unwrap();
+    // The Syr-Yaga barracks belong to the strike, not to the executions; the execution sites
+    // to the executions only.
+    assert!(strike.framed_sites.iter().any(|s| s == "syr_yaga_barracks"));
+    assert!(!execs.framed_sites.iter().any(|s| s == "syr_yaga_barracks"));
+    assert!(execs.framed_sites.iter().any(|s| s == "exec_site_1"));
+    assert!(!strike.framed_sites.iter().any(|s| s == "exec_site_1"));
+    assert!(strike.report.events_in_period > 5 && execs.report.events_in_period > 5);
+    assert!(strike.svg.contains("overlap that span"));
+}
+
+#[test]
+fn cli_prints_one_sheet_with_overrides() {
+    let tmp = tempfile::tempdir().unwrap();
+    util::gazmap()
+        .args(["print"])
+        .arg(util::vorkuta())
+        .args([
+            "--sheet",
+            "vorkuta",
+            "--paper",
+            "A3",
+            "--orientation",
+            "landscape",
+        ])
+        .args(["--dpi", "40", "--at", "1938-03-25", "--format", "png,pdf"])
+        .arg("--out")
+        .arg(tmp.path())
+        .assert()
+        .success();
+    let names: BTreeSet<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["vorkuta-1938-03-25.pdf", "vorkuta-1938-03-25.png"]
+            .map(String::from)
+            .into()
+    );
+    assert_eq!(
+        png_size(&tmp.path().join("vorkuta-1938-03-25.png")),
+        (661, 468)
+    );
+    let (_, size, text, _) = read_pdf(&tmp.path().join("vorkuta-1938-03-25.pdf"));
+    assert!((size.0 - 1190.55).abs() < 0.5 && (size.1 - 841.89).abs() < 0.5);
+    assert!(squash(&text).contains("25Mar1938"), "{text}");
+}
+
+#[test]
+fn cli_rejects_an_unknown_sheet_and_a_bad_paper() {
+    util::gazmap()
+        .args(["print"])
+        .arg(util::vorkuta())
+        .args([
+            "--sheet",
+            "nowhere",
+            "--format",
+            "svg",
+            "--out",
+            "/nonexistent-dir-x",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no sheet `nowhere`"))
+        .stderr(predicates::str::contains("region"));
+    util::gazmap()
+        .args(["print", "--paper", "A5"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("bad --paper `A5`"));
+}

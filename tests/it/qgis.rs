@@ -1,0 +1,69 @@
+//! Opens the built GeoPackage, GeoJSON layers and project in real QGIS (PyQGIS, headless) and
+//! renders them, through `tests/qgis/check_qgis.py`.
+//!
+//! Runs only where PyQGIS can be imported (Debian: `apt-get install qgis python3-qgis`); it
+//! passes with a "skipped" message elsewhere. Set `GAZMAP_QGIS_PYTHON` to the Python that has
+//! PyQGIS if it is not `/usr/bin/python3` or `python3`, or `GAZMAP_SKIP_QGIS=1` to skip. The
+//! rendered PNGs (layout and one Temporal Controller frame) are left in
+//! `target/qgis-check/` to look at.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::util;
+
+/// A Python interpreter that can import `qgis.core`, if any.
+fn qgis_python() -> Option<String> {
+    let mut candidates = vec![];
+    if let Ok(p) = std::env::var("GAZMAP_QGIS_PYTHON") {
+        candidates.push(p);
+    }
+    candidates.extend(["/usr/bin/python3".to_owned(), "python3".to_owned()]);
+    candidates.into_iter().find(|py| {
+        Command::new(py)
+            .args(["-c", "import qgis.core"])
+            .env("QT_QPA_PLATFORM", "offscreen")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+#[test]
+fn qgis_opens_styles_and_renders_the_atlas() {
+    if std::env::var("GAZMAP_SKIP_QGIS").is_ok_and(|v| v == "1") {
+        eprintln!("skipped: GAZMAP_SKIP_QGIS=1");
+        return;
+    }
+    let Some(python) = qgis_python() else {
+        eprintln!(
+            "skipped: QGIS is not installed (no Python here can import qgis.core); \
+             install it with `apt-get install qgis python3-qgis` to run this check"
+        );
+        return;
+    };
+    let out = util::vorkuta_build();
+    let png_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| util::root().join("target"), PathBuf::from)
+        .join("qgis-check");
+    let script = util::root().join("tests/qgis/check_qgis.py");
+    let result = Command::new(&python)
+        .arg(&script)
+        .arg(out)
+        .arg("vorkuta")
+        .arg(&png_dir)
+        .env("QT_QPA_PLATFORM", "offscreen")
+        .output()
+        .expect("the QGIS check runs");
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    let failures: Vec<&str> = stdout.lines().filter(|l| l.starts_with("FAIL")).collect();
+    assert!(
+        result.status.success() && failures.is_empty(),
+        "QGIS check failed ({}):\n{}\n--- stderr ---\n{}",
+        result.status,
+        failures.join("\n"),
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let checks = stdout.lines().filter(|l| l.starts_with("ok")).count();
+    assert!(checks > 100, "the QGIS check ran ({checks} checks passed)");
+    assert!(png_dir.join("vorkuta-layout.png").exists());
+}
