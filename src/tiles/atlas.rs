@@ -189,45 +189,6 @@ impl AtlasTiles {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tiles_table_sets_default_and_per_layer_zooms() {
-        let text = "[atlas]\nid = \"x\"\n\n[tiles]\nmaxzoom = 12\nsimplify_px = 0.5\n\n[tiles.layers.coast]\nmaxzoom = 9\n\n[tiles.layers.sites]\nminzoom = 2\n";
-        let t = AtlasTiles::from_toml(text, Path::new("atlas.toml")).unwrap();
-        assert_eq!(t.range("coast"), (0, 9));
-        assert_eq!(t.range("sites"), (2, 12));
-        assert_eq!(t.range("events"), (0, 12));
-        assert_eq!(t.simplify_px, Some(0.5));
-        let none = AtlasTiles::from_toml("[atlas]\nid = \"x\"\n", Path::new("a.toml")).unwrap();
-        assert_eq!(none.range("sites"), (0, 14));
-    }
-
-    #[test]
-    fn bad_tiles_tables_are_located() {
-        let e = AtlasTiles::from_toml("[atlas]\n\n[tiles]\nmaxzom = 3\n", Path::new("atlas.toml"))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.starts_with("atlas.toml:4:") && e.contains("maxzom"),
-            "{e}"
-        );
-        let e = AtlasTiles::from_toml(
-            "[tiles.layers.coast]\nminzoom = 9\nmaxzoom = 3\n",
-            Path::new("atlas.toml"),
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(e.contains("coast") && e.contains("9..3"), "{e}");
-        let e = AtlasTiles::from_toml("[tiles]\nmaxzoom = 25\n", Path::new("atlas.toml"))
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("0..20"), "{e}");
-    }
-}
-
 /// Converts a geo geometry to the store's lon/lat geometries (a collection gives several).
 pub fn geoms_of(g: &Geometry) -> Vec<Geom> {
     let xy = |c: &geo::Coord| [c.x, c.y];
@@ -337,4 +298,43 @@ pub fn write(
         ..defaults
     };
     write_store(store, &opts, dest, progress)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tiles_table_sets_default_and_per_layer_zooms() {
+        let text = "[atlas]\nid = \"x\"\n\n[tiles]\nmaxzoom = 12\nsimplify_px = 0.5\n\n[tiles.layers.coast]\nmaxzoom = 9\n\n[tiles.layers.sites]\nminzoom = 2\n";
+        let t = AtlasTiles::from_toml(text, Path::new("atlas.toml")).unwrap();
+        assert_eq!(t.range("coast"), (0, 9));
+        assert_eq!(t.range("sites"), (2, 12));
+        assert_eq!(t.range("events"), (0, 12));
+        assert_eq!(t.simplify_px, Some(0.5));
+        let none = AtlasTiles::from_toml("[atlas]\nid = \"x\"\n", Path::new("a.toml")).unwrap();
+        assert_eq!(none.range("sites"), (0, 14));
+    }
+
+    #[test]
+    fn bad_tiles_tables_are_located() {
+        let e = AtlasTiles::from_toml("[atlas]\n\n[tiles]\nmaxzom = 3\n", Path::new("atlas.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("atlas.toml:4:") && e.contains("maxzom"),
+            "{e}"
+        );
+        let e = AtlasTiles::from_toml(
+            "[tiles.layers.coast]\nminzoom = 9\nmaxzoom = 3\n",
+            Path::new("atlas.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("coast") && e.contains("9..3"), "{e}");
+        let e = AtlasTiles::from_toml("[tiles]\nmaxzoom = 25\n", Path::new("atlas.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("0..20"), "{e}");
+    }
 }

@@ -5,9 +5,9 @@ mod cli; // the command line
 mod errors; // bad input is located and nothing is written
 mod gpkg; // the GeoPackage, QML styles and QGIS project read back
 mod interchange; // Linked Places, KML, FlatGeobuf, GeoJSONSeq read back
-mod tiles; // vector tiles: PMTiles/MBTiles read back, MVT decoded from the spec
 mod print; // printed sheets: SVG, PDF, PNG
 mod qgis; // the same opened and rendered by QGIS itself, where installed
+mod tiles; // vector tiles: PMTiles/MBTiles read back, MVT decoded from the spec
 mod util;
 
 /// Figures the tests hold the real data to (update them with the data, deliberately).
