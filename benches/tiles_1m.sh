@@ -44,7 +44,7 @@ report() {
     { w[NR]=$1; c[NR]=$2; r[NR]=$3; b[NR]=$4 }
     END {
       m = int((NR + 1) / 2)
-      printf "%-11s wall %7.1f s   cpu %7.1f s   peak RSS %6.1f MiB   output %7.1f MB   tiles %s   (median of %d)\n",
+      printf "%-11s wall %7.1f s   cpu %7.1f s   peak RSS %6.1f MiB   output %7.1f MB   tiles %s   (run with the median wall time of %d)\n",
         label, w[m], c[m], r[m] / 1024, b[m] / 1e6, tiles, NR
     }'
 }
