@@ -397,6 +397,7 @@ fn run_tiles(a: TilesArgs) -> Result<String, Failure> {
         description: a.description.clone(),
         attribution: a.attribution.clone(),
         center: None,
+        center_zoom: None,
     };
     let input = InputOptions {
         layer: a.layer.clone(),

@@ -295,6 +295,7 @@ pub fn write(
         description: layers.description.clone(),
         attribution: layers.credits.join("; "),
         center: Some([(e[0] + e[2]) / 2.0, (e[1] + e[3]) / 2.0]),
+        center_zoom: Some(super::fit_zoom(e)),
         ..defaults
     };
     write_store(store, &opts, dest, progress)

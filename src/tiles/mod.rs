@@ -168,6 +168,8 @@ pub struct TileOptions {
     pub attribution: String,
     /// Map center lon/lat **degrees** (default: the middle of the data).
     pub center: Option<[f64; 2]>,
+    /// Zoom to open the map at (default: the zoom that fits the data).
+    pub center_zoom: Option<u8>,
 }
 
 impl Default for TileOptions {
@@ -186,6 +188,7 @@ impl Default for TileOptions {
             description: String::new(),
             attribution: String::new(),
             center: None,
+            center_zoom: None,
         }
     }
 }
@@ -406,6 +409,18 @@ pub struct TilesReport {
     pub oversized_tiles: u64,
 }
 
+/// The deepest zoom at which `bounds` (west, south, east, north, **degrees**) still fit in about
+/// one tile's width (latitude counted double, as Mercator stretches it at these latitudes).
+#[must_use]
+pub fn fit_zoom(bounds: [f64; 4]) -> u8 {
+    let span = (bounds[2] - bounds[0])
+        .max((bounds[3] - bounds[1]) * 2.0)
+        .max(1e-6);
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let z = (360.0 / span).log2().floor().clamp(0.0, 31.0) as u8;
+    z
+}
+
 fn check_options(o: &TileOptions) -> Result<(), TilesError> {
     if o.maxzoom > mercator::MAX_ZOOM {
         return Err(TilesError::Options(format!(
@@ -476,11 +491,7 @@ pub fn write_store(
     let center = opts
         .center
         .unwrap_or([(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0]);
-    let span = (bounds[2] - bounds[0])
-        .max((bounds[3] - bounds[1]) * 2.0)
-        .max(1e-6);
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let fit = (360.0 / span).log2().floor().clamp(0.0, 31.0) as u8;
+    let fit = opts.center_zoom.unwrap_or_else(|| fit_zoom(bounds));
     let layers = store
         .layers()
         .iter()

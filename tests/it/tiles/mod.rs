@@ -34,6 +34,7 @@ struct Archive {
     contents: u64,
     bounds: [f64; 4],
     center: [f64; 2],
+    center_zoom: u8,
     metadata: serde_json::Value,
     runs: Vec<Run>,
 }
@@ -78,6 +79,7 @@ fn read_pmtiles(path: &Path) -> Archive {
                 h.max_latitude,
             ],
             center: [h.center_longitude, h.center_latitude],
+            center_zoom: h.center_zoom,
             metadata,
             runs: vec![],
         };
@@ -133,6 +135,10 @@ fn atlas_archive_header_and_metadata_read_back_with_the_pmtiles_reader() {
     );
     assert!((a.center[0] - (e[0] + e[2]) / 2.0).abs() < 1e-6);
     assert!((a.center[1] - (e[1] + e[3]) / 2.0).abs() < 1e-6);
+    assert_eq!(
+        a.center_zoom, 4,
+        "the atlas extent, 16 degrees wide, fits zoom 4"
+    );
 
     let layers = a.metadata["vector_layers"].as_array().unwrap();
     let ids: Vec<&str> = layers.iter().map(|l| l["id"].as_str().unwrap()).collect();
