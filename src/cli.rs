@@ -59,6 +59,9 @@ enum Command {
         #[arg(long)]
         atlas: Option<PathBuf>,
     },
+    /// Build vector tiles from GeoJSON or GeoJSONSeq files, like tippecanoe: one PMTiles v3
+    /// archive, or MBTiles when OUTPUT ends in `.mbtiles`.
+    Tiles(Box<TilesArgs>),
     /// Print map sheets (SVG, PDF, PNG): every sheet of atlas.toml, or one, with overrides.
     Print {
         /// Atlas folder (default: data/vorkuta).
@@ -107,6 +110,73 @@ enum Command {
     },
 }
 
+/// Arguments of `gazmap tiles` (names follow tippecanoe where they can).
+#[derive(Debug, clap::Args)]
+struct TilesArgs {
+    /// GeoJSON FeatureCollection / Feature files, or GeoJSONSeq (one feature per line; read as
+    /// such when the name ends in .geojsonl, .geojsons, .geojsonseq, .ndjson or .jsonl, or the
+    /// file starts with the RS character).
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Output archive (.pmtiles, or .mbtiles).
+    #[arg(short = 'o', long)]
+    output: PathBuf,
+    /// Put all inputs into this one layer (default: one layer per file, named after it).
+    #[arg(short = 'l', long)]
+    layer: Option<String>,
+    /// Last zoom level.
+    #[arg(short = 'z', long, default_value_t = 14)]
+    maxzoom: u8,
+    /// First zoom level.
+    #[arg(short = 'Z', long, default_value_t = 0)]
+    minzoom: u8,
+    /// Zoom from which every point is shown (default: maxzoom).
+    #[arg(short = 'B', long)]
+    base_zoom: Option<u8>,
+    /// Below the base zoom, each zoom keeps one point in RATE (1: keep all).
+    #[arg(short = 'r', long, default_value_t = 2.5)]
+    drop_rate: f64,
+    /// When a tile is over the size limit, drop its densest (lowest --priority) features.
+    #[arg(long)]
+    drop_densest_as_needed: bool,
+    /// Largest gzipped tile in bytes.
+    #[arg(short = 'M', long, default_value_t = 500_000)]
+    maximum_tile_bytes: usize,
+    /// Most features in one tile.
+    #[arg(long, default_value_t = 200_000)]
+    maximum_tile_features: usize,
+    /// No tile size or feature limit.
+    #[arg(long)]
+    no_tile_size_limit: bool,
+    /// Simplification tolerance in pixels (1/256 of a tile) at every zoom; 0 turns it off.
+    #[arg(short = 'S', long, default_value_t = 0.25)]
+    simplify_px: f64,
+    /// Buffer around each tile in pixels (1/256 of a tile).
+    #[arg(short = 'b', long, default_value_t = 5.0)]
+    buffer_px: f64,
+    /// Keep only this property (repeatable).
+    #[arg(short = 'y', long = "include")]
+    include: Vec<String>,
+    /// Drop this property (repeatable).
+    #[arg(short = 'x', long = "exclude")]
+    exclude: Vec<String>,
+    /// Drop all properties.
+    #[arg(short = 'X', long)]
+    exclude_all: bool,
+    /// Numeric property: features with higher values survive thinning first.
+    #[arg(long)]
+    priority: Option<String>,
+    /// Tileset name (default: the output file's stem).
+    #[arg(short = 'n', long)]
+    name: Option<String>,
+    /// Tileset description.
+    #[arg(long, default_value = "")]
+    description: String,
+    /// Attribution.
+    #[arg(long, default_value = "")]
+    attribution: String,
+}
+
 /// How a run ended, mapped to the process exit code.
 enum Failure {
     /// Bad input data: exit 1.
@@ -135,6 +205,10 @@ fn from_lib(e: Error) -> Failure {
             ));
             Failure::Input(text.join("\n"))
         }
+        Error::Tiles(
+            e @ (gazmap::tiles::TilesError::Config { .. }
+            | gazmap::tiles::TilesError::Geometry { .. }),
+        ) => Failure::Input(e.to_string()),
         other => Failure::Other(format!("{other}")),
     }
 }
@@ -247,6 +321,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
                 b.location.map_or(0.0, |l| l.uncertainty_m),
             ))
         }
+        Command::Tiles(args) => run_tiles(*args),
         Command::Print {
             atlas,
             sheet,
@@ -339,6 +414,67 @@ fn run(cli: Cli) -> Result<String, Failure> {
             }
         }
     }
+}
+
+fn run_tiles(a: TilesArgs) -> Result<String, Failure> {
+    use gazmap::tiles::{self, InputOptions, TileOptions, TilesError};
+    let limit = |v: usize| (!a.no_tile_size_limit).then_some(v);
+    let opts = TileOptions {
+        minzoom: a.minzoom,
+        maxzoom: a.maxzoom,
+        base_zoom: a.base_zoom,
+        drop_rate: a.drop_rate,
+        buffer_px: a.buffer_px,
+        simplify_px: a.simplify_px,
+        max_tile_bytes: limit(a.maximum_tile_bytes),
+        max_tile_features: limit(a.maximum_tile_features),
+        drop_densest: a.drop_densest_as_needed,
+        name: a.name.clone().unwrap_or_else(|| {
+            a.output
+                .file_stem()
+                .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
+        }),
+        description: a.description.clone(),
+        attribution: a.attribution.clone(),
+        center: None,
+        center_zoom: None,
+    };
+    let input = InputOptions {
+        layer: a.layer.clone(),
+        include: a.include.clone(),
+        exclude: a.exclude.clone(),
+        exclude_all: a.exclude_all,
+        priority: a.priority.clone(),
+    };
+    let bar = tiles::StderrBar::default();
+    let report =
+        tiles::tile_geojson(&a.inputs, &input, &opts, &a.output, &bar).map_err(|e| match e {
+            TilesError::Parse { .. } | TilesError::Geometry { .. } | TilesError::Empty => {
+                Failure::Input(e.to_string())
+            }
+            other => Failure::Other(other.to_string()),
+        })?;
+    let mut lines = vec![];
+    for (name, n) in &report.layers {
+        lines.push(format!("{name:>12}: {n} features"));
+    }
+    for (z, n) in &report.per_zoom {
+        lines.push(format!("{:>12}: {n} tiles", format!("z{z}")));
+    }
+    if report.dropped_for_size > 0 {
+        lines.push(format!(
+            "dropped {} features from tiles over the size limit",
+            report.dropped_for_size
+        ));
+    }
+    lines.push(format!(
+        "wrote {} ({} bytes): {} tiles, {} distinct",
+        report.path.display(),
+        report.bytes,
+        report.tiles,
+        report.distinct_tiles
+    ));
+    Ok(lines.join("\n"))
 }
 
 /// Runs the command line and returns the exit code: 0 ok, 1 bad input, 2 usage or I/O.

@@ -16,6 +16,7 @@ pub mod print;
 pub mod quote;
 pub mod serve;
 pub mod style;
+pub mod tiles;
 pub mod time;
 
 use std::path::{Path, PathBuf};
@@ -48,6 +49,9 @@ pub enum Error {
     /// A printed sheet could not be made.
     #[error(transparent)]
     Print(#[from] print::PrintError),
+    /// The vector tiles could not be built.
+    #[error(transparent)]
+    Tiles(#[from] tiles::TilesError),
     /// An output could not be written.
     #[error("cannot write {path}: {source}")]
     Write {
@@ -159,6 +163,12 @@ fn write_outputs(
         let (path, source) = e.into_parts();
         Error::Write { path, source }
     };
+    // Read the tile settings first, so that a bad `[tiles]` table stops the build before any file.
+    let tiles_config = if opts.wants(Format::Pmtiles) {
+        Some(tiles::AtlasTiles::for_atlas(&atlas.dir, layers)?)
+    } else {
+        None
+    };
     std::fs::create_dir_all(out).map_err(write_err(out))?;
     let mut written = vec![];
     if opts.wants(Format::GeoJson) {
@@ -206,6 +216,14 @@ fn write_outputs(
                 .into_iter()
                 .map(|(path, bytes)| output::Written { path, bytes })
         }));
+    }
+    if let Some(config) = &tiles_config {
+        let path = out.join(format!("{}.pmtiles", layers.atlas_id));
+        let report = tiles::atlas::write(layers, config, &path, &tiles::Quiet)?;
+        written.push(output::Written {
+            path: report.path,
+            bytes: report.bytes,
+        });
     }
     if opts.wants(Format::Web) {
         let web = web_map(layers, atlas, &written, out)?;

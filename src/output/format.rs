@@ -32,6 +32,9 @@ pub enum Format {
     /// Printed sheets from `[[sheets]]` of `atlas.toml`: `print/<sheet>.svg|pdf|png` and
     /// `print/sheets.json`.
     Print,
+    /// Vector tiles of every atlas and basemap layer in one PMTiles v3 archive
+    /// (`<atlas>.pmtiles`).
+    Pmtiles,
     /// The web map, a static site in `web/` (reads the PMTiles archive, else the GeoJSON files).
     Web,
 }
@@ -48,6 +51,7 @@ impl Format {
         Self::GeoJsonSeq,
         Self::Gpkg,
         Self::Print,
+        Self::Pmtiles,
         Self::Web,
     ];
 
@@ -64,6 +68,7 @@ impl Format {
             Self::GeoJsonSeq => "geojsonseq",
             Self::Gpkg => "gpkg",
             Self::Print => "print",
+            Self::Pmtiles => "pmtiles",
             Self::Web => "web",
         }
     }

@@ -1,0 +1,568 @@
+//! Vector tiles: Mapbox Vector Tile 2.1 in a PMTiles v3 archive (or MBTiles 1.3), from the atlas
+//! layers (`gazmap build`) or from any GeoJSON / GeoJSONSeq files (`gazmap tiles`).
+//!
+//! What the tiles are:
+//! * **MVT 2.1**, extent [`EXTENT`] (4096), a buffer around each tile (5 px of 256 by default),
+//!   zigzag/delta-encoded commands, typed attributes. Geometry is clipped to the tile plus buffer
+//!   *before* encoding ([`clip`]): an out-of-tile line never leaks into other tiles. Polygons get
+//!   MVT winding in tile space, and nothing degenerate survives rounding ([`simplify`]).
+//! * **Per-zoom simplification** (Douglas–Peucker) that never moves a vertex by more than the
+//!   tolerance, in pixels of that zoom (a pixel is 1/256 of a tile, 16 tile units).
+//! * **Thinning** ([`thin`]) below the base zoom like tippecanoe's drop rate, and, with
+//!   `drop_densest`, a tile size limit (500 KB gzipped and 200,000 features by default, as
+//!   tippecanoe) that drops the densest, lowest-priority features of a tile that is too big.
+//!   Features marked *keep* (every atlas feature) are never dropped.
+//! * **PMTiles v3** ([`pmtiles`]): clustered, tiles deduplicated by content, directories in
+//!   Hilbert order, gzip tile compression, metadata JSON with `vector_layers` (ids, typed fields,
+//!   zooms), bounds and center. **MBTiles** ([`mbtiles`]) when the output ends in `.mbtiles`.
+//! * **Deterministic**: the same input gives the same bytes, whatever the thread timing.
+//!
+//! Not supported: tippecanoe's clustering/coalescing, attribute accumulation, feature filters,
+//! per-feature zoom ranges from the input, and zooms beyond [`mercator::MAX_ZOOM`] (20).
+//!
+//! The pipeline: [`source`] (or [`atlas`]) fills a compact [`Store`]; [`thin`] gives points their
+//! first zoom; [`pyramid`] cuts the quadtree on all cores into a temporary file; [`pmtiles`] or
+//! [`mbtiles`] writes the archive.
+
+pub mod atlas;
+pub mod clip;
+pub mod encode;
+pub mod mbtiles;
+pub mod mercator;
+pub mod pmtiles;
+pub mod pyramid;
+pub mod simplify;
+pub mod source;
+pub mod store;
+pub mod thin;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+pub use atlas::AtlasTiles;
+pub use source::InputOptions;
+pub use store::Store;
+
+/// Width and height of a tile in MVT units.
+pub const EXTENT: u32 = 4096;
+
+/// Tile units in one pixel (a tile is 256 pixels wide).
+pub const UNITS_PER_PX: f64 = EXTENT as f64 / 256.0;
+
+/// Why tiles could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TilesError {
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// An input is not valid JSON or GeoJSON.
+    #[error("{}:{line}:{column}: feature {feature}: {message}", path.display())]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// 1-based number of the feature being read.
+        feature: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// An atlas feature has a geometry the tiler cannot take.
+    #[error("layer {layer}, feature {feature}: {message}")]
+    Geometry {
+        /// Layer name.
+        layer: String,
+        /// Feature id.
+        feature: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The `[tiles]` table of `atlas.toml` is malformed.
+    #[error("{}:{line}: {message}", path.display())]
+    Config {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line (0 if unknown).
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// Options that cannot work together.
+    #[error("{0}")]
+    Options(String),
+    /// There is nothing to tile.
+    #[error("no features with a geometry in the input")]
+    Empty,
+    /// A tile could not be encoded.
+    #[error("tile {tile}: cannot encode: {message}")]
+    Encode {
+        /// `z/x/y`.
+        tile: String,
+        /// The encoder's message.
+        message: String,
+    },
+    /// A tile is over the size limit and dropping features was not allowed.
+    #[error(
+        "tile {tile} is too big ({bytes} bytes gzipped, {features} features); use --drop-densest-as-needed, a lower --maxzoom, or --no-tile-size-limit"
+    )]
+    TileTooBig {
+        /// `z/x/y`.
+        tile: String,
+        /// Gzipped size.
+        bytes: usize,
+        /// Features in it.
+        features: usize,
+    },
+    /// The PMTiles writer failed.
+    #[error("{}: PMTiles: {message}", path.display())]
+    Pmtiles {
+        /// The archive.
+        path: PathBuf,
+        /// The writer's message.
+        message: String,
+    },
+    /// The MBTiles (SQLite) writer failed.
+    #[error("{}: MBTiles: {message}", path.display())]
+    Sqlite {
+        /// The file.
+        path: PathBuf,
+        /// SQLite's message.
+        message: String,
+    },
+}
+
+/// How to build tiles. The defaults follow tippecanoe's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TileOptions {
+    /// First zoom written.
+    pub minzoom: u8,
+    /// Last zoom written.
+    pub maxzoom: u8,
+    /// Zoom from which every point is shown (default: `maxzoom`).
+    pub base_zoom: Option<u8>,
+    /// Below the base zoom each zoom keeps one point in `drop_rate` (1: keep all).
+    pub drop_rate: f64,
+    /// Buffer around each tile, **pixels** (1/256 of a tile).
+    pub buffer_px: f64,
+    /// Simplification tolerance, **pixels** (1/256 of a tile) at each zoom.
+    pub simplify_px: f64,
+    /// Largest gzipped tile, **bytes** (`None`: no limit).
+    pub max_tile_bytes: Option<usize>,
+    /// Most features in a tile (`None`: no limit).
+    pub max_tile_features: Option<usize>,
+    /// Drop the densest features of a tile over a limit instead of failing.
+    pub drop_densest: bool,
+    /// Tileset name for the metadata.
+    pub name: String,
+    /// Tileset description.
+    pub description: String,
+    /// Attribution (HTML allowed by TileJSON).
+    pub attribution: String,
+    /// Map center lon/lat **degrees** (default: the middle of the data).
+    pub center: Option<[f64; 2]>,
+    /// Zoom to open the map at (default: the zoom that fits the data).
+    pub center_zoom: Option<u8>,
+}
+
+impl Default for TileOptions {
+    fn default() -> Self {
+        Self {
+            minzoom: 0,
+            maxzoom: 14,
+            base_zoom: None,
+            drop_rate: 2.5,
+            buffer_px: 5.0,
+            simplify_px: 0.25,
+            max_tile_bytes: Some(500_000),
+            max_tile_features: Some(200_000),
+            drop_densest: false,
+            name: String::new(),
+            description: String::new(),
+            attribution: String::new(),
+            center: None,
+            center_zoom: None,
+        }
+    }
+}
+
+/// Reports progress of a long build (the CLI draws a bar; the library is silent by default).
+pub trait Progress: Sync {
+    /// A phase starts; `total` is its length in steps if known.
+    fn begin(&self, _phase: &str, _total: Option<u64>) {}
+    /// `n` more steps are done.
+    fn advance(&self, _n: u64) {}
+    /// The phase is done.
+    fn end(&self) {}
+}
+
+/// No progress output.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Quiet;
+
+impl Progress for Quiet {}
+
+/// A progress bar on standard error (`indicatif`); it draws nothing when stderr is not a terminal.
+#[derive(Debug)]
+pub struct StderrBar {
+    bar: Mutex<indicatif::ProgressBar>,
+}
+
+impl Default for StderrBar {
+    fn default() -> Self {
+        Self {
+            bar: Mutex::new(indicatif::ProgressBar::hidden()),
+        }
+    }
+}
+
+impl StderrBar {
+    fn bar(&self) -> indicatif::ProgressBar {
+        self.bar
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+}
+
+impl Progress for StderrBar {
+    fn begin(&self, phase: &str, total: Option<u64>) {
+        let target = indicatif::ProgressDrawTarget::stderr();
+        let bar = match total {
+            Some(n) => {
+                let b = indicatif::ProgressBar::with_draw_target(Some(n), target);
+                let unit = if phase == "reading" {
+                    "{bytes}/{total_bytes}"
+                } else {
+                    "{pos}/{len}"
+                };
+                if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+                    "{{prefix:>8}} [{{bar:40}}] {unit} {{elapsed}}"
+                )) {
+                    b.set_style(style.progress_chars("=> "));
+                }
+                b
+            }
+            None => {
+                let b = indicatif::ProgressBar::with_draw_target(None, target);
+                if let Ok(style) = indicatif::ProgressStyle::with_template(
+                    "{prefix:>8} {spinner} {pos} tiles {elapsed}",
+                ) {
+                    b.set_style(style);
+                }
+                b
+            }
+        };
+        bar.set_prefix(phase.to_owned());
+        *self
+            .bar
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = bar;
+    }
+
+    fn advance(&self, n: u64) {
+        self.bar().inc(n);
+    }
+
+    fn end(&self) {
+        self.bar().finish_and_clear();
+    }
+}
+
+/// Tileset metadata: the PMTiles header fields and the TileJSON-style JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metadata {
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Attribution.
+    pub attribution: String,
+    /// First zoom.
+    pub minzoom: u8,
+    /// Last zoom.
+    pub maxzoom: u8,
+    /// west, south, east, north, **degrees**.
+    pub bounds: [f64; 4],
+    /// lon, lat **degrees**.
+    pub center: [f64; 2],
+    /// Zoom to open at.
+    pub center_zoom: u8,
+    /// The vector layers.
+    pub layers: Vec<VectorLayer>,
+}
+
+/// One entry of the TileJSON `vector_layers` list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VectorLayer {
+    /// Layer id (its name in the tiles).
+    pub id: String,
+    /// Description.
+    pub description: String,
+    /// First zoom.
+    pub minzoom: u8,
+    /// Last zoom.
+    pub maxzoom: u8,
+    /// Fields and their types (`String`, `Number`, `Boolean`, `Mixed`).
+    pub fields: Vec<(String, &'static str)>,
+}
+
+impl Metadata {
+    fn vector_layers(&self) -> serde_json::Value {
+        serde_json::Value::Array(
+            self.layers
+                .iter()
+                .map(|l| {
+                    let mut f = serde_json::Map::new();
+                    for (name, ty) in &l.fields {
+                        f.insert(name.clone(), (*ty).into());
+                    }
+                    serde_json::json!({
+                        "id": l.id,
+                        "description": l.description,
+                        "minzoom": l.minzoom,
+                        "maxzoom": l.maxzoom,
+                        "fields": f,
+                    })
+                })
+                .collect(),
+        )
+    }
+
+    /// The metadata JSON of the PMTiles archive (keys in a fixed order).
+    #[must_use]
+    pub fn json(&self) -> String {
+        let v = serde_json::json!({
+            "name": self.name,
+            "description": self.description,
+            "attribution": self.attribution,
+            "version": "2",
+            "type": "overlay",
+            "format": "pbf",
+            "generator": concat!("gazmap ", env!("CARGO_PKG_VERSION")),
+            "minzoom": self.minzoom,
+            "maxzoom": self.maxzoom,
+            "bounds": self.bounds,
+            "center": [self.center[0], self.center[1], self.center_zoom],
+            "vector_layers": self.vector_layers(),
+        });
+        v.to_string()
+    }
+
+    /// The rows of the MBTiles `metadata` table.
+    #[must_use]
+    pub fn mbtiles_rows(&self) -> Vec<(&'static str, String)> {
+        let b = self.bounds;
+        vec![
+            ("name", self.name.clone()),
+            ("description", self.description.clone()),
+            ("attribution", self.attribution.clone()),
+            ("version", "2".into()),
+            ("type", "overlay".into()),
+            ("format", "pbf".into()),
+            (
+                "generator",
+                concat!("gazmap ", env!("CARGO_PKG_VERSION")).into(),
+            ),
+            ("minzoom", self.minzoom.to_string()),
+            ("maxzoom", self.maxzoom.to_string()),
+            ("bounds", format!("{},{},{},{}", b[0], b[1], b[2], b[3])),
+            (
+                "center",
+                format!("{},{},{}", self.center[0], self.center[1], self.center_zoom),
+            ),
+            (
+                "json",
+                serde_json::json!({ "vector_layers": self.vector_layers() }).to_string(),
+            ),
+        ]
+    }
+}
+
+/// What a tile build wrote.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TilesReport {
+    /// The archive.
+    pub path: PathBuf,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// Features read (after splitting collections).
+    pub features: u64,
+    /// Tiles addressed (identical tiles counted each time).
+    pub tiles: u64,
+    /// Distinct tile contents stored.
+    pub distinct_tiles: u64,
+    /// Tiles per zoom, `(zoom, count)`.
+    pub per_zoom: Vec<(u8, u64)>,
+    /// Features per layer, `(layer, count)`.
+    pub layers: Vec<(String, u64)>,
+    /// Features dropped from tiles over a size limit.
+    pub dropped_for_size: u64,
+    /// Tiles still over a limit because only protected features were left in them.
+    pub oversized_tiles: u64,
+}
+
+/// The deepest zoom at which `bounds` (west, south, east, north, **degrees**) still fit in about
+/// one tile's width (latitude counted double, as Mercator stretches it at these latitudes).
+#[must_use]
+pub fn fit_zoom(bounds: [f64; 4]) -> u8 {
+    let span = (bounds[2] - bounds[0])
+        .max((bounds[3] - bounds[1]) * 2.0)
+        .max(1e-6);
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let z = (360.0 / span).log2().floor().clamp(0.0, 31.0) as u8;
+    z
+}
+
+fn check_options(o: &TileOptions) -> Result<(), TilesError> {
+    if o.maxzoom > mercator::MAX_ZOOM {
+        return Err(TilesError::Options(format!(
+            "maxzoom {} is beyond the deepest zoom the tiler supports ({})",
+            o.maxzoom,
+            mercator::MAX_ZOOM
+        )));
+    }
+    if o.minzoom > o.maxzoom {
+        return Err(TilesError::Options(format!(
+            "minzoom {} is above maxzoom {}",
+            o.minzoom, o.maxzoom
+        )));
+    }
+    if o.drop_rate.is_nan() || o.drop_rate < 1.0 {
+        return Err(TilesError::Options(format!(
+            "drop rate {} must be at least 1",
+            o.drop_rate
+        )));
+    }
+    if !(0.0..=128.0).contains(&o.buffer_px) || o.simplify_px.is_nan() || o.simplify_px < 0.0 {
+        return Err(TilesError::Options(
+            "buffer must be 0..128 pixels and simplification at least 0".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Cuts a filled store into tiles and writes the archive `dest`: PMTiles v3, or MBTiles if the
+/// name ends in `.mbtiles`. The store is consumed (and freed before the archive is written).
+///
+/// # Errors
+/// [`TilesError::Options`] for impossible options, [`TilesError::Empty`] for an empty store,
+/// and the errors of the tiler and the writers.
+pub fn write_store(
+    mut store: Store,
+    opts: &TileOptions,
+    dest: &Path,
+    progress: &dyn Progress,
+) -> Result<TilesReport, TilesError> {
+    check_options(opts)?;
+    if store.is_empty() {
+        return Err(TilesError::Empty);
+    }
+    store.finish();
+    let base = opts.base_zoom.unwrap_or(opts.maxzoom);
+    thin::assign_minzoom(&mut store, opts.minzoom, base, opts.drop_rate);
+    store.shrink();
+    let plan = pyramid::Plan {
+        minzoom: opts.minzoom,
+        maxzoom: opts.maxzoom,
+        buffer_units: opts.buffer_px * UNITS_PER_PX,
+        tolerance_units: opts.simplify_px * UNITS_PER_PX,
+        max_bytes: opts.max_tile_bytes,
+        max_features: opts.max_tile_features,
+        drop_densest: opts.drop_densest,
+    };
+    let sink = pyramid::Sink::beside(dest).map_err(|source| TilesError::Io {
+        path: dest.to_path_buf(),
+        source,
+    })?;
+    progress.begin("tiling", None);
+    pyramid::run(&store, &plan, &sink, progress);
+    progress.end();
+    let collected = sink.finish()?;
+
+    let bounds = store.bounds().unwrap_or([-180.0, -85.0, 180.0, 85.0]);
+    let center = opts
+        .center
+        .unwrap_or([(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0]);
+    let fit = opts.center_zoom.unwrap_or_else(|| fit_zoom(bounds));
+    let layers = store
+        .layers()
+        .iter()
+        .map(|l| VectorLayer {
+            id: l.name.clone(),
+            description: l.description.clone(),
+            minzoom: l.minzoom.max(opts.minzoom),
+            maxzoom: l.maxzoom.min(opts.maxzoom),
+            fields: l
+                .fields
+                .iter()
+                .map(|(k, kind)| (store.key_name(*k).to_owned(), kind.as_str()))
+                .collect(),
+        })
+        .collect();
+    let meta = Metadata {
+        name: opts.name.clone(),
+        description: opts.description.clone(),
+        attribution: opts.attribution.clone(),
+        minzoom: opts.minzoom,
+        maxzoom: opts.maxzoom,
+        bounds,
+        center,
+        center_zoom: fit.clamp(opts.minzoom, opts.maxzoom),
+        layers,
+    };
+    let features = store.len() as u64;
+    let layer_counts = store
+        .layers()
+        .iter()
+        .map(|l| (l.name.clone(), l.features))
+        .collect();
+    drop(store);
+
+    let is_mbtiles = dest
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("mbtiles"));
+    let bytes = if is_mbtiles {
+        mbtiles::write(&collected, &meta, dest, progress)?
+    } else {
+        pmtiles::write(&collected, &meta, dest, progress)?
+    };
+    Ok(TilesReport {
+        path: dest.to_path_buf(),
+        bytes,
+        features,
+        tiles: collected.addressed(),
+        distinct_tiles: collected.distinct() as u64,
+        per_zoom: (0..=opts.maxzoom)
+            .map(|z| (z, collected.per_zoom[usize::from(z)]))
+            .filter(|(z, _)| *z >= opts.minzoom)
+            .collect(),
+        layers: layer_counts,
+        dropped_for_size: collected.dropped,
+        oversized_tiles: collected.oversized,
+    })
+}
+
+/// `gazmap tiles`: reads GeoJSON / GeoJSONSeq files and writes a tile archive.
+///
+/// # Errors
+/// See [`source::read_inputs`] and [`write_store`].
+pub fn tile_geojson(
+    inputs: &[PathBuf],
+    input: &InputOptions,
+    opts: &TileOptions,
+    dest: &Path,
+    progress: &dyn Progress,
+) -> Result<TilesReport, TilesError> {
+    check_options(opts)?;
+    let store = source::read_inputs(inputs, input, opts.minzoom, opts.maxzoom, progress)?;
+    write_store(store, opts, dest, progress)
+}

@@ -1,0 +1,1043 @@
+//! The tile pyramid: every stored feature cut into the tiles of every zoom.
+//!
+//! The tiler walks the quadtree depth first, on both cores (rayon tasks down to zoom
+//! [`SPAWN_MAX_ZOOM`]). Each tile receives only what its parent held: a tile's own points are a
+//! contiguous run of the Hilbert-sorted point array (tiles are contiguous along the curve), the
+//! points in its buffer are a short list, and lines and polygons arrive already clipped to the
+//! parent's buffered rectangle, so a big polygon costs little at zoom 14. A polygon that covers a
+//! whole tile (and its buffer) is marked *full*; a tile holding nothing but full polygons has the
+//! same content in every tile below it, so that subtree is written as one run per zoom without
+//! visiting it (the PMTiles directory stores such runs in a single entry).
+//!
+//! Encoded tiles go, gzipped and deduplicated, into a temporary file next to the output; only
+//! their ids and offsets stay in memory. The archive writers then read them back in tile-id order.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::hash::{DefaultHasher, Hasher};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use super::clip::{Pt, Rect, clip_line, clip_ring, ring_area};
+use super::encode::{EncFeature, EncGeom, encode_tile, gzip};
+use super::mercator::{WORLD_U32, hilbert, zoom_base};
+use super::simplify::{IPt, quantize_line, quantize_ring, simplify_line, simplify_ring};
+use super::store::{GeomKind, PointRec, ShapeRec, Store};
+use super::{EXTENT, Progress, TilesError};
+
+/// Tiles down to this zoom are handed to rayon as separate tasks; deeper ones run inline.
+pub const SPAWN_MAX_ZOOM: u8 = 11;
+
+/// How to cut the pyramid.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// First zoom written.
+    pub minzoom: u8,
+    /// Last zoom written.
+    pub maxzoom: u8,
+    /// Buffer around each tile, **tile units** (of [`EXTENT`]).
+    pub buffer_units: f64,
+    /// Simplification tolerance, **tile units**.
+    pub tolerance_units: f64,
+    /// Largest gzipped tile, **bytes** (`None`: no limit).
+    pub max_bytes: Option<usize>,
+    /// Most features in one tile (`None`: no limit).
+    pub max_features: Option<usize>,
+    /// Drop features from tiles over a limit instead of failing.
+    pub drop_densest: bool,
+}
+
+/// A line or polygon (or point set) clipped to a tile's buffered rectangle, in world coordinates.
+#[derive(Debug, Clone)]
+enum PieceGeom {
+    /// The stored shape, untouched: it lies wholly inside the rectangle.
+    Whole,
+    /// A polygon covering the whole buffered rectangle.
+    Full,
+    /// Clipped parts.
+    Parts(Vec<Part>),
+}
+
+#[derive(Debug, Clone)]
+struct Part {
+    pts: Vec<Pt>,
+    outer: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Piece {
+    shape: u32,
+    geom: PieceGeom,
+}
+
+struct Node {
+    z: u8,
+    x: u32,
+    y: u32,
+    own: Range<usize>,
+    buf: Vec<u32>,
+    pieces: Vec<Piece>,
+}
+
+struct Ctx<'a> {
+    store: &'a Store,
+    plan: &'a Plan,
+    sink: &'a Sink,
+    progress: &'a dyn Progress,
+    /// Gzipped tiles of uniform subtrees, by the features they hold: the same few combinations
+    /// (land + region, sea + region ...) fill most of the map.
+    uniform: Mutex<HashMap<Vec<u32>, std::sync::Arc<Vec<u8>>>>,
+}
+
+fn tile_rect(z: u8, x: u32, y: u32, buffer_units: f64) -> Rect {
+    let size = 1.0 / f64::from(1u32 << z);
+    let pad = buffer_units / f64::from(EXTENT) * size;
+    Rect {
+        x0: f64::from(x) * size - pad,
+        y0: f64::from(y) * size - pad,
+        x1: f64::from(x + 1) * size + pad,
+        y1: f64::from(y + 1) * size + pad,
+    }
+}
+
+fn grid(c: u32) -> f64 {
+    f64::from(c) / WORLD_U32
+}
+
+fn point_world(p: &PointRec) -> Pt {
+    [grid(p.x), grid(p.y)]
+}
+
+fn shape_bbox(sh: &ShapeRec) -> Rect {
+    Rect {
+        x0: grid(sh.bbox[0]),
+        y0: grid(sh.bbox[1]),
+        x1: grid(sh.bbox[2]),
+        y1: grid(sh.bbox[3]),
+    }
+}
+
+fn shape_parts(store: &Store, sh: &ShapeRec) -> Vec<Part> {
+    (sh.ring_start..sh.ring_start + sh.ring_count)
+        .map(|r| Part {
+            pts: store
+                .ring_coords(r as usize)
+                .iter()
+                .map(|c| [grid(c[0]), grid(c[1])])
+                .collect(),
+            outer: store.rings.get(r as usize).is_none_or(|rr| rr.outer),
+        })
+        .collect()
+}
+
+fn clip_parts(kind: GeomKind, parts: &[Part], rect: &Rect) -> Option<PieceGeom> {
+    let mut out: Vec<Part> = vec![];
+    match kind {
+        GeomKind::Point => {
+            for p in parts {
+                let pts: Vec<Pt> = p
+                    .pts
+                    .iter()
+                    .copied()
+                    .filter(|q| rect.contains(*q))
+                    .collect();
+                if !pts.is_empty() {
+                    out.push(Part { pts, outer: true });
+                }
+            }
+        }
+        GeomKind::Line => {
+            let mut lines = vec![];
+            for p in parts {
+                clip_line(&p.pts, rect, &mut lines);
+            }
+            out.extend(lines.into_iter().map(|pts| Part { pts, outer: true }));
+        }
+        GeomKind::Polygon => {
+            let mut outer_alive = false;
+            let mut net = 0.0;
+            for p in parts {
+                if !p.outer && !outer_alive {
+                    continue;
+                }
+                let c = clip_ring(&p.pts, rect);
+                if p.outer {
+                    outer_alive = !c.is_empty();
+                }
+                if c.is_empty() {
+                    continue;
+                }
+                let a = ring_area(&c).abs();
+                net += if p.outer { a } else { -a };
+                out.push(Part {
+                    pts: c,
+                    outer: p.outer,
+                });
+            }
+            if !out.is_empty() && net >= rect.area() * (1.0 - 1e-9) {
+                return Some(PieceGeom::Full);
+            }
+        }
+    }
+    (!out.is_empty()).then_some(PieceGeom::Parts(out))
+}
+
+fn clip_piece(store: &Store, piece: &Piece, rect: &Rect) -> Option<Piece> {
+    let sh = store.shapes.get(piece.shape as usize)?;
+    let kind = store.features.get(sh.feature as usize)?.kind;
+    let geom = match &piece.geom {
+        PieceGeom::Full => PieceGeom::Full,
+        PieceGeom::Whole => {
+            let b = shape_bbox(sh);
+            if rect.covers(&b) {
+                PieceGeom::Whole
+            } else if !rect.touches(&b) {
+                return None;
+            } else {
+                clip_parts(kind, &shape_parts(store, sh), rect)?
+            }
+        }
+        PieceGeom::Parts(parts) => {
+            let b = Rect::around(parts.iter().flat_map(|p| p.pts.iter()))?;
+            if rect.covers(&b) {
+                piece.geom.clone()
+            } else if !rect.touches(&b) {
+                return None;
+            } else {
+                clip_parts(kind, parts, rect)?
+            }
+        }
+    };
+    Some(Piece {
+        shape: piece.shape,
+        geom,
+    })
+}
+
+/// A feature candidate for one tile.
+struct Cand {
+    enc: EncFeature,
+    keep: bool,
+    priority: f32,
+    /// Hilbert key of a single point (density ranking), `None` for other geometry.
+    key: Option<u64>,
+    /// Size in tile units of a line or polygon (smaller ones go first when thinning).
+    size: f64,
+}
+
+/// Runs the pyramid into `sink`.
+pub fn run(store: &Store, plan: &Plan, sink: &Sink, progress: &dyn Progress) {
+    let ctx = Ctx {
+        store,
+        plan,
+        sink,
+        progress,
+        uniform: Mutex::new(HashMap::new()),
+    };
+    let root = Node {
+        z: 0,
+        x: 0,
+        y: 0,
+        own: 0..store.points.len(),
+        buf: vec![],
+        pieces: (0..store.shapes.len())
+            .map(|s| Piece {
+                shape: u32::try_from(s).unwrap_or(u32::MAX),
+                geom: PieceGeom::Whole,
+            })
+            .collect(),
+    };
+    let ctx = &ctx;
+    rayon::scope(|s| visit(s, ctx, root));
+}
+
+fn visit<'s>(s: &rayon::Scope<'s>, ctx: &'s Ctx<'s>, node: Node) {
+    if ctx.sink.failed() {
+        return;
+    }
+    if node.z >= ctx.plan.minzoom {
+        encode_node(ctx, &node);
+    }
+    if node.z >= ctx.plan.maxzoom {
+        return;
+    }
+    if node.own.is_empty()
+        && node.buf.is_empty()
+        && node
+            .pieces
+            .iter()
+            .all(|p| matches!(p.geom, PieceGeom::Full))
+    {
+        if !node.pieces.is_empty() {
+            emit_uniform(ctx, &node);
+        }
+        return;
+    }
+    for child in children(ctx, &node) {
+        if child.z <= SPAWN_MAX_ZOOM {
+            s.spawn(move |s| visit(s, ctx, child));
+        } else {
+            visit(s, ctx, child);
+        }
+    }
+}
+
+fn layer_active(store: &Store, layer: u16, z: u8) -> bool {
+    store
+        .layers
+        .get(usize::from(layer))
+        .is_some_and(|l| l.minzoom <= z && z <= l.maxzoom)
+}
+
+fn children(ctx: &Ctx<'_>, node: &Node) -> Vec<Node> {
+    let store = ctx.store;
+    let cz = node.z + 1;
+    let mut kids: Vec<(u32, u32, u64)> = [(0, 0), (1, 0), (0, 1), (1, 1)]
+        .iter()
+        .map(|(dx, dy)| {
+            let (cx, cy) = (node.x * 2 + dx, node.y * 2 + dy);
+            (cx, cy, hilbert(cz, cx, cy))
+        })
+        .collect();
+    kids.sort_by_key(|k| k.2);
+    let shift = 64 - 2 * u32::from(cz);
+    let own = store.points.get(node.own.clone()).unwrap_or(&[]);
+    let mut out = Vec::with_capacity(4);
+    for &(cx, cy, h) in &kids {
+        let lo = u128::from(h) << shift;
+        let hi = u128::from(h + 1) << shift;
+        let a = own.partition_point(|p| u128::from(p.key) < lo);
+        let b = own.partition_point(|p| u128::from(p.key) < hi);
+        let child_own = node.own.start + a..node.own.start + b;
+        let rect = tile_rect(cz, cx, cy, ctx.plan.buffer_units);
+        let alive = |p: &PointRec| {
+            store
+                .features
+                .get(p.feature as usize)
+                .is_some_and(|f| layer_max(store, f.layer) >= cz)
+        };
+        let mut buf: Vec<u32> = vec![];
+        for (i, p) in own.iter().enumerate() {
+            if (i < a || i >= b) && rect.contains(point_world(p)) && alive(p) {
+                buf.push(u32::try_from(node.own.start + i).unwrap_or(u32::MAX));
+            }
+        }
+        for &i in &node.buf {
+            if let Some(p) = store.points.get(i as usize)
+                && rect.contains(point_world(p))
+                && alive(p)
+            {
+                buf.push(i);
+            }
+        }
+        let pieces: Vec<Piece> = node
+            .pieces
+            .iter()
+            .filter(|pc| {
+                store
+                    .shapes
+                    .get(pc.shape as usize)
+                    .and_then(|sh| store.features.get(sh.feature as usize))
+                    .is_some_and(|f| layer_max(store, f.layer) >= cz)
+            })
+            .filter_map(|pc| clip_piece(store, pc, &rect))
+            .collect();
+        if child_own.is_empty() && buf.is_empty() && pieces.is_empty() {
+            continue;
+        }
+        out.push(Node {
+            z: cz,
+            x: cx,
+            y: cy,
+            own: child_own,
+            buf,
+            pieces,
+        });
+    }
+    out
+}
+
+fn layer_max(store: &Store, layer: u16) -> u8 {
+    store
+        .layers
+        .get(usize::from(layer))
+        .map_or(0, |l| l.maxzoom)
+}
+
+/// Position of a single point in tile units.
+#[allow(clippy::cast_possible_truncation)]
+fn point_in_tile(p: &PointRec, z: u8, x: u32, y: u32) -> IPt {
+    let scale = f64::from(1u32 << z) * f64::from(EXTENT) / WORLD_U32;
+    let e = f64::from(EXTENT);
+    [
+        (f64::from(p.x) * scale - f64::from(x) * e).round() as i32,
+        (f64::from(p.y) * scale - f64::from(y) * e).round() as i32,
+    ]
+}
+
+fn full_square(buffer_units: f64) -> Vec<IPt> {
+    #[allow(clippy::cast_possible_truncation)]
+    let b = buffer_units.round() as i32;
+    #[allow(clippy::cast_possible_wrap)]
+    let e = EXTENT as i32;
+    vec![[-b, -b], [e + b, -b], [e + b, e + b], [-b, e + b]]
+}
+
+/// The geometry of a piece in tile units, simplified and rounded (`None` if nothing is left).
+fn piece_geom(ctx: &Ctx<'_>, piece: &Piece, z: u8, x: u32, y: u32) -> (Option<EncGeom>, f64) {
+    let store = ctx.store;
+    let Some(sh) = store.shapes.get(piece.shape as usize) else {
+        return (None, 0.0);
+    };
+    let Some(f) = store.features.get(sh.feature as usize) else {
+        return (None, 0.0);
+    };
+    if matches!(piece.geom, PieceGeom::Full) {
+        let sq = full_square(ctx.plan.buffer_units);
+        let size = f64::from(EXTENT) * 2.0;
+        return (Some(EncGeom::Polygons(vec![sq])), size);
+    }
+    let scale = f64::from(1u32 << z);
+    let e = f64::from(EXTENT);
+    let to_tile = |p: &Pt| {
+        [
+            (p[0] * scale - f64::from(x)) * e,
+            (p[1] * scale - f64::from(y)) * e,
+        ]
+    };
+    let parts: Vec<(Vec<Pt>, bool)> = match &piece.geom {
+        PieceGeom::Whole => {
+            let s = scale * e / WORLD_U32;
+            (sh.ring_start..sh.ring_start + sh.ring_count)
+                .map(|r| {
+                    let pts = store
+                        .ring_coords(r as usize)
+                        .iter()
+                        .map(|c| {
+                            [
+                                f64::from(c[0]) * s - f64::from(x) * e,
+                                f64::from(c[1]) * s - f64::from(y) * e,
+                            ]
+                        })
+                        .collect();
+                    (pts, store.rings.get(r as usize).is_none_or(|rr| rr.outer))
+                })
+                .collect()
+        }
+        PieceGeom::Parts(ps) => ps
+            .iter()
+            .map(|p| (p.pts.iter().map(to_tile).collect(), p.outer))
+            .collect(),
+        PieceGeom::Full => vec![],
+    };
+    let size = Rect::around(parts.iter().flat_map(|p| p.0.iter()))
+        .map_or(0.0, |r| (r.x1 - r.x0) + (r.y1 - r.y0));
+    let tol = ctx.plan.tolerance_units;
+    let geom = match f.kind {
+        GeomKind::Point => {
+            let mut pts: Vec<IPt> = vec![];
+            for (part, _) in &parts {
+                for p in part {
+                    #[allow(clippy::cast_possible_truncation)]
+                    let q = [p[0].round() as i32, p[1].round() as i32];
+                    if !pts.contains(&q) {
+                        pts.push(q);
+                    }
+                }
+            }
+            (!pts.is_empty()).then_some(EncGeom::Points(pts))
+        }
+        GeomKind::Line => {
+            let lines: Vec<Vec<IPt>> = parts
+                .iter()
+                .filter_map(|(l, _)| quantize_line(&simplify_line(l, tol)))
+                .collect();
+            (!lines.is_empty()).then_some(EncGeom::Lines(lines))
+        }
+        GeomKind::Polygon => {
+            let mut rings: Vec<Vec<IPt>> = vec![];
+            let mut outer_alive = false;
+            for (r, outer) in &parts {
+                if !*outer && !outer_alive {
+                    continue;
+                }
+                let q = quantize_ring(&simplify_ring(r, tol), *outer);
+                if *outer {
+                    outer_alive = q.is_some();
+                }
+                if let Some(q) = q {
+                    rings.push(q);
+                }
+            }
+            (!rings.is_empty()).then_some(EncGeom::Polygons(rings))
+        }
+    };
+    if geom.is_none() && f.keep() {
+        // A feature the atlas narrates never vanishes: below one tile unit it becomes the
+        // smallest shape the tile can hold, at its place.
+        if let Some(r) = Rect::around(parts.iter().flat_map(|p| p.0.iter())) {
+            let lim = ctx.plan.buffer_units;
+            #[allow(clippy::cast_possible_truncation)]
+            let c = [
+                ((r.x0 + r.x1) / 2.0).clamp(-lim, e + lim - 1.0).floor() as i32,
+                ((r.y0 + r.y1) / 2.0).clamp(-lim, e + lim - 1.0).floor() as i32,
+            ];
+            let g = match f.kind {
+                GeomKind::Line => EncGeom::Lines(vec![vec![c, [c[0] + 1, c[1]]]]),
+                _ => EncGeom::Polygons(vec![vec![
+                    c,
+                    [c[0] + 1, c[1]],
+                    [c[0] + 1, c[1] + 1],
+                    [c[0], c[1] + 1],
+                ]]),
+            };
+            return (Some(g), size);
+        }
+    }
+    (geom, size)
+}
+
+fn encode_node(ctx: &Ctx<'_>, node: &Node) {
+    let store = ctx.store;
+    let (z, x, y) = (node.z, node.x, node.y);
+    let mut cands: Vec<Cand> = vec![];
+    let mut push_point = |i: usize| {
+        let Some(p) = store.points.get(i) else { return };
+        let Some(f) = store.features.get(p.feature as usize) else {
+            return;
+        };
+        if f.minzoom > z || !layer_active(store, f.layer, z) {
+            return;
+        }
+        cands.push(Cand {
+            enc: EncFeature {
+                feature: p.feature,
+                layer: f.layer,
+                geom: EncGeom::Points(vec![point_in_tile(p, z, x, y)]),
+            },
+            keep: f.keep(),
+            priority: p.priority,
+            key: Some(p.key),
+            size: 0.0,
+        });
+    };
+    for i in node.own.clone() {
+        push_point(i);
+    }
+    for &i in &node.buf {
+        push_point(i as usize);
+    }
+    for pc in &node.pieces {
+        let Some(sh) = store.shapes.get(pc.shape as usize) else {
+            continue;
+        };
+        let Some(f) = store.features.get(sh.feature as usize) else {
+            continue;
+        };
+        if f.minzoom > z || !layer_active(store, f.layer, z) {
+            continue;
+        }
+        if let (Some(geom), size) = piece_geom(ctx, pc, z, x, y) {
+            cands.push(Cand {
+                enc: EncFeature {
+                    feature: sh.feature,
+                    layer: f.layer,
+                    geom,
+                },
+                keep: f.keep(),
+                priority: sh.priority,
+                key: None,
+                size,
+            });
+        }
+    }
+    if cands.is_empty() {
+        return;
+    }
+    cands.sort_by_key(|c| (c.enc.layer, c.enc.feature));
+    let id = zoom_base(z) + hilbert(z, x, y);
+    if let Some(gz) = encode_limited(ctx, &mut cands, z, x, y) {
+        ctx.sink.push(id, 1, z, &gz);
+        ctx.progress.advance(1);
+    }
+}
+
+/// Encodes the candidates, dropping the densest (and least important) ones while the tile is
+/// over a limit. Returns the gzipped tile, or `None` after recording an error.
+fn encode_limited(ctx: &Ctx<'_>, cands: &mut [Cand], z: u8, x: u32, y: u32) -> Option<Vec<u8>> {
+    let plan = ctx.plan;
+    let mut alive = vec![true; cands.len()];
+    let mut dropped = 0u64;
+    loop {
+        let bytes = match encode_tile(
+            ctx.store,
+            cands
+                .iter()
+                .zip(&alive)
+                .filter(|(_, a)| **a)
+                .map(|(c, _)| &c.enc),
+        ) {
+            Ok(b) => b,
+            Err(e) => {
+                ctx.sink.fail(TilesError::Encode {
+                    tile: format!("{z}/{x}/{y}"),
+                    message: e.to_string(),
+                });
+                return None;
+            }
+        };
+        let gz = gzip(&bytes);
+        let count = alive.iter().filter(|a| **a).count();
+        let over_bytes = plan.max_bytes.is_some_and(|m| gz.len() > m);
+        let over_count = plan.max_features.is_some_and(|m| count > m);
+        if !over_bytes && !over_count {
+            ctx.sink.note_dropped(dropped);
+            return Some(gz);
+        }
+        let droppable: Vec<usize> = (0..cands.len())
+            .filter(|&i| alive[i] && !cands[i].keep)
+            .collect();
+        if !plan.drop_densest {
+            ctx.sink.fail(TilesError::TileTooBig {
+                tile: format!("{z}/{x}/{y}"),
+                bytes: gz.len(),
+                features: count,
+            });
+            return None;
+        }
+        if droppable.is_empty() {
+            ctx.sink.note_dropped(dropped);
+            ctx.sink.note_oversized();
+            return Some(gz);
+        }
+        #[allow(clippy::cast_precision_loss)]
+        let mut keep_frac: f64 = 1.0;
+        if let Some(m) = plan.max_bytes.filter(|_| over_bytes) {
+            #[allow(clippy::cast_precision_loss)]
+            let f = m as f64 / gz.len() as f64;
+            keep_frac = keep_frac.min(f);
+        }
+        if let Some(m) = plan.max_features.filter(|_| over_count) {
+            #[allow(clippy::cast_precision_loss)]
+            let f = m as f64 / count as f64;
+            keep_frac = keep_frac.min(f);
+        }
+        #[allow(
+            clippy::cast_precision_loss,
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss
+        )]
+        let keep_n = ((droppable.len() as f64) * keep_frac * 0.9).floor() as usize;
+        let remove = droppable.len().saturating_sub(keep_n).max(1);
+        // Density: the Hilbert distance to the nearest neighbouring point still in the tile.
+        let mut pts: Vec<(u64, usize)> = (0..cands.len())
+            .filter(|&i| alive[i])
+            .filter_map(|i| cands[i].key.map(|k| (k, i)))
+            .collect();
+        pts.sort_unstable();
+        let mut gap: HashMap<usize, u64> = HashMap::with_capacity(pts.len());
+        for (j, &(k, i)) in pts.iter().enumerate() {
+            let prev = j.checked_sub(1).map_or(u64::MAX, |p| k - pts[p].0);
+            let next = pts.get(j + 1).map_or(u64::MAX, |n| n.0 - k);
+            gap.insert(i, prev.min(next));
+        }
+        let mut ranked = droppable;
+        ranked.sort_by(|&a, &b| {
+            let (ca, cb) = (&cands[a], &cands[b]);
+            ca.priority
+                .total_cmp(&cb.priority)
+                .then(ca.key.is_none().cmp(&cb.key.is_none()))
+                .then(
+                    gap.get(&a)
+                        .copied()
+                        .unwrap_or(0)
+                        .cmp(&gap.get(&b).copied().unwrap_or(0)),
+                )
+                .then(ca.size.total_cmp(&cb.size))
+                .then(a.cmp(&b))
+        });
+        for &i in ranked.iter().take(remove) {
+            alive[i] = false;
+        }
+        dropped += remove as u64;
+    }
+}
+
+fn emit_uniform(ctx: &Ctx<'_>, node: &Node) {
+    let store = ctx.store;
+    let h = hilbert(node.z, node.x, node.y);
+    for zz in node.z + 1..=ctx.plan.maxzoom {
+        if zz < ctx.plan.minzoom {
+            continue;
+        }
+        let mut feats: Vec<EncFeature> = node
+            .pieces
+            .iter()
+            .filter_map(|pc| {
+                let sh = store.shapes.get(pc.shape as usize)?;
+                let f = store.features.get(sh.feature as usize)?;
+                (f.minzoom <= zz && layer_active(store, f.layer, zz)).then(|| EncFeature {
+                    feature: sh.feature,
+                    layer: f.layer,
+                    geom: EncGeom::Polygons(vec![full_square(ctx.plan.buffer_units)]),
+                })
+            })
+            .collect();
+        if feats.is_empty() {
+            continue;
+        }
+        feats.sort_by_key(|f| (f.layer, f.feature));
+        let key: Vec<u32> = feats.iter().map(|f| f.feature).collect();
+        let cached = ctx
+            .uniform
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        let gz = if let Some(gz) = cached {
+            gz
+        } else {
+            let bytes = match encode_tile(store, feats.iter()) {
+                Ok(b) => b,
+                Err(e) => {
+                    ctx.sink.fail(TilesError::Encode {
+                        tile: format!("{}/{}/{}", node.z, node.x, node.y),
+                        message: e.to_string(),
+                    });
+                    return;
+                }
+            };
+            let gz = std::sync::Arc::new(gzip(&bytes));
+            ctx.uniform
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(key, gz.clone());
+            gz
+        };
+        let levels = 2 * u32::from(zz - node.z);
+        let first = zoom_base(zz) + (h << levels);
+        ctx.sink.push(first, 1u64 << levels, zz, &gz);
+        ctx.progress.advance(1);
+    }
+}
+
+/// A run of tiles with the same content (16 bytes: a million tiles cost 16 MB).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    /// First PMTiles tile id.
+    pub tile_id: u64,
+    /// Number of consecutive tile ids.
+    pub run: u32,
+    /// Index into the contents.
+    pub content: u32,
+}
+
+/// One distinct gzipped tile in the temporary file.
+#[derive(Debug, Clone, Copy)]
+pub struct Content {
+    off: u64,
+    len: u32,
+    /// Tiles using it, saturating (more than one: worth deduplicating).
+    pub refs: u32,
+}
+
+/// A temporary file removed when dropped.
+#[derive(Debug)]
+pub struct TempFile {
+    path: PathBuf,
+    file: Option<File>,
+}
+
+impl TempFile {
+    /// Creates `.<stem>.<tag>-<pid>.tmp` next to `dest`.
+    ///
+    /// # Errors
+    /// The I/O error creating it.
+    pub fn beside(dest: &Path, tag: &str) -> std::io::Result<Self> {
+        let dir = dest
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let name = dest
+            .file_name()
+            .map_or_else(|| "tiles".into(), |n| n.to_string_lossy().into_owned());
+        let path = dir.join(format!(".{name}.{tag}-{}.tmp", std::process::id()));
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&path)?;
+        Ok(Self {
+            path,
+            file: Some(file),
+        })
+    }
+
+    /// Its path.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn file(&self) -> std::io::Result<&File> {
+        self.file
+            .as_ref()
+            .ok_or_else(|| std::io::Error::other("temporary file closed"))
+    }
+
+    /// Closes the file but keeps it on disk (for renaming).
+    ///
+    /// # Errors
+    /// The I/O error syncing it.
+    pub fn persist(mut self, dest: &Path) -> std::io::Result<()> {
+        if let Some(f) = self.file.take() {
+            f.sync_all()?;
+        }
+        std::fs::rename(&self.path, dest)
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        self.file.take();
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+struct SinkInner {
+    out: BufWriter<File>,
+    pos: u64,
+    dedup: HashMap<u128, u32>,
+    contents: Vec<Content>,
+    entries: Vec<Entry>,
+    per_zoom: [u64; 32],
+    dropped: u64,
+    oversized: u64,
+}
+
+/// Where encoded tiles go: a temporary file plus an in-memory index.
+pub struct Sink {
+    temp: TempFile,
+    inner: Mutex<SinkInner>,
+    failed: AtomicBool,
+    error: Mutex<Option<TilesError>>,
+}
+
+fn hash128(data: &[u8]) -> u128 {
+    let mut a = DefaultHasher::new();
+    a.write_u8(1);
+    a.write(data);
+    let mut b = DefaultHasher::new();
+    b.write_u8(2);
+    b.write(data);
+    (u128::from(a.finish()) << 64) | u128::from(b.finish())
+}
+
+/// Everything the pyramid produced, ready for an archive writer.
+pub struct Collected {
+    temp: TempFile,
+    /// Runs of tiles, sorted by tile id.
+    pub entries: Vec<Entry>,
+    /// Distinct contents, numbered in order of first use.
+    pub contents: Vec<Content>,
+    /// Tiles per zoom (runs expanded).
+    pub per_zoom: [u64; 32],
+    /// Features dropped to keep tiles under the limits.
+    pub dropped: u64,
+    /// Tiles still over a limit because only protected features were left.
+    pub oversized: u64,
+}
+
+impl Collected {
+    /// Reads content `c` into `buf`.
+    ///
+    /// # Errors
+    /// The I/O error reading the temporary file.
+    pub fn read(&self, c: u32, buf: &mut Vec<u8>) -> std::io::Result<()> {
+        let content = self
+            .contents
+            .get(c as usize)
+            .ok_or_else(|| std::io::Error::other("unknown tile content"))?;
+        let mut f = self.temp.file()?;
+        f.seek(SeekFrom::Start(content.off))?;
+        buf.resize(content.len as usize, 0);
+        f.read_exact(buf)
+    }
+
+    /// Distinct tile contents.
+    #[must_use]
+    pub fn distinct(&self) -> usize {
+        self.contents.len()
+    }
+
+    /// Addressed tiles (runs expanded).
+    #[must_use]
+    pub fn addressed(&self) -> u64 {
+        self.entries.iter().map(|e| u64::from(e.run)).sum()
+    }
+}
+
+impl Sink {
+    /// A sink writing to a temporary file beside `dest`.
+    ///
+    /// # Errors
+    /// The I/O error creating the file.
+    pub fn beside(dest: &Path) -> std::io::Result<Self> {
+        let temp = TempFile::beside(dest, "tiles")?;
+        let out = BufWriter::with_capacity(1 << 20, temp.file()?.try_clone()?);
+        Ok(Self {
+            temp,
+            inner: Mutex::new(SinkInner {
+                out,
+                pos: 0,
+                dedup: HashMap::new(),
+                contents: vec![],
+                entries: vec![],
+                per_zoom: [0; 32],
+                dropped: 0,
+                oversized: 0,
+            }),
+            failed: AtomicBool::new(false),
+            error: Mutex::new(None),
+        })
+    }
+
+    fn failed(&self) -> bool {
+        self.failed.load(Ordering::Relaxed)
+    }
+
+    fn fail(&self, e: TilesError) {
+        let mut g = self.error.lock().unwrap_or_else(PoisonError::into_inner);
+        if g.is_none() {
+            *g = Some(e);
+        }
+        self.failed.store(true, Ordering::Relaxed);
+    }
+
+    fn note_dropped(&self, n: u64) {
+        if n > 0 {
+            self.inner
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .dropped += n;
+        }
+    }
+
+    fn note_oversized(&self) {
+        self.inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .oversized += 1;
+    }
+
+    fn push(&self, tile_id: u64, run: u64, z: u8, gz: &[u8]) {
+        let h = hash128(gz);
+        let mut g = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        let content = if let Some(&c) = g.dedup.get(&h) {
+            c
+        } else {
+            let Ok(len) = u32::try_from(gz.len()) else {
+                drop(g);
+                self.fail(TilesError::Io {
+                    path: self.temp.path.clone(),
+                    source: std::io::Error::other("tile larger than 4 GiB"),
+                });
+                return;
+            };
+            if let Err(source) = g.out.write_all(gz) {
+                drop(g);
+                self.fail(TilesError::Io {
+                    path: self.temp.path.clone(),
+                    source,
+                });
+                return;
+            }
+            let off = g.pos;
+            g.pos += u64::from(len);
+            let c = u32::try_from(g.contents.len()).unwrap_or(u32::MAX);
+            g.contents.push(Content { off, len, refs: 0 });
+            g.dedup.insert(h, c);
+            c
+        };
+        if let Some(c) = g.contents.get_mut(content as usize) {
+            c.refs = c
+                .refs
+                .saturating_add(u32::try_from(run).unwrap_or(u32::MAX));
+        }
+        let mut first = tile_id;
+        let mut left = run;
+        while left > 0 {
+            let n = u32::try_from(left).unwrap_or(u32::MAX);
+            g.entries.push(Entry {
+                tile_id: first,
+                run: n,
+                content,
+            });
+            first += u64::from(n);
+            left -= u64::from(n);
+        }
+        if let Some(n) = g.per_zoom.get_mut(usize::from(z)) {
+            *n += run;
+        }
+    }
+
+    /// Ends the pyramid: flushes the file, sorts the index and numbers contents in tile order.
+    ///
+    /// # Errors
+    /// The first error any tile met, or the I/O error flushing the file.
+    pub fn finish(self) -> Result<Collected, TilesError> {
+        use rayon::prelude::*;
+        if let Some(e) = self
+            .error
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+        {
+            return Err(e);
+        }
+        let inner = self
+            .inner
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        let SinkInner {
+            mut out,
+            mut entries,
+            contents,
+            per_zoom,
+            dropped,
+            oversized,
+            dedup,
+            ..
+        } = inner;
+        drop(dedup);
+        out.flush().map_err(|source| TilesError::Io {
+            path: self.temp.path.clone(),
+            source,
+        })?;
+        drop(out);
+        entries.par_sort_unstable_by_key(|e| e.tile_id);
+        // Renumber contents by first use so that nothing depends on thread timing.
+        let mut renumber = vec![u32::MAX; contents.len()];
+        let mut ordered: Vec<Content> = Vec::with_capacity(contents.len());
+        for e in &mut entries {
+            let old = e.content as usize;
+            if renumber[old] == u32::MAX {
+                renumber[old] = u32::try_from(ordered.len()).unwrap_or(u32::MAX);
+                ordered.push(contents[old]);
+            }
+            e.content = renumber[old];
+        }
+        Ok(Collected {
+            temp: self.temp,
+            entries,
+            contents: ordered,
+            per_zoom,
+            dropped,
+            oversized,
+        })
+    }
+}

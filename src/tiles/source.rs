@@ -1,0 +1,705 @@
+//! Streaming GeoJSON input: RFC 7946 FeatureCollections, single Features, concatenated Features,
+//! and GeoJSONSeq (RFC 8142: one Feature per line, each optionally led by the RS character).
+//!
+//! Nothing is read into memory as one JSON value: a FeatureCollection is walked feature by
+//! feature, and each feature goes straight into the tiler's compact [`Store`]. Properties keep
+//! their JSON type (string, integer, real, boolean); arrays and objects are kept as JSON text, as
+//! tippecanoe does; nulls are dropped. A non-negative integer `id` becomes the MVT feature id.
+//! GeometryCollections are split into one feature per member. Other GeoJSON objects are ignored.
+//! Errors name the file, the line and column, and the feature number.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::store::{AttrValue, Geom, Store};
+use super::{Progress, TilesError};
+
+/// How GeoJSON properties become tile attributes and which layer features go to.
+#[derive(Debug, Clone, Default)]
+pub struct InputOptions {
+    /// Put every input into this one layer (default: one layer per file, named after its stem).
+    pub layer: Option<String>,
+    /// Keep only these properties (empty: all).
+    pub include: Vec<String>,
+    /// Drop these properties.
+    pub exclude: Vec<String>,
+    /// Drop all properties.
+    pub exclude_all: bool,
+    /// Numeric property whose higher values survive thinning first.
+    pub priority: Option<String>,
+}
+
+/// File extensions read as GeoJSONSeq (one feature per line) rather than one JSON document.
+pub const SEQ_EXTENSIONS: &[&str] = &["geojsonl", "geojsons", "geojsonseq", "ndjson", "jsonl"];
+
+struct Counting<'p, R> {
+    inner: R,
+    progress: &'p dyn Progress,
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.advance(n as u64);
+        Ok(n)
+    }
+}
+
+/// Reads every input file into a new store, one layer per file (or all into `opts.layer`), each
+/// layer shown from `minzoom` to `maxzoom`.
+///
+/// # Errors
+/// [`TilesError::Io`] when a file cannot be read; [`TilesError::Parse`] for JSON or GeoJSON
+/// errors, located by line, column and feature.
+pub fn read_inputs(
+    paths: &[PathBuf],
+    opts: &InputOptions,
+    minzoom: u8,
+    maxzoom: u8,
+    progress: &dyn Progress,
+) -> Result<Store, TilesError> {
+    let mut store = Store::new();
+    let total: u64 = paths
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    progress.begin("reading", Some(total));
+    for path in paths {
+        let name = opts.layer.clone().unwrap_or_else(|| {
+            path.file_stem()
+                .map_or_else(|| "layer".into(), |s| s.to_string_lossy().into_owned())
+        });
+        let layer = match store.layers.iter().position(|l| l.name == name) {
+            Some(i) => u16::try_from(i).unwrap_or(u16::MAX),
+            None => store.add_layer(&name, "", minzoom, maxzoom),
+        };
+        read_file(&mut store, layer, path, opts, progress)?;
+    }
+    progress.end();
+    Ok(store)
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> TilesError + '_ {
+    move |source| TilesError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn read_file(
+    store: &mut Store,
+    layer: u16,
+    path: &Path,
+    opts: &InputOptions,
+    progress: &dyn Progress,
+) -> Result<(), TilesError> {
+    let file = File::open(path).map_err(io_err(path))?;
+    let mut reader = BufReader::with_capacity(
+        1 << 20,
+        Counting {
+            inner: file,
+            progress,
+        },
+    );
+    let by_ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| SEQ_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+    let starts_with_rs = {
+        let head = reader.fill_buf().map_err(io_err(path))?;
+        head.iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|&b| b == 0x1e)
+    };
+    let mut loader = Loader {
+        store,
+        layer,
+        opts,
+        count: 0,
+        attrs: vec![],
+    };
+    if by_ext || starts_with_rs {
+        read_seq(&mut loader, reader, path)
+    } else {
+        let mut de = serde_json::Deserializer::from_reader(reader);
+        loop {
+            ObjectSeed {
+                loader: &mut loader,
+            }
+            .deserialize(&mut de)
+            .map_err(|e| parse_err(path, &e, 0, loader.count))?;
+            if de.end().is_ok() {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn read_seq(
+    loader: &mut Loader<'_>,
+    mut reader: impl BufRead,
+    path: &Path,
+) -> Result<(), TilesError> {
+    let mut line = Vec::with_capacity(4096);
+    let mut line_no = 0usize;
+    loop {
+        line.clear();
+        let n = reader.read_until(b'\n', &mut line).map_err(io_err(path))?;
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        let start = line
+            .iter()
+            .position(|b| !(b.is_ascii_whitespace() || *b == 0x1e))
+            .unwrap_or(line.len());
+        let end = line
+            .iter()
+            .rposition(|b| !b.is_ascii_whitespace())
+            .map_or(start, |e| (e + 1).max(start));
+        let text = &line[start..end];
+        if text.is_empty() {
+            continue;
+        }
+        let mut de = serde_json::Deserializer::from_slice(text);
+        ObjectSeed { loader }
+            .deserialize(&mut de)
+            .and_then(|()| de.end())
+            .map_err(|e| parse_err(path, &e, line_no - 1, loader.count))?;
+    }
+    Ok(())
+}
+
+fn parse_err(path: &Path, e: &serde_json::Error, line_offset: usize, feature: u64) -> TilesError {
+    if e.is_io() {
+        return TilesError::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(e.to_string()),
+        };
+    }
+    let msg = e.to_string();
+    // serde_json appends " at line L column C"; we print the position ourselves.
+    let message = msg
+        .rsplit_once(" at line ")
+        .map_or(msg.as_str(), |(m, _)| m)
+        .to_owned();
+    TilesError::Parse {
+        path: path.to_path_buf(),
+        line: e.line() + line_offset,
+        column: e.column(),
+        feature: feature + 1,
+        message,
+    }
+}
+
+struct Loader<'a> {
+    store: &'a mut Store,
+    layer: u16,
+    opts: &'a InputOptions,
+    count: u64,
+    attrs: Vec<u8>,
+}
+
+impl Loader<'_> {
+    fn add(
+        &mut self,
+        geometry: Option<RawGeometry>,
+        id: Option<u64>,
+        priority: f32,
+    ) -> Result<(), String> {
+        if let Some(g) = geometry {
+            let mut geoms = vec![];
+            to_geoms(g, &mut geoms)?;
+            for geom in &geoms {
+                self.store
+                    .add_feature(self.layer, id, &self.attrs, geom, false, priority)
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    fn key_decision(&mut self, key: &str) -> (Option<u32>, bool) {
+        let o = self.opts;
+        let is_priority = o.priority.as_deref() == Some(key);
+        let included = !o.exclude_all
+            && (o.include.is_empty() || o.include.iter().any(|k| k == key))
+            && !o.exclude.iter().any(|k| k == key);
+        (included.then(|| self.store.key(key)), is_priority)
+    }
+}
+
+#[derive(Clone, Copy)]
+enum TopKey {
+    Type,
+    Features,
+    Geometry,
+    Properties,
+    Id,
+    Other,
+}
+
+impl<'de> de::Deserialize<'de> for TopKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = TopKey;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<TopKey, E> {
+                Ok(match v {
+                    "type" => TopKey::Type,
+                    "features" => TopKey::Features,
+                    "geometry" => TopKey::Geometry,
+                    "properties" => TopKey::Properties,
+                    "id" => TopKey::Id,
+                    _ => TopKey::Other,
+                })
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+struct ObjectSeed<'l, 'a> {
+    loader: &'l mut Loader<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for ObjectSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ObjectSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a GeoJSON Feature or FeatureCollection object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let loader = self.loader;
+        let mut ty: Option<String> = None;
+        let mut geometry: Option<RawGeometry> = None;
+        let mut id = None;
+        let mut priority = 0.0f32;
+        let mut props_seen = false;
+        while let Some(key) = map.next_key::<TopKey>()? {
+            match key {
+                TopKey::Type => ty = Some(map.next_value()?),
+                TopKey::Features => map.next_value_seed(FeaturesSeed {
+                    loader: &mut *loader,
+                })?,
+                TopKey::Geometry => geometry = map.next_value()?,
+                TopKey::Properties => {
+                    loader.attrs.clear();
+                    props_seen = true;
+                    priority = map.next_value_seed(PropsSeed {
+                        loader: &mut *loader,
+                    })?;
+                }
+                TopKey::Id => {
+                    id = map.next_value::<serde_json::Value>()?.as_u64();
+                }
+                TopKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if ty.as_deref() == Some("Feature") {
+            if !props_seen {
+                loader.attrs.clear();
+            }
+            loader
+                .add(geometry, id, priority)
+                .map_err(de::Error::custom)?;
+        }
+        Ok(())
+    }
+}
+
+struct FeaturesSeed<'l, 'a> {
+    loader: &'l mut Loader<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for FeaturesSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FeaturesSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of features")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq
+            .next_element_seed(ObjectSeed {
+                loader: &mut *self.loader,
+            })?
+            .is_some()
+        {}
+        Ok(())
+    }
+}
+
+struct PropsSeed<'l, 'a> {
+    loader: &'l mut Loader<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for PropsSeed<'_, '_> {
+    type Value = f32;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<f32, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+struct PropKeySeed<'l, 'a> {
+    loader: &'l mut Loader<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for PropKeySeed<'_, '_> {
+    type Value = (Option<u32>, bool);
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for PropKeySeed<'_, '_> {
+    type Value = (Option<u32>, bool);
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a property name")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(self.loader.key_decision(v))
+    }
+}
+
+impl<'de> Visitor<'de> for PropsSeed<'_, '_> {
+    type Value = f32;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a properties object or null")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<f32, E> {
+        Ok(0.0)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<f32, E> {
+        Ok(0.0)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<f32, A::Error> {
+        let loader = self.loader;
+        let mut priority = 0.0f32;
+        while let Some((key, is_priority)) = map.next_key_seed(PropKeySeed {
+            loader: &mut *loader,
+        })? {
+            if key.is_none() && !is_priority {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            let v: PropValue = map.next_value()?;
+            if is_priority {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+                let p = match &v {
+                    PropValue::Int(i) => *i as f32,
+                    PropValue::UInt(u) => *u as f32,
+                    PropValue::Float(f) => *f as f32,
+                    PropValue::Bool(b) => f32::from(u8::from(*b)),
+                    PropValue::Str(s) => s.trim().parse().unwrap_or(0.0),
+                    PropValue::Null => 0.0,
+                };
+                priority = p;
+            }
+            let Some(k) = key else { continue };
+            let value = match &v {
+                PropValue::Null => continue,
+                PropValue::Bool(b) => AttrValue::Bool(*b),
+                PropValue::Int(i) => AttrValue::Int(*i),
+                PropValue::UInt(u) => AttrValue::UInt(*u),
+                PropValue::Float(f) => AttrValue::Double(*f),
+                PropValue::Str(s) => AttrValue::Str(s),
+            };
+            let layer = loader.layer;
+            let mut attrs = std::mem::take(&mut loader.attrs);
+            loader.store.push_attr(&mut attrs, layer, k, &value);
+            loader.attrs = attrs;
+        }
+        Ok(priority)
+    }
+}
+
+enum PropValue {
+    Null,
+    Bool(bool),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    Str(String),
+}
+
+impl<'de> de::Deserialize<'de> for PropValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PropValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<PropValue, E> {
+                Ok(PropValue::Null)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<PropValue, E> {
+                Ok(PropValue::Null)
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<PropValue, E> {
+                Ok(PropValue::Bool(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<PropValue, E> {
+                Ok(PropValue::Int(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<PropValue, E> {
+                Ok(i64::try_from(v).map_or(PropValue::UInt(v), PropValue::Int))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<PropValue, E> {
+                Ok(PropValue::Float(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<PropValue, E> {
+                Ok(PropValue::Str(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<PropValue, E> {
+                Ok(PropValue::Str(v))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<PropValue, A::Error> {
+                let v: serde_json::Value =
+                    de::Deserialize::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(PropValue::Str(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<PropValue, A::Error> {
+                let v: serde_json::Value =
+                    de::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(PropValue::Str(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct RawGeometry {
+    #[serde(rename = "type")]
+    ty: String,
+    coordinates: Option<Nested>,
+    geometries: Option<Vec<RawGeometry>>,
+}
+
+enum Nested {
+    Num(f64),
+    List(Vec<Nested>),
+}
+
+impl<'de> de::Deserialize<'de> for Nested {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Nested;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("coordinates (numbers in nested arrays)")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Nested, E> {
+                Ok(Nested::Num(v))
+            }
+            #[allow(clippy::cast_precision_loss)]
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Nested, E> {
+                Ok(Nested::Num(v as f64))
+            }
+            #[allow(clippy::cast_precision_loss)]
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Nested, E> {
+                Ok(Nested::Num(v as f64))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Nested, A::Error> {
+                let mut v = Vec::with_capacity(seq.size_hint().unwrap_or(2));
+                while let Some(n) = seq.next_element()? {
+                    v.push(n);
+                }
+                Ok(Nested::List(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+fn position(n: &Nested) -> Result<[f64; 2], String> {
+    match n {
+        Nested::List(v) => match (v.first(), v.get(1)) {
+            (Some(Nested::Num(x)), Some(Nested::Num(y))) => Ok([*x, *y]),
+            _ => Err("a position must start with two numbers".into()),
+        },
+        Nested::Num(_) => Err("expected a position [lon, lat], found a number".into()),
+    }
+}
+
+fn list(n: &Nested) -> Result<&[Nested], String> {
+    match n {
+        Nested::List(v) => Ok(v),
+        Nested::Num(_) => Err("expected an array of coordinates, found a number".into()),
+    }
+}
+
+fn positions(n: &Nested) -> Result<Vec<[f64; 2]>, String> {
+    list(n)?.iter().map(position).collect()
+}
+
+fn to_geoms(g: RawGeometry, out: &mut Vec<Geom>) -> Result<(), String> {
+    if g.ty == "GeometryCollection" {
+        for member in g.geometries.unwrap_or_default() {
+            to_geoms(member, out)?;
+        }
+        return Ok(());
+    }
+    let c = g
+        .coordinates
+        .ok_or_else(|| format!("{} geometry without coordinates", g.ty))?;
+    let geom = match g.ty.as_str() {
+        "Point" => Geom::Point(position(&c)?),
+        "MultiPoint" => Geom::MultiPoint(positions(&c)?),
+        "LineString" => Geom::Lines(vec![positions(&c)?]),
+        "MultiLineString" => {
+            Geom::Lines(list(&c)?.iter().map(positions).collect::<Result<_, _>>()?)
+        }
+        "Polygon" => Geom::Polygons(vec![
+            list(&c)?.iter().map(positions).collect::<Result<_, _>>()?,
+        ]),
+        "MultiPolygon" => Geom::Polygons(
+            list(&c)?
+                .iter()
+                .map(|p| {
+                    list(p)?
+                        .iter()
+                        .map(positions)
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .collect::<Result<_, _>>()?,
+        ),
+        other => return Err(format!("unknown geometry type `{other}`")),
+    };
+    out.push(geom);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tiles::Quiet;
+    use crate::tiles::store::AttrRef;
+
+    fn read_text(name: &str, text: &str, opts: &InputOptions) -> Result<Store, TilesError> {
+        let dir = std::env::temp_dir().join(format!("gazmap-source-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let r = read_inputs(&[path], opts, 0, 14, &Quiet);
+        let _ = std::fs::remove_dir_all(&dir);
+        r
+    }
+
+    const FC: &str = r#"{"type":"FeatureCollection","name":"x","features":[
+      {"type":"Feature","properties":{"name":"Vorkuta","pop":58133,"rank":1.5,"ok":true,"tags":["a",1],"nothing":null},
+       "geometry":{"type":"Point","coordinates":[64.03,67.5]},"id":7},
+      {"geometry":{"coordinates":[[50,60],[51,61]],"type":"LineString"},"type":"Feature","properties":null},
+      {"type":"Feature","properties":{"name":"empty"},"geometry":null},
+      {"type":"Feature","properties":{"k":"gc"},"geometry":{"type":"GeometryCollection","geometries":[
+        {"type":"Point","coordinates":[1,2]},{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}]}}
+    ]}"#;
+
+    #[test]
+    fn a_feature_collection_streams_into_the_store() {
+        let s = read_text("places.geojson", FC, &InputOptions::default()).unwrap();
+        assert_eq!(s.layers()[0].name, "places");
+        assert_eq!(s.len(), 4);
+        assert_eq!(s.points.len(), 2);
+        assert_eq!(s.shapes.len(), 2);
+        let f = s.features[0];
+        assert_eq!(s.feature_id(&f), Some(7));
+        let attrs: Vec<(String, AttrRef<'_>)> = s
+            .attrs(&f)
+            .map(|(k, v)| (s.key_name(k).to_owned(), v))
+            .collect();
+        assert_eq!(
+            attrs,
+            vec![
+                ("name".into(), AttrRef::Str("Vorkuta")),
+                ("pop".into(), AttrRef::Int(58133)),
+                ("rank".into(), AttrRef::Double(1.5)),
+                ("ok".into(), AttrRef::Bool(true)),
+                ("tags".into(), AttrRef::Str(r#"["a",1]"#)),
+            ]
+        );
+        assert_eq!(s.attrs(&s.features[1]).count(), 0);
+    }
+
+    #[test]
+    fn geojsonseq_with_record_separators() {
+        let text = "\u{1e}{\"type\":\"Feature\",\"properties\":{\"a\":1},\"geometry\":{\"type\":\"Point\",\"coordinates\":[10,20]}}\n\n\u{1e}{\"type\":\"Feature\",\"properties\":{\"a\":2},\"geometry\":{\"type\":\"Point\",\"coordinates\":[11,21]}}\n";
+        let s = read_text("pts.json", text, &InputOptions::default()).unwrap();
+        assert_eq!(s.len(), 2);
+        let s = read_text(
+            "pts.geojsonl",
+            &text.replace('\u{1e}', ""),
+            &InputOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(s.len(), 2);
+    }
+
+    #[test]
+    fn include_exclude_and_priority() {
+        let opts = InputOptions {
+            exclude: vec!["pop".into()],
+            priority: Some("pop".into()),
+            ..InputOptions::default()
+        };
+        let s = read_text("p.geojson", FC, &opts).unwrap();
+        let f = s.features[0];
+        assert!(s.attrs(&f).all(|(k, _)| s.key_name(k) != "pop"));
+        assert!((s.points[0].priority - 58133.0).abs() < 1.0);
+        let only = InputOptions {
+            include: vec!["name".into()],
+            ..InputOptions::default()
+        };
+        let s = read_text("p.geojson", FC, &only).unwrap();
+        assert_eq!(s.attrs(&s.features[0]).count(), 1);
+    }
+
+    #[test]
+    fn errors_are_located() {
+        let bad = "{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]}},\n{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[300,2]}}\n]}";
+        let e = read_text("bad.geojson", bad, &InputOptions::default()).unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains("bad.geojson:3:"), "{text}");
+        assert!(text.contains("feature 2"), "{text}");
+        let e = read_text(
+            "broken.geojsonl",
+            "{\"type\":\"Feature\"\n",
+            &InputOptions::default(),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("broken.geojsonl:1:"), "{e}");
+    }
+}
