@@ -790,10 +790,10 @@ impl TempFile {
             .ok_or_else(|| std::io::Error::other("temporary file closed"))
     }
 
-    /// Closes the file but keeps it on disk (for renaming).
+    /// Syncs the file to disk and renames it to `dest` (the atomic step of writing an output).
     ///
     /// # Errors
-    /// The I/O error syncing it.
+    /// The I/O error syncing or renaming it; the temporary file is then removed.
     pub fn persist(mut self, dest: &Path) -> std::io::Result<()> {
         if let Some(f) = self.file.take() {
             f.sync_all()?;
