@@ -686,6 +686,42 @@ fn transfers_layer(atlas: &Atlas) -> Layer {
     layer
 }
 
+/// A located site as writers of distance tables need it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SitePoint {
+    /// Site id.
+    pub id: String,
+    /// Lon/lat position.
+    pub point: Point,
+    /// Uncertainty radius, **metres**.
+    pub uncertainty_m: f64,
+}
+
+/// The located sites of the `sites` layer, in id order.
+#[must_use]
+pub fn located_sites(layers: &Layers) -> Vec<SitePoint> {
+    let Some(sites) = layers.layer("sites") else {
+        return vec![];
+    };
+    sites
+        .features
+        .iter()
+        .filter_map(|f| match &f.geometry {
+            Some(Geometry::Point(p)) => Some(SitePoint {
+                id: f.id.clone(),
+                point: *p,
+                uncertainty_m: match sites.value(f, "uncertainty_m") {
+                    Some(Value::Real(r)) => *r,
+                    #[allow(clippy::cast_precision_loss)]
+                    Some(Value::Integer(n)) => *n as f64,
+                    _ => 0.0,
+                },
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Distance, range and bearing between two sites.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Measure {

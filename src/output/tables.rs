@@ -4,8 +4,6 @@
 
 use std::path::Path;
 
-use geo::Point;
-
 use crate::geodesy;
 use crate::layers::{Layer, Layers, Value};
 use crate::output::{Written, write_atomic};
@@ -48,35 +46,12 @@ fn layer_rows(layer: &Layer, columns: &[&str]) -> Vec<Vec<String>> {
     rows
 }
 
-/// A located site: id, point and uncertainty radius in **metres**.
-struct SitePoint {
-    id: String,
-    point: Point,
-}
-
-fn site_points(layers: &Layers) -> Vec<SitePoint> {
-    let Some(sites) = layers.layer("sites") else {
-        return vec![];
-    };
-    sites
-        .features
-        .iter()
-        .filter_map(|f| match &f.geometry {
-            Some(geo::Geometry::Point(p)) => Some(SitePoint {
-                id: f.id.clone(),
-                point: *p,
-            }),
-            _ => None,
-        })
-        .collect()
-}
-
 /// The all-pairs geodesic distance matrix of the located sites, in km, as CSV.
 ///
 /// # Errors
 /// Only if CSV encoding fails.
 pub fn distance_matrix_csv(layers: &Layers) -> std::io::Result<Vec<u8>> {
-    let sites = site_points(layers);
+    let sites = crate::layers::located_sites(layers);
     let mut rows = vec![
         std::iter::once("site".to_owned())
             .chain(sites.iter().map(|s| s.id.clone()))

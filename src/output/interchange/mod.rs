@@ -93,20 +93,11 @@ pub fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Escapes `&`, `<`, `>` and `"` for HTML text (KML descriptions are HTML).
+/// Escapes text for HTML (KML descriptions are HTML); the XML escaping of
+/// [`crate::output::xml::escape`] is also valid HTML.
 #[must_use]
 pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::output::xml::escape(s)
 }
 
 /// Percent-encodes `s` for a URL text fragment: only ASCII letters, digits and `._~!*'()`

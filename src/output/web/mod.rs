@@ -28,7 +28,6 @@ pub mod maplibre;
 
 use std::path::{Path, PathBuf};
 
-use geo::{Geometry, Point};
 use serde_json::{Map, Value as Json, json};
 
 use crate::geodesy;
@@ -205,40 +204,10 @@ fn rows(layer: Option<&Layer>, fields: &[&str]) -> Vec<Json> {
         .collect()
 }
 
-/// A located site: id, position, uncertainty radius (**m**).
-struct SitePoint {
-    id: String,
-    point: Point,
-    uncertainty_m: f64,
-}
-
-fn site_points(layers: &Layers) -> Vec<SitePoint> {
-    let Some(sites) = layers.layer("sites") else {
-        return vec![];
-    };
-    sites
-        .features
-        .iter()
-        .filter_map(|f| match &f.geometry {
-            Some(Geometry::Point(p)) => Some(SitePoint {
-                id: f.id.clone(),
-                point: *p,
-                uncertainty_m: match sites.value(f, "uncertainty_m") {
-                    Some(Value::Real(r)) => *r,
-                    #[allow(clippy::cast_precision_loss)]
-                    Some(Value::Integer(n)) => *n as f64,
-                    _ => 0.0,
-                },
-            }),
-            _ => None,
-        })
-        .collect()
-}
-
 /// The all-pairs geodesic distances of the located sites: ids, and square matrices of the
 /// distance and of the smallest and largest distances the uncertainty radii allow, **km**.
 fn measures(layers: &Layers) -> Json {
-    let sites = site_points(layers);
+    let sites = crate::layers::located_sites(layers);
     let mut km = vec![];
     let mut min_km = vec![];
     let mut max_km = vec![];
