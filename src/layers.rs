@@ -155,7 +155,9 @@ pub struct Layer {
 }
 
 impl Layer {
-    fn new(
+    /// An empty layer with this schema (field names and types, in order).
+    #[must_use]
+    pub fn new(
         name: &str,
         title: &str,
         role: LayerRole,

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::*;
-use crate::layers::{Feature, Field, Value};
+use crate::layers::{Feature, Value};
 
 /// Identifiers in double quotes in a QGIS expression (string literals in single quotes skipped).
 pub(crate) fn quoted_identifiers(expr: &str) -> Vec<String> {
@@ -95,20 +95,7 @@ fn layer(
     geometry: GeometryKind,
     fields: &[(&str, FieldType)],
 ) -> Layer {
-    Layer {
-        name: name.into(),
-        title: name.into(),
-        role,
-        geometry,
-        fields: fields
-            .iter()
-            .map(|(n, t)| Field {
-                name: (*n).into(),
-                ty: *t,
-            })
-            .collect(),
-        features: vec![],
-    }
+    Layer::new(name, name, role, geometry, fields)
 }
 
 fn assert_names_only_own_fields(l: &Layer) -> roxmltree::Document<'static> {
