@@ -11,6 +11,7 @@ use gazmap::authoring::Fallback;
 use gazmap::output::format::Format;
 use gazmap::{BuildOptions, Error, layers, output};
 
+mod author;
 mod export_file;
 
 /// Turn a narrative historical source into cited, time-aware map layers.
@@ -104,6 +105,18 @@ enum Command {
         /// Write to this file instead of standard output.
         #[arg(long, short)]
         out: Option<PathBuf>,
+    },
+    /// Start a new atlas folder: a commented atlas.toml, CSV files with their headers, and the
+    /// source text (copied into DIR/sources/, or referred to where it is with --reference).
+    New {
+        /// The new atlas folder (created; must be empty).
+        dir: PathBuf,
+        /// The source text (UTF-8 plain text) the atlas cites.
+        #[arg(long)]
+        source: PathBuf,
+        /// Refer to the source where it is instead of copying it.
+        #[arg(long)]
+        reference: bool,
     },
     /// Serve a built atlas's web map over HTTP (loopback only unless --bind says otherwise).
     Serve {
@@ -263,6 +276,11 @@ fn serve(dir: Option<PathBuf>, port: u16, bind: std::net::IpAddr) -> Result<Stri
 fn run(cli: Cli) -> Result<String, Failure> {
     match cli.command {
         Command::Serve { dir, port, bind } => serve(dir, port, bind),
+        Command::New {
+            dir,
+            source,
+            reference,
+        } => author::new_atlas(&dir, &source, reference),
         Command::Check { atlas } => {
             let checked =
                 gazmap::open(&atlas_dir(atlas, Fallback::CurrentOnly)?).map_err(from_lib)?;

@@ -334,6 +334,20 @@ const CLAIM_COLUMNS: &[Column] = &[
     opt("notes"),
 ];
 
+/// The columns of an atlas CSV file (`sites.csv`, `events.csv`, `claims.csv`) in their usual
+/// order, with whether each is required; `None` for any other file name. `gazmap new` writes
+/// these headers.
+#[must_use]
+pub fn csv_columns(file: &str) -> Option<Vec<(&'static str, bool)>> {
+    let spec = match file {
+        "sites.csv" => SITE_COLUMNS,
+        "events.csv" => EVENT_COLUMNS,
+        "claims.csv" => CLAIM_COLUMNS,
+        _ => return None,
+    };
+    Some(spec.iter().map(|c| (c.name, c.required)).collect())
+}
+
 /// A CSV file with named columns and the line each record starts on.
 struct CsvTable {
     path: PathBuf,

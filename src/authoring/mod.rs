@@ -2,6 +2,8 @@
 //! suggestions, starting a new atlas ([`new`]), finding a passage of a source ([`quote_search`])
 //! and recognising spreadsheets saved in other locales ([`locale`]).
 
+pub mod new;
+
 use std::path::{Path, PathBuf};
 
 /// Which atlas a command works on when none is named.

@@ -118,3 +118,90 @@ fn export_to_a_file_name_writes_that_file() {
         .collect();
     assert_eq!(names, vec![std::ffi::OsString::from("places.lpf.json")]);
 }
+
+#[test]
+fn new_writes_an_atlas_that_check_accepts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let source = tmp.path().join("Beagle Journal.txt");
+    std::fs::write(
+        &source,
+        "We sailed from Plymouth on the 27th of December.\n",
+    )
+    .unwrap();
+    let dir = tmp.path().join("voyage");
+    util::gazmap()
+        .arg("new")
+        .arg(&dir)
+        .arg("--source")
+        .arg(&source)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("new atlas `voyage`"));
+    let toml_text = std::fs::read_to_string(dir.join("atlas.toml")).unwrap();
+    assert!(
+        toml_text.contains("file = \"sources/Beagle Journal.txt\""),
+        "{toml_text}"
+    );
+    assert!(toml_text.contains("id = \"beagle_journal\""), "{toml_text}");
+    assert_eq!(
+        std::fs::read(dir.join("sources/Beagle Journal.txt")).unwrap(),
+        std::fs::read(&source).unwrap()
+    );
+    let header = std::fs::read_to_string(dir.join("sites.csv")).unwrap();
+    assert!(
+        header.starts_with("id,name,names,kind,lat,lon,"),
+        "{header}"
+    );
+    util::gazmap()
+        .arg("check")
+        .arg(&dir)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ok: 0 sites, 0 events, 0 claims"));
+    // A second `new` into the same folder refuses and changes nothing.
+    util::gazmap()
+        .arg("new")
+        .arg(&dir)
+        .arg("--source")
+        .arg(&source)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not empty"));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("atlas.toml")).unwrap(),
+        toml_text
+    );
+}
+
+#[test]
+fn new_can_refer_to_the_source_where_it_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("seeds")).unwrap();
+    let source = tmp.path().join("seeds/journal.txt");
+    std::fs::write(&source, "Land was sighted at dawn.\n").unwrap();
+    let dir = tmp.path().join("data/voyage");
+    util::gazmap()
+        .arg("new")
+        .arg(&dir)
+        .arg("--source")
+        .arg(&source)
+        .arg("--reference")
+        .assert()
+        .success();
+    let toml_text = std::fs::read_to_string(dir.join("atlas.toml")).unwrap();
+    assert!(
+        toml_text.contains("file = \"../../seeds/journal.txt\""),
+        "{toml_text}"
+    );
+    assert!(!dir.join("sources").exists());
+    // Add one cited site by hand: check resolves the quote through the reference.
+    let mut sites = std::fs::read_to_string(dir.join("sites.csv")).unwrap();
+    sites.push_str("land,Land,,settlement,10.0,-20.0,5000,inferred,From the account.,placed from the account,journal,Land was sighted,,,,,,\n");
+    std::fs::write(dir.join("sites.csv"), sites).unwrap();
+    util::gazmap()
+        .current_dir(&dir)
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ok: 1 sites"));
+}
