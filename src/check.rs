@@ -255,6 +255,29 @@ fn verify_citation(
         }
         return;
     }
+    if let Some(near) = crate::authoring::quote_search::near_miss(&source.text, &citation.quote) {
+        findings.push(
+            Finding::error(
+                &origin.file,
+                Some(origin.line),
+                format!(
+                    "quote is not an exact substring of {} but matches at character {} (line {}, column {}) apart from typography: {}{}",
+                    source.path.display(),
+                    near.found.char_offset,
+                    near.found.line,
+                    near.found.column,
+                    near.explanation,
+                    if near.occurrences == 1 {
+                        "; `gazmap check --fix-quotes` copies the source's exact text".to_owned()
+                    } else {
+                        format!("; it matches {} places: quote more words", near.occurrences)
+                    }
+                ),
+            )
+            .at(origin.column("quote"), citation.quote.as_str()),
+        );
+        return;
+    }
     let hint = match quote::nearest(&source.text, &citation.quote, 0.25) {
         Some((offset, passage, edits)) => {
             format!("; nearest match at character {offset} ({edits} edit(s) away): `{passage}`")

@@ -28,6 +28,21 @@ enum Command {
     Check {
         /// Atlas folder (default: the current folder).
         atlas: Option<PathBuf>,
+        /// First rewrite each quote that differs from its source only in typography (curly vs
+        /// straight quotes, dashes, line breaks, spaces, case) to the source's exact text, where
+        /// the passage occurs once.
+        #[arg(long)]
+        fix_quotes: bool,
+    },
+    /// Find words in the atlas's sources, tolerant of line breaks, spaces and typographic
+    /// quotes, and print the exact passage (ready for a `quote` cell) with its character offset.
+    Quote {
+        /// [DIR] WORDS: the atlas folder (default: the current folder) and the words to find.
+        #[arg(num_args = 1..=2, required = true, value_name = "[DIR] WORDS")]
+        args: Vec<String>,
+        /// Look only in this source (an id of atlas.toml `[[sources]]`).
+        #[arg(long)]
+        source: Option<String>,
     },
     /// Check an atlas and write all its outputs (nothing is written if a check fails).
     Build {
@@ -281,11 +296,23 @@ fn run(cli: Cli) -> Result<String, Failure> {
             source,
             reference,
         } => author::new_atlas(&dir, &source, reference),
-        Command::Check { atlas } => {
-            let checked =
-                gazmap::open(&atlas_dir(atlas, Fallback::CurrentOnly)?).map_err(from_lib)?;
+        Command::Quote { args, source } => author::quote(&args, source.as_deref()),
+        Command::Check { atlas, fix_quotes } => {
+            let dir = atlas_dir(atlas, Fallback::CurrentOnly)?;
+            let fixed = if fix_quotes {
+                author::fix_quotes(&dir)?
+            } else {
+                vec![]
+            };
+            let checked = gazmap::open(&dir).map_err(|e| match from_lib(e) {
+                Failure::Input(text) if !fixed.is_empty() => {
+                    Failure::Input(format!("{}\n{text}", fixed.join("\n")))
+                }
+                other => other,
+            })?;
             let a = &checked.atlas;
-            let mut lines: Vec<String> = checked.warnings.iter().map(ToString::to_string).collect();
+            let mut lines = fixed;
+            lines.extend(checked.warnings.iter().map(ToString::to_string));
             lines.push(format!(
                 "ok: {} sites, {} events, {} claims, {} quotes verified; {} warning(s)",
                 a.sites.len(),

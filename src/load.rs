@@ -202,7 +202,8 @@ pub fn read(dir: &Path) -> Result<Loaded, LoadError> {
     let mut sources = vec![];
     for s in parsed.sources {
         let path = dir.join(&s.file);
-        let text = read_text(&path)?;
+        // Without BOM and with LF line ends: citations must not move when a source is re-saved.
+        let text = crate::authoring::quote_search::normalise_source(read_text(&path)?);
         sources.push(Source {
             id: s.id,
             title: s.title,

@@ -2,7 +2,9 @@
 //! suggestions, starting a new atlas ([`new`]), finding a passage of a source ([`quote_search`])
 //! and recognising spreadsheets saved in other locales ([`locale`]).
 
+pub mod fix_quotes;
 pub mod new;
+pub mod quote_search;
 
 use std::path::{Path, PathBuf};
 

@@ -205,3 +205,162 @@ fn new_can_refer_to_the_source_where_it_is() {
         .success()
         .stdout(predicate::str::contains("ok: 1 sites"));
 }
+
+/// A new atlas in a temporary folder whose source has typographic quotes and hard-wrapped lines.
+fn typographic_atlas() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let source = tmp.path().join("journal.txt");
+    std::fs::write(
+        &source,
+        "The captain\u{2019}s \u{201C}Beagle\u{201D} left Plymouth on the\n27th of December \u{2014} the wind\nwas fair. We saw Madeira. We saw Madeira again.\n",
+    )
+    .unwrap();
+    let dir = tmp.path().join("voyage");
+    util::gazmap()
+        .arg("new")
+        .arg(&dir)
+        .arg("--source")
+        .arg(&source)
+        .assert()
+        .success();
+    (tmp, dir)
+}
+
+const SITE_ROW: &str =
+    "plymouth,Plymouth,,city,50.37,-4.14,2000,documented,Town centre.,a gazetteer,journal,";
+
+#[test]
+fn quote_finds_a_hard_wrapped_passage_and_prints_the_exact_text() {
+    let (_tmp, dir) = typographic_atlas();
+    let out = util::gazmap()
+        .arg("quote")
+        .arg(&dir)
+        .arg("captain's \"Beagle\" left Plymouth on the 27th of December - the wind")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains(":1:5: source `journal`, character 4:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("captain\u{2019}s \u{201C}Beagle\u{201D} left Plymouth on the\n27th of December \u{2014} the wind"),
+        "{text}"
+    );
+    // Inside the atlas folder the DIR can be left out; an unknown passage exits 1 with a hint.
+    util::gazmap()
+        .current_dir(&dir)
+        .args(["quote", "We saw Madeira"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("found 2 times"));
+    util::gazmap()
+        .current_dir(&dir)
+        .args(["quote", "left Plymuoth"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("nearest in `journal`"));
+}
+
+#[test]
+fn check_names_the_differing_character_and_fix_quotes_repairs_it() {
+    let (_tmp, dir) = typographic_atlas();
+    let sites = dir.join("sites.csv");
+    let mut csv = std::fs::read_to_string(&sites).unwrap();
+    // Row 2: straight apostrophe and quotes, a space for the line break, a hyphen for the dash.
+    csv.push_str(SITE_ROW);
+    csv.push_str(
+        "\"captain's \"\"Beagle\"\" left Plymouth on the 27th of December - the wind\",,,,,,\n",
+    );
+    // Row 3: exact already; must stay byte for byte.
+    csv.push_str("madeira,Madeira,,island,32.75,-16.95,20000,approximate,The island.,a gazetteer,journal,We saw Madeira. We,,,,,,\n");
+    // Row 4: a near miss that occurs twice: ambiguous, never fixed.
+    csv.push_str("madeira2,Madeira,,island,32.75,-16.95,20000,approximate,The island.,a gazetteer,journal,we saw madeira,,,,,,\n");
+    std::fs::write(&sites, &csv).unwrap();
+    util::gazmap()
+        .arg("check")
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "sites.csv:2:12: error: column `quote`",
+        ))
+        .stderr(predicate::str::contains(
+            "matches at character 4 (line 1, column 5) apart from typography: U+2019 RIGHT SINGLE QUOTATION MARK in the source vs U+0027 APOSTROPHE in the quote (and 4 more difference(s))",
+        ))
+        .stderr(predicate::str::contains("it matches 2 places"));
+    util::gazmap()
+        .arg("check")
+        .arg("--fix-quotes")
+        .arg(&dir)
+        .assert()
+        .code(1) // row 4 is still wrong
+        .stderr(predicate::str::contains(
+            "sites.csv:2: quote fixed to the source's text at character 4",
+        ))
+        .stderr(predicate::str::contains(
+            "sites.csv:4: not fixed: the passage occurs 2 times",
+        ));
+    let fixed = std::fs::read_to_string(&sites).unwrap();
+    let lines: Vec<&str> = fixed.split_inclusive('\n').collect();
+    let before: Vec<&str> = csv.split_inclusive('\n').collect();
+    assert_eq!(
+        lines.len(),
+        before.len() + 1,
+        "the fixed quote holds a line break"
+    );
+    assert_eq!(lines[0], before[0]);
+    assert_eq!(&lines[3..], &before[2..], "other rows are unchanged");
+    let mut reader = csv::Reader::from_reader(fixed.as_bytes());
+    let row = reader.records().next().unwrap().unwrap();
+    assert_eq!(
+        &row[11],
+        "captain\u{2019}s \u{201C}Beagle\u{201D} left Plymouth on the\n27th of December \u{2014} the wind"
+    );
+    // With the ambiguous row removed, the fixed atlas passes.
+    let without_row4: String = fixed
+        .split_inclusive('\n')
+        .filter(|l| !l.starts_with("madeira2"))
+        .collect();
+    std::fs::write(&sites, without_row4).unwrap();
+    util::gazmap()
+        .arg("check")
+        .arg(&dir)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ok: 2 sites"));
+}
+
+#[test]
+fn citations_do_not_move_when_the_source_gains_a_bom_or_crlf() {
+    let (_tmp, atlas) = util::copy_atlas(&util::tiny());
+    let offsets = |dir: &std::path::Path| -> Vec<(String, Option<usize>)> {
+        let checked = gazmap::open(dir).unwrap();
+        checked
+            .atlas
+            .sites
+            .iter()
+            .map(|s| (s.id.clone(), s.citation.char_offset))
+            .chain(
+                checked
+                    .atlas
+                    .events
+                    .iter()
+                    .map(|e| (e.id.clone(), e.citation.char_offset)),
+            )
+            .collect()
+    };
+    let before = offsets(&atlas);
+    assert!(before.iter().filter(|(_, o)| o.unwrap() > 100).count() >= 3);
+    let letter = atlas.join("seeds/letter.txt");
+    let text = std::fs::read_to_string(&letter).unwrap();
+    std::fs::write(&letter, format!("\u{feff}{text}")).unwrap();
+    assert_eq!(offsets(&atlas), before, "with a BOM");
+    std::fs::write(&letter, format!("\u{feff}{}", text.replace('\n', "\r\n"))).unwrap();
+    assert_eq!(offsets(&atlas), before, "with a BOM and CRLF line ends");
+    std::fs::write(&letter, text.replace('\n', "\r\n")).unwrap();
+    assert_eq!(offsets(&atlas), before, "with CRLF line ends");
+}
