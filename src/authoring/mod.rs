@@ -3,6 +3,7 @@
 //! and recognising spreadsheets saved in other locales ([`locale`]).
 
 pub mod fix_quotes;
+pub mod locale;
 pub mod new;
 pub mod quote_search;
 

@@ -364,3 +364,83 @@ fn citations_do_not_move_when_the_source_gains_a_bom_or_crlf() {
     std::fs::write(&letter, text.replace('\n', "\r\n")).unwrap();
     assert_eq!(offsets(&atlas), before, "with CRLF line ends");
 }
+
+/// Runs `gazmap check` on `dir` and returns its standard error (the check must fail).
+fn check_errors(dir: &std::path::Path) -> String {
+    let out = util::gazmap()
+        .arg("check")
+        .arg(dir)
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn a_semicolon_separated_file_is_named_once_and_the_others_still_checked() {
+    let (_tmp, atlas) = util::copy_atlas(&util::tiny());
+    // sites.csv as a spreadsheet in a German locale saves it: `;` and decimal commas.
+    let sites = std::fs::read_to_string(atlas.join("sites.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(sites.as_bytes());
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(vec![]);
+    w.write_record(reader.headers().unwrap()).unwrap();
+    for r in reader.records() {
+        let r = r.unwrap();
+        let row: Vec<String> = r.iter().map(|f| f.replace('.', ",")).collect();
+        w.write_record(&row).unwrap();
+    }
+    std::fs::write(atlas.join("sites.csv"), w.into_inner().unwrap()).unwrap();
+    // And an error in events.csv, which the broken sites.csv must not hide.
+    let events = std::fs::read_to_string(atlas.join("events.csv")).unwrap();
+    std::fs::write(
+        atlas.join("events.csv"),
+        events.replacen("1872-06-01", "1872-13-01", 1),
+    )
+    .unwrap();
+    let err = check_errors(&atlas);
+    assert!(
+        err.contains(
+            "sites.csv:1: error: the file looks semicolon-separated: save it as comma-separated CSV"
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("sites.csv").count(),
+        1,
+        "one finding, not one per column:\n{err}"
+    );
+    assert!(err.contains("events.csv:2:"), "{err}");
+    assert!(err.contains("1872-13-01"), "{err}");
+}
+
+#[test]
+fn decimal_commas_and_degrees_minutes_are_named_with_the_value_to_write() {
+    let (_tmp, atlas) = util::copy_atlas(&util::tiny());
+    let path = atlas.join("sites.csv");
+    let sites = std::fs::read_to_string(&path).unwrap();
+    // Arkhangelsk 64.53990, 40.54330 -> "64,53990" (quoted: it holds a comma) and 40°32′36″E.
+    let sites = sites
+        .replacen("64.53990", "\"64,53990\"", 1)
+        .replacen("40.54330", "40°32′36″E", 1)
+        .replacen("41.65000", "41 39 N", 1);
+    std::fs::write(&path, sites).unwrap();
+    let err = check_errors(&atlas);
+    assert!(
+        err.contains("column `lat`: value `64,53990`: not a number: `64,53990` has a decimal comma; write `64.53990`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("not a number: `40°32′36″E` is degrees-minutes(-seconds); write the decimal degrees `40.543333`"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "write the decimal degrees `41.65`; check the column: north/south belongs in `lat`"
+        ),
+        "{err}"
+    );
+}
