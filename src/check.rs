@@ -17,6 +17,7 @@ pub fn run(atlas: &mut Atlas) -> Vec<Finding> {
     check_ids(atlas, &mut findings);
     check_references(atlas, &mut findings);
     check_quotes(atlas, &mut findings);
+    findings.extend(crate::authoring::atlas_checks::run(atlas));
     for claim in &atlas.claims {
         if let Some(verdict) = evaluate_claim(atlas, claim)
             && verdict.status == ClaimStatus::Contradicted

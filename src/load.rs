@@ -142,7 +142,7 @@ pub fn read(dir: &Path) -> Result<Loaded, LoadError> {
         f.column = Some((col, "toml".into()));
         LoadError::Invalid(vec![f])
     })?;
-    if let Ok(toml::Value::Table(table)) = toml_text.parse::<toml::Value>() {
+    if let Ok(table) = toml::from_str::<toml::Table>(&toml_text) {
         for key in table
             .keys()
             .filter(|k| !KNOWN_TOML_TABLES.contains(&k.as_str()))
@@ -276,6 +276,7 @@ pub fn read(dir: &Path) -> Result<Loaded, LoadError> {
         .as_ref()
         .map(|t| read_claims(t, &mut findings))
         .unwrap_or_default();
+    crate::authoring::atlas_checks::locate_toml_findings(&toml_text, &toml_path, &mut findings);
     if !broken.is_empty() {
         broken.extend(findings);
         crate::diagnostics::sort(&mut broken);

@@ -2,6 +2,7 @@
 //! suggestions, starting a new atlas ([`new`]), finding a passage of a source ([`quote_search`])
 //! and recognising spreadsheets saved in other locales ([`locale`]).
 
+pub mod atlas_checks;
 pub mod fix_quotes;
 pub mod locale;
 pub mod new;

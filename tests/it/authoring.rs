@@ -444,3 +444,151 @@ fn decimal_commas_and_degrees_minutes_are_named_with_the_value_to_write() {
         "{err}"
     );
 }
+
+/// The 1-based line of the first line of `text` containing `needle`.
+fn line_with(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).unwrap() + 1
+}
+
+#[test]
+fn check_validates_sheets_with_atlas_toml_lines_and_fixes() {
+    let (_tmp, atlas) = util::copy_atlas(&util::tiny());
+    let path = atlas.join("atlas.toml");
+    let mut toml_text = std::fs::read_to_string(&path).unwrap();
+    toml_text.push_str(
+        r#"
+[[sheets]]
+id = "river"
+title = "Up the Dvina"
+sites = ["arkhangelsk", "kholmogori"]
+period = "jorney"
+
+[[sheets.insets]]
+title = "Kholmogory"
+sites = ["atlantis"]
+
+[sheets.labels]
+pinegga = "Pinega"
+"#,
+    );
+    std::fs::write(&path, &toml_text).unwrap();
+    let err = check_errors(&atlas);
+    let at = |needle: &str| format!("atlas.toml:{}:", line_with(&toml_text, needle));
+    for (needle, wanted) in [
+        (
+            "\"kholmogori\"",
+            "sheet `river`: `sites` names an unknown site id (did you mean `kholmogory`?)",
+        ),
+        (
+            "\"atlantis\"",
+            "sheet `river`: `insets.sites` names an unknown site id (site ids are the `id` column of sites.csv)",
+        ),
+        (
+            "pinegga",
+            "sheet `river`: `labels` names an unknown site id (did you mean `pinega`?)",
+        ),
+        (
+            "\"jorney\"",
+            "sheet `river`: unknown period (did you mean `journey`?) (the [[periods]] are: journey)",
+        ),
+    ] {
+        let line = err
+            .lines()
+            .find(|l| l.contains(wanted))
+            .unwrap_or_else(|| panic!("`{wanted}` not in:\n{err}"));
+        assert!(line.contains(&at(needle)), "{needle}: {line}");
+    }
+    // A projection the printer does not know fails `check` too, naming the sheet and the line.
+    std::fs::write(
+        &path,
+        toml_text.replace("period = \"jorney\"", "projection = \"mercator\""),
+    )
+    .unwrap();
+    let err = check_errors(&atlas);
+    let wanted = format!(
+        "atlas.toml:{}: error: sheet `river`: bad projection",
+        line_with(&toml_text, "period = ")
+    );
+    assert!(err.contains(&wanted), "{wanted} not in:\n{err}");
+}
+
+#[test]
+fn swapped_coordinates_and_dates_outside_the_time_range_are_warned() {
+    let (_tmp, atlas) = util::copy_atlas(&util::tiny());
+    let sites = atlas.join("sites.csv");
+    let text = std::fs::read_to_string(&sites).unwrap();
+    // Kholmogory 64.22500, 41.65000 typed the wrong way round; Pinega's longitude lost nothing.
+    std::fs::write(
+        &sites,
+        text.replacen("64.22500,41.65000", "41.65000,64.22500", 1),
+    )
+    .unwrap();
+    let events = atlas.join("events.csv");
+    let text = std::fs::read_to_string(&events).unwrap();
+    std::fs::write(
+        &events,
+        text.replacen("1872-06-01,kholmogory", "1873-06-01,kholmogory", 1),
+    )
+    .unwrap();
+    let out = util::gazmap()
+        .arg("check")
+        .arg(&atlas)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let toml_text = std::fs::read_to_string(atlas.join("atlas.toml")).unwrap();
+    let extent_line = line_with(&toml_text, "extent =");
+    assert!(
+        out.contains(&format!(
+            "sites.csv:3:5: warning: column `lat`: value `41.65`: `kholmogory` (lat 41.65, lon 64.225) lies 2"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "outside the atlas extent [40.0, 63.8, 45.0, 66.2] (atlas.toml line {extent_line}): lat and lon look swapped: lat 64.225, lon 41.65 falls inside it"
+        )),
+        "{out}"
+    );
+    let range_line = line_with(&toml_text, "time_range =");
+    assert!(
+        out.contains(&format!(
+            "events.csv:3:4: warning: column `when`: value `1873-06-01`: `arrive_kholmogory` begins after the atlas's time_range `1872-06/1872-07` (atlas.toml line {range_line})"
+        )),
+        "{out}"
+    );
+    // The two above and the stated distance the swap now contradicts.
+    assert!(out.contains("3 warning(s)"), "{out}");
+}
+
+#[test]
+fn atlas_toml_errors_carry_line_numbers() {
+    let (_tmp, atlas) = util::copy_atlas(&util::tiny());
+    let path = atlas.join("atlas.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text
+        .replace(
+            "time_range = \"1872-06/1872-07\"",
+            "time_range = \"1872-14\"",
+        )
+        .replace("when = \"1872-06-01/1872-06-30\"", "when = \"June 1872\"");
+    std::fs::write(&path, &text).unwrap();
+    let err = check_errors(&atlas);
+    assert!(
+        err.contains(&format!(
+            "atlas.toml:{}: error: value `1872-14`: atlas.time_range",
+            line_with(&text, "time_range =")
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "atlas.toml:{}: error: value `June 1872`: period `journey`",
+            line_with(&text, "when = \"June")
+        )),
+        "{err}"
+    );
+}
