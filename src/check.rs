@@ -236,7 +236,11 @@ fn verify_citation(
             Finding::error(
                 &origin.file,
                 Some(origin.line),
-                format!("unknown source id (atlas.toml lists: {})", known.join(", ")),
+                format!(
+                    "unknown source id{} (atlas.toml lists: {})",
+                    crate::authoring::did_you_mean_text(&citation.source_id, known.iter().copied()),
+                    known.join(", ")
+                ),
             )
             .at(origin.column("source"), citation.source_id.as_str()),
         );

@@ -151,7 +151,8 @@ pub fn read(dir: &Path) -> Result<Loaded, LoadError> {
                 &toml_path,
                 None,
                 format!(
-                    "unknown table `{key}` is ignored (known: {})",
+                    "unknown table `{key}` is ignored{} (known: {})",
+                    crate::authoring::did_you_mean_text(key, KNOWN_TOML_TABLES.iter().copied()),
                     KNOWN_TOML_TABLES.join(", ")
                 ),
             ));
@@ -420,7 +421,11 @@ impl CsvTable {
                     Finding::error(
                         path,
                         Some(1),
-                        format!("unknown column (known columns: {})", known.join(", ")),
+                        format!(
+                            "unknown column{} (known columns: {})",
+                            crate::authoring::did_you_mean_text(h, known.iter().copied()),
+                            known.join(", ")
+                        ),
                     )
                     .at(Some((i + 1, h.clone())), h.clone()),
                 );

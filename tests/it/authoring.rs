@@ -592,3 +592,41 @@ fn atlas_toml_errors_carry_line_numbers() {
         "{err}"
     );
 }
+
+#[test]
+fn did_you_mean_for_columns_sources_and_tables() {
+    let (_tmp, atlas) = util::copy_atlas(&util::tiny());
+    let claims = atlas.join("claims.csv");
+    let text_claims = std::fs::read_to_string(&claims).unwrap();
+    std::fs::write(
+        &claims,
+        text_claims.replacen("tolerance_m", "tolerence_m", 1),
+    )
+    .unwrap();
+    let events = atlas.join("events.csv");
+    let text = std::fs::read_to_string(&events).unwrap();
+    std::fs::write(&events, text.replacen(",letter,", ",leter,", 1)).unwrap();
+    let toml_path = atlas.join("atlas.toml");
+    let mut toml_text = std::fs::read_to_string(&toml_path).unwrap();
+    toml_text.push_str("\n[[sheet]]\nid = \"x\"\n");
+    std::fs::write(&toml_path, &toml_text).unwrap();
+    let err = check_errors(&atlas);
+    assert!(
+        err.contains("column `tolerence_m`: value `tolerence_m`: unknown column (did you mean `tolerance_m`?)"),
+        "{err}"
+    );
+    // With the header mended, the rows are checked: the source id typo.
+    std::fs::write(&claims, text_claims).unwrap();
+    let err = check_errors(&atlas);
+    assert!(
+        err.contains("column `source`: value `leter`: unknown source id (did you mean `letter`?)"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "atlas.toml:{}: warning: unknown table `sheet` is ignored (did you mean `sheets`?)",
+            line_with(&toml_text, "[[sheet]]")
+        )),
+        "{err}"
+    );
+}
