@@ -69,7 +69,8 @@ pub fn parse_dms(value: &str) -> Option<(f64, Option<char>)> {
         .ok()?;
     // One number is not degrees-minutes; a bare "28 28" with no marks or letter is too.
     let marked = body.contains(['°', 'º', '˚', '′', '\'', '’', '″', '"', ':']) || hemi.is_some();
-    if !(2..=3).contains(&parts.len()) && !(parts.len() == 1 && marked && hemi.is_some()) {
+    let shape_ok = (2..=3).contains(&parts.len()) || (parts.len() == 1 && hemi.is_some());
+    if !shape_ok {
         return None;
     }
     if parts.len() >= 2 && !marked {
