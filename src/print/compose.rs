@@ -12,6 +12,7 @@ use super::labels::{self, Anchor, BoxMm, Field, Request};
 use super::projection::{Projection, dms_lat, dms_lon};
 use super::sheet::{Orientation, ProjectionChoice, SheetSpec};
 use super::svgdoc::{Align, TextStyle, group, n, path, path_d, text, wrap};
+use super::uncertainty::{self, Outline, ShapeKind};
 use super::{PrintError, SheetReport};
 use crate::geodesy;
 use crate::layers::{Layer, Layers, Value};
@@ -438,7 +439,8 @@ fn major(kind: &str) -> bool {
 struct Legend {
     kinds: Vec<String>,
     uncertain: bool,
-    circles: bool,
+    /// Uncertainty shapes drawn, in legend order.
+    shapes: Vec<ShapeKind>,
     transfers: bool,
     claims: bool,
     atlas_river: Option<bool>,
@@ -513,6 +515,8 @@ struct Ctx<'a> {
     legend: Legend,
     /// Site ids the sheet shows.
     shown: Vec<String>,
+    /// Uncertainty shapes of the atlas.
+    outlines: Vec<Outline>,
     warnings: Vec<String>,
 }
 
@@ -1041,7 +1045,123 @@ fn polyline_len(pts: &[(f64, f64)]) -> f64 {
         .sum()
 }
 
-/// Atlas layers: account lines, uncertainty circles, claims, transfers, symbols, labels.
+/// Paper outline of one uncertainty shape: every ring (holes too) projected and clipped to the
+/// grown frame, for one path filled with the even-odd rule.
+fn outline_d(ctx: &Ctx, v: &View, o: &Outline) -> Option<(String, BoxMm)> {
+    let mut d = String::new();
+    let mut all: Vec<(f64, f64)> = vec![];
+    for ring in uncertainty::rings(&o.polygons) {
+        let p = ctx.project_line(v, &ring, 0.1);
+        let p = clip_ring(&p, &v.rect.grow(2.0));
+        if p.len() >= 3 {
+            d.push_str(&path_d(&p, true));
+            all.extend(p);
+        }
+    }
+    Some((d, bbox_of(&all)?))
+}
+
+/// Whether a site's uncertainty shape is worth drawing: circles only around a drawn symbol
+/// they outgrow (and never for a region), rings and areas whenever the site is shown.
+fn wants_outline(ctx: &Ctx, art: &MapArt, o: &Outline, b: &BoxMm) -> bool {
+    match o.kind {
+        ShapeKind::Circle => {
+            let region = ctx
+                .content
+                .sites
+                .iter()
+                .any(|s| s.id == o.site && s.kind == "region");
+            art.spots
+                .get(&o.site)
+                .is_some_and(|spot| !region && b.w() >= spot.r * 2.6)
+        }
+        ShapeKind::Ring | ShapeKind::Area => ctx.shown.contains(&o.site),
+    }
+}
+
+/// Uncertainty shapes from the `uncertainty` layer: per kind, one translucent group of
+/// even-odd fills (overlaps do not darken, holes stay open) and one path of outlines.
+fn draw_uncertainty(ctx: &mut Ctx, v: &View, art: &mut MapArt) {
+    let mut by_kind: BTreeMap<ShapeKind, (Vec<Element>, String)> = BTreeMap::new();
+    for o in &ctx.outlines {
+        let Some((d, b)) = outline_d(ctx, v, o) else {
+            continue;
+        };
+        if !b.intersects(&v.rect) || !wants_outline(ctx, art, o, &b) {
+            continue;
+        }
+        let e = by_kind.entry(o.kind).or_default();
+        let kind = format!("{:?}", o.kind).to_lowercase();
+        e.0.push(el(path(d.clone())
+            .set("fill-rule", "evenodd")
+            .set("fill", uncertainty_fill(o.kind))
+            .add(Title::new(format!("{}: {kind}", o.site)))));
+        e.1.push_str(&d);
+    }
+    for (kind, (fills, strokes)) in by_kind {
+        if !ctx.legend.shapes.contains(&kind) {
+            ctx.legend.shapes.push(kind);
+        }
+        let opacity = match kind {
+            ShapeKind::Area => AREA_OPACITY,
+            _ => style::UNCERTAINTY_OPACITY,
+        };
+        art.clipped
+            .push(el(group(fills).set("opacity", n(opacity))));
+        if kind == ShapeKind::Area {
+            art.clipped.push(el(path(strokes.clone())
+                .set("fill", "url(#area-hatch)")
+                .set("fill-rule", "evenodd")));
+        }
+        art.clipped.push(el(outline_stroke(path(strokes), kind)));
+    }
+}
+
+fn uncertainty_fill(kind: ShapeKind) -> &'static str {
+    match kind {
+        ShapeKind::Area => AREA_FILL,
+        _ => style::UNCERTAINTY_FILL,
+    }
+}
+
+fn outline_stroke(p: svg::node::element::Path, kind: ShapeKind) -> svg::node::element::Path {
+    let p = p.set("fill", "none");
+    match kind {
+        ShapeKind::Area => p
+            .set("stroke", AREA_STROKE)
+            .set("stroke-width", "0.3")
+            .set("stroke-dasharray", "2 0.6 0.4 0.6"),
+        _ => p
+            .set("stroke", "#d6604d")
+            .set("stroke-width", "0.15")
+            .set("stroke-opacity", "0.6")
+            .set("stroke-dasharray", "0.8 0.5"),
+    }
+}
+
+/// Tint, hatching and outline of an area (camp system, district): purple, apart from the
+/// salmon of position uncertainty.
+const AREA_FILL: &str = "#9e9ac8";
+const AREA_OPACITY: f64 = 0.16;
+const AREA_STROKE: &str = "#6a51a3";
+
+/// The hatching of areas, defined once per sheet.
+fn area_hatch() -> svg::node::element::Pattern {
+    svg::node::element::Pattern::new()
+        .set("id", "area-hatch")
+        .set("patternUnits", "userSpaceOnUse")
+        .set("width", "1.6")
+        .set("height", "1.6")
+        .set("patternTransform", "rotate(45)")
+        .add(
+            path("M0 0.8H1.6".into())
+                .set("stroke", AREA_STROKE)
+                .set("stroke-width", "0.12")
+                .set("stroke-opacity", "0.55"),
+        )
+}
+
+/// Atlas layers: account lines, uncertainty shapes, claims, transfers, symbols, labels.
 fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
     let ty = ctx.ty;
     let content = ctx.content;
@@ -1122,37 +1242,7 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
     }
     // Symbol positions first: transfers and claims end at the symbols.
     let connectors = site_spots(ctx, v, art);
-    // Uncertainty circles.
-    let mut circles = String::new();
-    for s in &content.sites {
-        let Some(spot) = art.spots.get(&s.id) else {
-            continue;
-        };
-        if s.uncertainty_m <= 0.0 || s.kind == "region" {
-            continue;
-        }
-        let ring = geodesy::circle(Point::new(s.lon, s.lat), s.uncertainty_m, 72);
-        let pts: Vec<(f64, f64)> = ring.exterior().0.iter().map(|c| (c.x, c.y)).collect();
-        let p = ctx.project_line(v, &pts, 0.1);
-        let Some(b) = bbox_of(&p) else { continue };
-        if b.w() < spot.r * 2.6 {
-            continue;
-        }
-        let p = clip_ring(&p, &v.rect.grow(2.0));
-        if p.len() >= 3 {
-            circles.push_str(&path_d(&p, true));
-        }
-    }
-    if !circles.is_empty() {
-        ctx.legend.circles = true;
-        art.clipped.push(el(path(circles)
-            .set("fill", style::UNCERTAINTY_FILL)
-            .set("fill-opacity", n(style::UNCERTAINTY_OPACITY))
-            .set("stroke", "#d6604d")
-            .set("stroke-width", "0.15")
-            .set("stroke-opacity", "0.6")
-            .set("stroke-dasharray", "0.8 0.5")));
-    }
+    draw_uncertainty(ctx, v, art);
     // Stated distances.
     for c in &content.claims {
         let pts = ctx.project_line(v, &c.line, 0.05);
@@ -1650,6 +1740,43 @@ impl Flow {
     }
 }
 
+/// The legend row of an uncertainty shape: a small disc, annulus or hatched patch.
+fn shape_legend_row(kind: ShapeKind, s: f64, ty: Type) -> (Vec<Element>, String) {
+    let (c, r) = ((s, s * 0.5), 1.8 * ty.k);
+    let disc = |r: f64| shape_points(Shape::Circle, c.0, c.1, 2.0 * r);
+    let (d, label) = match kind {
+        ShapeKind::Circle => (
+            path_d(&disc(r), true),
+            "Uncertainty: the place lies within the circle",
+        ),
+        ShapeKind::Ring => (
+            path_d(&disc(r), true) + &path_d(&disc(r * 0.5), true),
+            "Distance known, direction not: the place lies in the ring (or its sector)",
+        ),
+        ShapeKind::Area => {
+            let b = [
+                (0.3, c.1 - 1.4),
+                (2.0 * s - 0.3, c.1 - 1.4),
+                (2.0 * s - 0.3, c.1 + 1.4),
+                (0.3, c.1 + 1.4),
+            ];
+            (path_d(&b, true), "Area: a camp system or district")
+        }
+    };
+    let fill = el(path(d.clone())
+        .set("fill-rule", "evenodd")
+        .set("fill", uncertainty_fill(kind))
+        .set("fill-opacity", "0.35"));
+    let mut out = vec![fill];
+    if kind == ShapeKind::Area {
+        out.push(el(path(d.clone())
+            .set("fill", "url(#area-hatch)")
+            .set("fill-rule", "evenodd")));
+    }
+    out.push(el(outline_stroke(path(d), kind)));
+    (out, label.into())
+}
+
 fn legend_rows(ctx: &Ctx, ty: Type) -> Vec<(Vec<Element>, String)> {
     // Each row: a symbol drawn in a 6 × 4 mm box at the origin, and its text.
     let mut rows: Vec<(Vec<Element>, String)> = vec![];
@@ -1706,19 +1833,8 @@ fn legend_rows(ctx: &Ctx, ty: Type) -> Vec<(Vec<Element>, String)> {
             "Hollow symbol, ‘?’: position approximate or inferred".into(),
         ));
     }
-    if ctx.legend.circles {
-        rows.push((
-            vec![el(Circle::new()
-                .set("cx", n(s))
-                .set("cy", n(s * 0.5))
-                .set("r", n(1.8 * ty.k))
-                .set("fill", style::UNCERTAINTY_FILL)
-                .set("fill-opacity", "0.35")
-                .set("stroke", "#d6604d")
-                .set("stroke-width", "0.15")
-                .set("stroke-dasharray", "0.8 0.5"))],
-            "Area within which the place lies".into(),
-        ));
+    for kind in &ctx.legend.shapes {
+        rows.push(shape_legend_row(*kind, s, ty));
     }
     if ctx.legend.spread {
         let c = (s, s * 0.5);
@@ -1917,6 +2033,7 @@ pub fn compose(
         ty,
         legend: Legend::default(),
         shown,
+        outlines: uncertainty::outlines(layers),
         warnings: vec![],
     };
 
@@ -2250,8 +2367,12 @@ pub fn compose(
         .set("viewBox", format!("0 0 {} {}", n(page.w), n(page.h)))
         .set("font-family", fonts::FAMILY)
         .add(Title::new(spec.title.clone()));
+    let mut defs = Definitions::new();
+    if ctx.legend.shapes.contains(&ShapeKind::Area) {
+        defs = defs.add(area_hatch());
+    }
     doc = doc.add(
-        Definitions::new().add(
+        defs.add(
             ClipPath::new().set("id", "clip-map").add(
                 Rectangle::new()
                     .set("x", n(view.rect.x0))
@@ -2393,7 +2514,7 @@ fn notes_text(
     }
     let convergence = convergence.map(|c| if c.abs() < 0.05 { 0.0 } else { c });
     notes.push(format!(
-        "Projection: {projection}. Scale 1:{} true at the map centre (scale factor {:.4}). The north arrow points to true north at the centre (grid convergence {:+.1}°; {:+.1}° at the left edge, {:+.1}° at the right). Places marked ? are approximate or inferred; shaded circles show how far off they may be.",
+        "Projection: {projection}. Scale 1:{} true at the map centre (scale factor {:.4}). The north arrow points to true north at the centre (grid convergence {:+.1}°; {:+.1}° at the left edge, {:+.1}° at the right). Places marked ? are approximate or inferred; shaded shapes show where they may lie.",
         thousands(scale),
         k_centre,
         convergence[0],

@@ -22,6 +22,7 @@ pub mod projection;
 pub mod render;
 pub mod sheet;
 pub mod svgdoc;
+pub mod uncertainty;
 
 use std::path::{Path, PathBuf};
 
