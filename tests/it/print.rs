@@ -350,3 +350,131 @@ fn cli_rejects_an_unknown_sheet_and_a_bad_paper() {
         .code(2)
         .stderr(predicates::str::contains("bad --paper `A5`"));
 }
+
+/// The Vorkuta layers with shapes of issue 10: the Syr-Yaga barracks as a ring 35-45 km around
+/// the mine (a full annulus), Ukhtpechlag as an area of two parts, the first with a hole.
+fn layers_with_shapes() -> gazmap::layers::Layers {
+    use gazmap::layers::{Feature, Field, FieldType, Value};
+    use geo::{Geometry, MultiPolygon, Polygon};
+    let (mut layers, _) = vorkuta_layers();
+    let circle = |lon, lat, r| gazmap::geodesy::circle(Point::new(lon, lat), r, 96);
+    let reversed = |p: Polygon| {
+        let mut ring = p.exterior().clone();
+        ring.0.reverse();
+        ring
+    };
+    let ring = Polygon::new(
+        circle(64.02472, 67.50944, 45_000.0).exterior().clone(),
+        vec![reversed(circle(64.02472, 67.50944, 35_000.0))],
+    );
+    let area = MultiPolygon::new(vec![
+        Polygon::new(
+            circle(53.7, 63.567, 90_000.0).exterior().clone(),
+            vec![reversed(circle(53.7, 63.567, 20_000.0))],
+        ),
+        circle(57.1, 65.1, 40_000.0),
+    ]);
+    let l = layers
+        .atlas
+        .iter_mut()
+        .find(|l| l.name == "uncertainty")
+        .unwrap();
+    l.fields.push(Field {
+        name: "shape".into(),
+        ty: FieldType::Text,
+    });
+    for f in &mut l.features {
+        f.values.push(Value::Text("circle".into()));
+    }
+    let site = l.field_index("site").unwrap();
+    let width = l.fields.len();
+    let f = l.features.iter_mut().find(|f| f.id == "syr_yaga_barracks").unwrap();
+    f.geometry = Some(Geometry::Polygon(ring));
+    f.values[width - 1] = Value::Text("ring".into());
+    let mut values = vec![Value::Null; width];
+    values[site] = Value::Text("ukhta_pechora".into());
+    values[width - 1] = Value::Text("area".into());
+    l.features.retain(|f| f.id != "ukhta_pechora");
+    l.features.push(Feature {
+        id: "ukhta_pechora".into(),
+        geometry: Some(Geometry::MultiPolygon(area)),
+        values,
+    });
+    layers
+}
+
+/// Subpaths of the uncertainty fill titled `<site>: <shape>`, as paper point lists.
+fn uncertainty_paths(svg: &str, title: &str) -> Vec<Vec<Vec<(f64, f64)>>> {
+    let doc = resvg::usvg::roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("path"))
+        .filter(|n| {
+            n.children()
+                .any(|c| c.has_tag_name("title") && c.text() == Some(title))
+        })
+        .map(|n| {
+            assert_eq!(n.attribute("fill-rule"), Some("evenodd"), "{title}");
+            n.attribute("d")
+                .unwrap()
+                .split('M')
+                .filter(|s| !s.is_empty())
+                .map(|sub| {
+                    sub.trim_end_matches('Z')
+                        .split('L')
+                        .map(|p| {
+                            let (x, y) = p.trim().split_once(' ').unwrap();
+                            (x.parse().unwrap(), y.parse().unwrap())
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn width_of(pts: &[(f64, f64)]) -> f64 {
+    let xs = pts.iter().map(|p| p.0);
+    xs.clone().fold(f64::MIN, f64::max) - xs.fold(f64::MAX, f64::min)
+}
+
+#[test]
+fn rings_keep_their_hole_and_areas_every_part() {
+    let layers = layers_with_shapes();
+    let (_, locator) = vorkuta_layers();
+    let c = print::compose(&layers, locator.as_ref(), &vorkuta_sheet("region")).unwrap();
+    // The ring: its outer circle and its hole, 35/45 of the outer width, in one even-odd path.
+    let rings = uncertainty_paths(&c.svg, "syr_yaga_barracks: ring");
+    assert_eq!(rings.len(), 1, "drawn once on the main map");
+    assert_eq!(rings[0].len(), 2);
+    let ratio = width_of(&rings[0][1]) / width_of(&rings[0][0]);
+    assert!((ratio - 35.0 / 45.0).abs() < 0.02, "{ratio}");
+    // The area: two parts, one with a hole: three rings.
+    let areas = uncertainty_paths(&c.svg, "ukhta_pechora: area");
+    assert_eq!(areas.len(), 1);
+    assert_eq!(areas[0].len(), 3);
+    assert!(c.svg.contains("url(#area-hatch)") && c.svg.contains("id=\"area-hatch\""));
+    // One legend row per shape drawn.
+    for row in [
+        "Uncertainty: the place lies within the circle",
+        "Distance known, direction not",
+        "Area: a camp system or district",
+    ] {
+        assert_eq!(c.svg.matches(row).count(), 1, "{row}");
+    }
+    // The Vorkuta sheet frames the ring but not the area around Chib-Yu: no area row there.
+    let v = print::compose(&layers, locator.as_ref(), &vorkuta_sheet("vorkuta")).unwrap();
+    assert!(v.svg.contains("Distance known, direction not"));
+    assert!(!v.svg.contains("Area: a camp system"));
+    assert!(!v.svg.contains("area-hatch"));
+}
+
+#[test]
+fn circles_only_draw_no_ring_or_area_legend() {
+    let (layers, locator) = vorkuta_layers();
+    let c = print::compose(&layers, locator.as_ref(), &vorkuta_sheet("region")).unwrap();
+    assert!(c.svg.contains("Uncertainty: the place lies within the circle"));
+    assert!(!c.svg.contains("Distance known, direction not"));
+    for sub in uncertainty_paths(&c.svg, "pechora: circle") {
+        assert_eq!(sub.len(), 1);
+    }
+}
