@@ -46,6 +46,11 @@ pub struct Composed {
     pub site_labels: BTreeMap<String, String>,
     /// Every label box placed on the main map, **mm**.
     pub label_boxes: Vec<BoxMm>,
+    /// The main map's frame, **mm**.
+    pub map_frame: BoxMm,
+    /// Blocks of the panel in the order set (`locator`, `scale bar`, `legend` (its heading),
+    /// `legend row: <text>`, `inset: <title>`, `event <n>`), **mm**.
+    pub panel_boxes: Vec<(String, BoxMm)>,
 }
 
 /// Sizes that scale with the paper.
@@ -1692,12 +1697,14 @@ fn page_layout(spec: &SheetSpec, ty: Type, credits: &str, notes_lines: usize) ->
     }
 }
 
-/// Flows blocks down the panel's columns.
+/// Flows blocks down the panel's columns, remembering where each went.
 struct Flow {
     columns: Vec<BoxMm>,
     col: usize,
     y: f64,
     gap: f64,
+    /// Every block handed out: what it holds and its box.
+    boxes: Vec<(String, BoxMm)>,
 }
 
 impl Flow {
@@ -1708,17 +1715,36 @@ impl Flow {
             col: 0,
             y,
             gap,
+            boxes: vec![],
         }
     }
     fn width(&self) -> f64 {
         self.columns.first().map_or(0.0, BoxMm::w)
     }
-    /// Room for a block of height `h`: its top-left corner, moving to the next column if needed.
-    fn take(&mut self, h: f64) -> Option<(f64, f64)> {
+    /// Height left in the current column.
+    fn room(&self) -> f64 {
+        self.columns.get(self.col).map_or(0.0, |c| c.y1 - self.y)
+    }
+    /// Moves to the top of the next column unless the current one is still empty.
+    fn fresh_column(&mut self) {
+        if let Some(c) = self.columns.get(self.col)
+            && self.y > c.y0 + 1e-6
+        {
+            self.col += 1;
+            if let Some(next) = self.columns.get(self.col) {
+                self.y = next.y0;
+            }
+        }
+    }
+    /// Room for a block `what` of height `h`: its top-left corner, moving to the next column if
+    /// needed.
+    fn take(&mut self, what: &str, h: f64) -> Option<(f64, f64)> {
         loop {
             let c = *self.columns.get(self.col)?;
             if self.y + h <= c.y1 + 1e-6 {
                 let at = (c.x0, self.y);
+                self.boxes
+                    .push((what.to_owned(), BoxMm::new(c.x0, self.y, c.w(), h)));
                 self.y += h + self.gap;
                 return Some(at);
             }
@@ -1733,11 +1759,83 @@ impl Flow {
         }
     }
     /// Like [`Flow::take`], without the gap after the block (rows of one list).
-    fn take_tight(&mut self, h: f64) -> Option<(f64, f64)> {
-        let at = self.take(h)?;
+    fn take_tight(&mut self, what: &str, h: f64) -> Option<(f64, f64)> {
+        let at = self.take(what, h)?;
         self.y -= self.gap;
         Some(at)
     }
+}
+
+/// Sets the legend in the panel. A legend reads from its heading down: it starts in a fresh
+/// column unless all of it fits below what the current column holds, and when longer than a
+/// column it continues at the top of the next one, never back in an earlier column.
+fn place_legend(
+    flow: &mut Flow,
+    rows: Vec<(Vec<Element>, String)>,
+    ty: Type,
+    panel: &mut Vec<Element>,
+    warnings: &mut Vec<String>,
+) {
+    let (heading, body) = (ty.heading(), ty.body());
+    let row_h = body.size * 1.75;
+    let text_w = flow.width() - 8.0 * ty.k;
+    let sized: Vec<_> = rows
+        .into_iter()
+        .map(|(sym, label)| {
+            let lines = wrap(&label, text_w, body);
+            let rh = row_h.max(lines.len() as f64 * body.size * 1.25 + body.size * 0.5);
+            (sym, label, lines, rh)
+        })
+        .collect();
+    let hh = heading.size * 1.8;
+    if flow.room() < hh + sized.iter().map(|r| r.3).sum::<f64>() {
+        flow.fresh_column();
+    }
+    let mut first = true;
+    for (sym, label, lines, rh) in sized {
+        // The heading stays with the first row.
+        let head = if first { hh } else { 0.0 };
+        let Some((x, y)) = flow.take_tight(&format!("legend row: {label}"), head + rh) else {
+            warnings.push(format!("no room for the legend row `{label}`"));
+            continue;
+        };
+        if first {
+            panel.push(el(text(
+                "Legend",
+                x,
+                y + heading.size,
+                heading,
+                Align::Start,
+            )));
+            let row = flow
+                .boxes
+                .pop()
+                .map(|(what, b)| (what, BoxMm { y0: b.y0 + hh, ..b }));
+            flow.boxes
+                .push(("legend".into(), BoxMm::new(x, y, flow.width(), hh)));
+            flow.boxes.extend(row);
+            first = false;
+        }
+        let y = y + head;
+        panel.push(el(group(sym).set(
+            "transform",
+            format!(
+                "translate({} {})",
+                n(x),
+                n(y + (row_h - 2.0 * ty.k) / 2.0 - 0.5)
+            ),
+        )));
+        for (i, l) in lines.iter().enumerate() {
+            panel.push(el(text(
+                l,
+                x + 6.5 * ty.k,
+                y + body.size * (1.0 + 1.25 * i as f64),
+                body,
+                Align::Start,
+            )));
+        }
+    }
+    flow.y += flow.gap;
 }
 
 /// The legend row of an uncertainty shape: a small disc, annulus or hatched patch.
@@ -2058,7 +2156,7 @@ pub fn compose(
     let mut inset_outlines: Vec<Element> = vec![];
     if let Some(loc) = locator {
         let lh = (cw * 0.62).min(60.0 * ty.k) + heading.size * 1.6;
-        if let Some((x, y)) = flow.take(lh) {
+        if let Some((x, y)) = flow.take("locator", lh) {
             panel.push(el(text(
                 "Location",
                 x,
@@ -2084,7 +2182,7 @@ pub fn compose(
     let bar_km = nice_down(target * ground_per_mm_km);
     let bar_mm = bar_km / ground_per_mm_km;
     let sh = 15.0 * ty.k;
-    if let Some((x, y)) = flow.take(sh) {
+    if let Some((x, y)) = flow.take("scale bar", sh) {
         panel.extend(draw_scale_bar(x, y, bar_mm, bar_km, view.scale, ty));
         panel.extend(draw_north(
             x + cw - 6.0 * ty.k,
@@ -2098,50 +2196,7 @@ pub fn compose(
 
     // Legend.
     let rows = legend_rows(&ctx, ty);
-    let row_h = body.size * 1.75;
-    if !rows.is_empty() {
-        let text_w = cw - 8.0 * ty.k;
-        let mut first = true;
-        for (sym, label) in rows {
-            let lines = wrap(&label, text_w, body);
-            let hh = if first { heading.size * 1.8 } else { 0.0 };
-            let rh = row_h.max(lines.len() as f64 * body.size * 1.25 + body.size * 0.5);
-            let Some((x, y)) = flow.take_tight(hh + rh) else {
-                ctx.warnings
-                    .push(format!("no room for the legend row `{label}`"));
-                continue;
-            };
-            if first {
-                panel.push(el(text(
-                    "Legend",
-                    x,
-                    y + heading.size,
-                    heading,
-                    Align::Start,
-                )));
-                first = false;
-            }
-            let y = y + hh;
-            panel.push(el(group(sym).set(
-                "transform",
-                format!(
-                    "translate({} {})",
-                    n(x),
-                    n(y + (row_h - 2.0 * ty.k) / 2.0 - 0.5)
-                ),
-            )));
-            for (i, l) in lines.iter().enumerate() {
-                panel.push(el(text(
-                    l,
-                    x + 6.5 * ty.k,
-                    y + body.size * (1.0 + 1.25 * i as f64),
-                    body,
-                    Align::Start,
-                )));
-            }
-        }
-        flow.y += flow.gap;
-    }
+    place_legend(&mut flow, rows, ty, &mut panel, &mut ctx.warnings);
 
     // Detail insets.
     for inset in &spec.insets {
@@ -2162,7 +2217,7 @@ pub fn compose(
             // The main map already shows these places at nearly this scale.
             continue;
         }
-        let Some((x, y)) = flow.take(total) else {
+        let Some((x, y)) = flow.take(&format!("inset: {}", inset.title), total) else {
             ctx.warnings
                 .push(format!("no room for the inset `{}`", inset.title));
             continue;
@@ -2279,7 +2334,7 @@ pub fn compose(
             }
             let hh = if first { heading.size * 1.8 } else { 0.0 };
             let rh = lines.len() as f64 * body.size * 1.25 + body.size * 0.35;
-            let Some((x, y)) = flow.take_tight(hh + rh) else {
+            let Some((x, y)) = flow.take_tight(&format!("event {}", e.number), hh + rh) else {
                 break;
             };
             if first {
@@ -2481,6 +2536,8 @@ pub fn compose(
         framed_sites,
         site_labels,
         label_boxes,
+        map_frame: view.rect,
+        panel_boxes: flow.boxes,
         projection: proj,
     })
 }
@@ -2845,6 +2902,39 @@ mod tests {
         assert_eq!(parts.len(), 2, "{parts:?}");
         assert_eq!(parts[0], vec![(0.0, 5.0), (5.0, 5.0), (5.0, 10.0)]);
         assert!(clip_ring(&[(20.0, 20.0), (30.0, 20.0), (30.0, 30.0)], &b).is_empty());
+    }
+
+    fn legend_of(rows: usize, columns: usize, above: f64) -> Vec<(String, BoxMm)> {
+        let cols = (0..columns)
+            .map(|i| BoxMm::new(f64::from(i as u32) * 70.0, 0.0, 60.0, 100.0))
+            .collect();
+        let mut flow = Flow::new(cols, 4.0);
+        flow.take("locator", above).unwrap();
+        let rows = (0..rows).map(|i| (vec![], format!("row {i}"))).collect();
+        let (mut panel, mut warnings) = (vec![], vec![]);
+        place_legend(&mut flow, rows, Type { k: 1.0 }, &mut panel, &mut warnings);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        flow.boxes
+    }
+
+    #[test]
+    fn a_legend_starts_a_column_unless_it_fits_below() {
+        // Fits below the locator: same column, heading first, rows in order beneath.
+        let b = legend_of(3, 3, 40.0);
+        assert_eq!(b[1].0, "legend");
+        assert_eq!((b[1].1.x0, b[2].1.x0, b[4].1.x0), (0.0, 0.0, 0.0));
+        assert!((b[2].1.y0 - b[1].1.y1).abs() < 1e-9);
+        assert!(b[3].1.y0 >= b[2].1.y1 - 1e-9 && b[4].1.y0 >= b[3].1.y1 - 1e-9);
+        // Too long for the rest of the column: all of it in the next one, from the top.
+        let b = legend_of(20, 3, 40.0);
+        assert!(b[1..].iter().all(|(_, r)| r.x0 == 70.0), "{b:?}");
+        assert_eq!(b[1].1.y0, 0.0);
+        // Longer than a column: continues at the top of the column after, never back.
+        let b = legend_of(40, 3, 40.0);
+        let xs: Vec<f64> = b[1..].iter().map(|(_, r)| r.x0).collect();
+        assert!(xs.windows(2).all(|w| w[0] <= w[1]) && xs[0] == 70.0 && xs.contains(&140.0));
+        let cont = b.iter().find(|(_, r)| r.x0 == 140.0).unwrap();
+        assert_eq!(cont.1.y0, 0.0);
     }
 
     #[test]

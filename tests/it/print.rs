@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use gazmap::print::labels::BoxMm;
 use gazmap::print::{self, Format, render, sheet};
 use geo::Point;
 
@@ -388,7 +389,11 @@ fn layers_with_shapes() -> gazmap::layers::Layers {
     }
     let site = l.field_index("site").unwrap();
     let width = l.fields.len();
-    let f = l.features.iter_mut().find(|f| f.id == "syr_yaga_barracks").unwrap();
+    let f = l
+        .features
+        .iter_mut()
+        .find(|f| f.id == "syr_yaga_barracks")
+        .unwrap();
     f.geometry = Some(Geometry::Polygon(ring));
     f.values[width - 1] = Value::Text("ring".into());
     let mut values = vec![Value::Null; width];
@@ -472,9 +477,55 @@ fn rings_keep_their_hole_and_areas_every_part() {
 fn circles_only_draw_no_ring_or_area_legend() {
     let (layers, locator) = vorkuta_layers();
     let c = print::compose(&layers, locator.as_ref(), &vorkuta_sheet("region")).unwrap();
-    assert!(c.svg.contains("Uncertainty: the place lies within the circle"));
+    assert!(
+        c.svg
+            .contains("Uncertainty: the place lies within the circle")
+    );
     assert!(!c.svg.contains("Distance known, direction not"));
     for sub in uncertainty_paths(&c.svg, "pechora: circle") {
         assert_eq!(sub.len(), 1);
+    }
+}
+
+#[test]
+fn legends_read_down_from_their_heading_in_columns_of_their_own() {
+    let (layers, locator) = vorkuta_layers();
+    for id in SHEETS {
+        let c = print::compose(&layers, locator.as_ref(), &vorkuta_sheet(id)).unwrap();
+        let b = &c.panel_boxes;
+        let head = b.iter().position(|(w, _)| w == "legend").unwrap();
+        let rows: Vec<_> = b[head + 1..]
+            .iter()
+            .take_while(|(w, _)| w.starts_with("legend row: "))
+            .map(|(_, r)| *r)
+            .collect();
+        assert!(rows.len() >= 6, "{id}: {} rows", rows.len());
+        let h = b[head].1;
+        assert!(
+            rows[0].x0 == h.x0 && (rows[0].y0 - h.y1).abs() < 1e-6,
+            "{id}"
+        );
+        for w in rows.windows(2) {
+            // Down the column, or on at the top of a column further right.
+            let down = w[1].x0 == w[0].x0 && w[1].y0 >= w[0].y1 - 1e-6;
+            assert!(down || w[1].x0 > w[0].x0, "{id}: {w:?}");
+        }
+        let legend: Vec<BoxMm> = std::iter::once(h).chain(rows.iter().copied()).collect();
+        let xs: BTreeSet<u64> = legend.iter().map(|r| (r.x0 * 100.0) as u64).collect();
+        for (what, other) in b.iter().filter(|(w, _)| !w.starts_with("legend")) {
+            for r in &legend {
+                assert!(
+                    !r.intersects(other),
+                    "{id}: legend {r:?} on {what} {other:?}"
+                );
+                // A legend spread over columns has them to itself: nothing set above it.
+                if xs.len() > 1 && other.x0 == r.x0 {
+                    assert!(other.y0 > r.y0, "{id}: {what} above the legend");
+                }
+            }
+        }
+        for r in &legend {
+            assert!(!r.intersects(&c.map_frame), "{id}: legend on the map {r:?}");
+        }
     }
 }
