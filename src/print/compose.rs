@@ -2100,14 +2100,7 @@ pub fn compose(
         ProjectionChoice::Lcc => Projection::lcc_for(extent)?,
         ProjectionChoice::UtmNorth(z) => Projection::utm_north(z)?,
     };
-    let credits_text = {
-        let mut c: Vec<String> = layers.credits.clone();
-        c.push(format!(
-            "Map: gazmap {} (github: gazmap), typeset in DejaVu Sans.",
-            env!("CARGO_PKG_VERSION")
-        ));
-        c.join(" · ")
-    };
+    let credits_text = credits_line(layers);
     // Notes go above the credits, across the page: reserve their lines (the omitted-labels note
     // is not known before placement, so three lines are kept for it).
     let small = ty.small();
@@ -2540,6 +2533,18 @@ pub fn compose(
         panel_boxes: flow.boxes,
         projection: proj,
     })
+}
+
+/// The credits line: the atlas's `credits`, then the tool and typeface that made the sheet
+/// (only things that exist: no placeholder addresses).
+fn credits_line(layers: &Layers) -> String {
+    let mut c: Vec<String> = layers.credits.clone();
+    c.push(format!(
+        "Map: gazmap {}, typeset in {}.",
+        env!("CARGO_PKG_VERSION"),
+        fonts::FAMILY
+    ));
+    c.join(" · ")
 }
 
 /// The sheet's notes: period, projection and scale, labels left out.

@@ -529,3 +529,34 @@ fn legends_read_down_from_their_heading_in_columns_of_their_own() {
         }
     }
 }
+
+#[test]
+fn credits_name_only_real_things_in_svg_and_pdf() {
+    let (layers, locator) = vorkuta_layers();
+    let tool = format!(
+        "Map: gazmap {}, typeset in DejaVu Sans.",
+        env!("CARGO_PKG_VERSION")
+    );
+    let c = print::compose(&layers, locator.as_ref(), &vorkuta_sheet("vorkuta")).unwrap();
+    let doc = resvg::usvg::roxmltree::Document::parse(&c.svg).unwrap();
+    let credits = doc
+        .descendants()
+        .find(|n| n.attribute("id") == Some("credits"))
+        .unwrap();
+    let text: Vec<&str> = credits
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .collect();
+    let text = squash(&text.join(" "));
+    assert!(text.ends_with(&squash(&tool)), "{text}");
+    assert!(layers.credits.len() >= 3);
+    for credit in &layers.credits {
+        assert!(text.contains(&squash(credit)), "{credit}");
+    }
+    assert!(!c.svg.to_lowercase().contains("github"));
+    // The PDF's text layer says the same.
+    let (_, _, pdf, _) = read_pdf(&util::vorkuta_build().join("print/region.pdf"));
+    assert!(squash(&pdf).contains(&squash(&tool)), "{pdf}");
+    assert!(!pdf.to_lowercase().contains("github"));
+}
