@@ -46,10 +46,14 @@ pub struct Composed {
     pub site_labels: BTreeMap<String, String>,
     /// Every label box placed on the main map, **mm**.
     pub label_boxes: Vec<BoxMm>,
+    /// What each of those labels (`site:<id>`, `transfer:<event id>`, `claim:<id>`, `line:`,
+    /// `river:`, `region:`).
+    pub label_ids: Vec<String>,
     /// The main map's frame, **mm**.
     pub map_frame: BoxMm,
     /// Blocks of the panel in the order set (`locator`, `scale bar`, `legend` (its heading),
-    /// `legend row: <text>`, `inset: <title>`, `event <n>`), **mm**.
+    /// `legend row: <text>`, `inset: <title>`, `event <n>`; an inset set in a corner of the map
+    /// when the panel is full: `inset in the map: <title>`), **mm**.
     pub panel_boxes: Vec<(String, BoxMm)>,
 }
 
@@ -510,6 +514,8 @@ struct MapArt {
     field: Field,
     spots: BTreeMap<String, Spot>,
     framed: Vec<String>,
+    /// Site labels left to an inset that shows their places larger.
+    in_inset: Vec<Request>,
 }
 
 struct Ctx<'a> {
@@ -1365,15 +1371,18 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
             .set("stroke-width", n(w))
             .set("stroke-opacity", "0.85")
             .set("stroke-linecap", "round")));
-        art.clipped.push(el(path(path_d(
-            &[
-                tip,
-                (base.0 - uy * hw, base.1 + ux * hw),
-                (base.0 + uy * hw, base.1 - ux * hw),
-            ],
-            true,
-        ))
-        .set("fill", style::TRANSFER_COLOUR)));
+        let head = [
+            tip,
+            (base.0 - uy * hw, base.1 + ux * hw),
+            (base.0 + uy * hw, base.1 - ux * hw),
+        ];
+        art.clipped.push(el(
+            path(path_d(&head, true)).set("fill", style::TRANSFER_COLOUR)
+        ));
+        // Labels keep off arrowheads inside the frame: they show where people went.
+        if let Some(b) = bbox_of(&head).filter(|b| b.intersects(&v.rect)) {
+            art.field.hard.push((format!("arrow:{}", t.id), b));
+        }
         for wseg in to_tip.windows(2) {
             art.field.soft.push((wseg[0], wseg[1]));
         }
@@ -1405,6 +1414,9 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
             && (first_for_pair || t.number.is_some())
         {
             label.push_str(&km(dk));
+        } else if t.number.is_none() && !first_for_pair {
+            // The pair is captioned already: one more caption would only repeat its name.
+            continue;
         } else {
             label = label.trim_end_matches(" · ").to_owned();
         }
@@ -1508,6 +1520,125 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
         art.texts.insert(id, lt);
     }
     art.clipped.extend(syms);
+}
+
+/// Sites labelled in an inset (so lying under its outline on the main map) keep only their
+/// inset label, so the crowded spot the inset enlarges is not labelled twice; `keep` (the
+/// inset's first site) stays labelled on the main map too, to name the spot.
+fn labelled_in_inset(art: &mut MapArt, keep: Option<&String>, inset: &labels::Outcome) {
+    let (moved, kept): (Vec<Request>, Vec<Request>) = std::mem::take(&mut art.requests)
+        .into_iter()
+        .partition(|r| {
+            let Some(id) = r.id.strip_prefix("site:") else {
+                return false;
+            };
+            keep.is_none_or(|k| k != id) && inset.placed.iter().any(|p| p.id == r.id)
+        });
+    art.requests = kept;
+    art.in_inset.extend(moved);
+}
+
+/// Draws one detail inset into the view `iv` (its map box), with its title above and its
+/// scale bar below; `ik` is the projection's scale factor used for the bar.
+fn draw_inset(
+    ctx: &mut Ctx,
+    inset: &super::sheet::InsetSpec,
+    iv: &View,
+    ik: f64,
+    index: usize,
+) -> (Vec<Element>, labels::Outcome) {
+    let (ty, b) = (ctx.ty, iv.rect);
+    let heading = ty.heading();
+    let mut out = vec![el(text(
+        &inset.title,
+        b.x0,
+        b.y0 - heading.size * 0.6,
+        heading,
+        Align::Start,
+    ))];
+    let mut iart = MapArt::default();
+    draw_basemap(ctx, iv, &mut iart, false);
+    draw_atlas(ctx, iv, &mut iart, false);
+    let (ilabels, ioutcome) = place_labels(&mut iart, iv, vec![]);
+    for (id, t) in &ioutcome.omitted {
+        if id.starts_with("site:") {
+            ctx.warnings
+                .push(format!("inset `{}`: label omitted: {t}", inset.title));
+        }
+    }
+    let clip_id = format!("clip-inset-{index}");
+    out.push(el(Definitions::new().add(
+        ClipPath::new().set("id", clip_id.clone()).add(
+            Rectangle::new()
+                .set("x", n(b.x0))
+                .set("y", n(b.y0))
+                .set("width", n(b.w()))
+                .set("height", n(b.h())),
+        ),
+    )));
+    out.push(el(
+        group(iart.clipped).set("clip-path", format!("url(#{clip_id})"))
+    ));
+    out.push(el(group(ilabels)));
+    out.push(el(frame_rect(b, 0.25)));
+    // Inset scale, with a bar.
+    let gpm = iv.scale / 1e6 / ik;
+    let ibar = nice_down(b.w() * 0.35 * gpm);
+    let ibar_mm = ibar / gpm;
+    let (x, sy) = (b.x0, b.y1 + ty.small().size * 1.5);
+    out.push(el(path(path_d(
+        &[
+            (x, sy - 0.9),
+            (x, sy),
+            (x + ibar_mm, sy),
+            (x + ibar_mm, sy - 0.9),
+        ],
+        false,
+    ))
+    .set("fill", "none")
+    .set("stroke", "#1a1a1a")
+    .set("stroke-width", "0.25")));
+    out.push(el(text(
+        &format!("{}   1:{}", km(ibar), thousands(iv.scale as u64)),
+        x + ibar_mm + 1.5,
+        sy,
+        ty.small(),
+        Align::Start,
+    )));
+    (out, ioutcome)
+}
+
+/// A corner of the main map where a box of `slot`'s size covers no symbol or arrowhead and the
+/// fewest lines (ties: top left, top right, bottom left, bottom right), clear of `taken`.
+fn free_corner(art: &MapArt, v: &View, slot: BoxMm, taken: &[BoxMm]) -> Option<BoxMm> {
+    let r = v.rect.grow(-3.0);
+    let (w, h) = (slot.w(), slot.h());
+    [
+        BoxMm::new(r.x0, r.y0, w, h),
+        BoxMm::new(r.x1 - w, r.y0, w, h),
+        BoxMm::new(r.x0, r.y1 - h, w, h),
+        BoxMm::new(r.x1 - w, r.y1 - h, w, h),
+    ]
+    .into_iter()
+    .filter(|b| r.contains(b) && !taken.iter().any(|t| t.intersects(&b.grow(2.0))))
+    .filter(|b| {
+        !art.field
+            .hard
+            .iter()
+            .any(|(_, h)| h.intersects(&b.grow(2.0)))
+    })
+    .filter(|b| {
+        !art.spots
+            .values()
+            .any(|s| b.grow(2.0).contains(&BoxMm::around(s.x, s.y, 0.0)))
+    })
+    .min_by_key(|b| {
+        art.field
+            .soft
+            .iter()
+            .filter(|(p, q)| b.hits_segment(*p, *q))
+            .count()
+    })
 }
 
 /// Places the labels of `art` and returns (label artwork, placed boxes, omitted texts).
@@ -2191,8 +2322,10 @@ pub fn compose(
     let rows = legend_rows(&ctx, ty);
     place_legend(&mut flow, rows, ty, &mut panel, &mut ctx.warnings);
 
-    // Detail insets.
-    for inset in &spec.insets {
+    // Detail insets: in the panel, else in a free corner of the map frame.
+    let mut framed_insets: Vec<Element> = vec![];
+    let mut in_frame: Vec<BoxMm> = vec![];
+    for (i, inset) in spec.insets.iter().enumerate() {
         let ih = (cw * 0.8).min(80.0 * ty.k);
         let total = heading.size * 1.6 + ih + ty.small().size * 1.8;
         let ids: Vec<String> = inset
@@ -2210,75 +2343,32 @@ pub fn compose(
             // The main map already shows these places at nearly this scale.
             continue;
         }
-        let Some((x, y)) = flow.take(&format!("inset: {}", inset.title), total) else {
-            ctx.warnings
-                .push(format!("no room for the inset `{}`", inset.title));
-            continue;
+        let slot = BoxMm::new(0.0, 0.0, cw, total);
+        let (at, framed) = match flow.take(&format!("inset: {}", inset.title), total) {
+            Some(at) => (at, false),
+            None => match free_corner(&art, &view, slot, &in_frame) {
+                Some(b) => ((b.x0, b.y0), true),
+                None => {
+                    ctx.warnings
+                        .push(format!("no room for the inset `{}`", inset.title));
+                    continue;
+                }
+            },
         };
-        panel.push(el(text(
-            &inset.title,
-            x,
-            y + heading.size,
-            heading,
-            Align::Start,
-        )));
-        let b = BoxMm {
-            x0: x,
-            y0: y + heading.size * 1.6,
-            x1: x + cw,
-            y1: y + heading.size * 1.6 + ih,
-        };
+        let b = BoxMm::new(at.0, at.1 + heading.size * 1.6, cw, ih);
         let iv = fit(b, projected_box(&proj, e)?);
-        let mut iart = MapArt::default();
-        draw_basemap(&mut ctx, &iv, &mut iart, false);
-        draw_atlas(&mut ctx, &iv, &mut iart, false);
-        let (ilabels, ioutcome) = place_labels(&mut iart, &iv, vec![]);
-        for (id, t) in &ioutcome.omitted {
-            if id.starts_with("site:") {
-                ctx.warnings
-                    .push(format!("inset `{}`: label omitted: {t}", inset.title));
-            }
-        }
-        let clip_id = format!("clip-inset-{}", panel.len());
-        panel.push(el(Definitions::new().add(
-            ClipPath::new().set("id", clip_id.clone()).add(
-                Rectangle::new()
-                    .set("x", n(b.x0))
-                    .set("y", n(b.y0))
-                    .set("width", n(b.w()))
-                    .set("height", n(b.h())),
-            ),
-        )));
-        panel.push(el(
-            group(iart.clipped).set("clip-path", format!("url(#{clip_id})"))
-        ));
-        panel.push(el(group(ilabels)));
-        panel.push(el(frame_rect(b, 0.25)));
-        // Inset scale, with a bar.
         let ik = proj.scale_factor(centre_lon, centre_lat)?;
-        let gpm = iv.scale / 1e6 / ik;
-        let ibar = nice_down(cw * 0.35 * gpm);
-        let ibar_mm = ibar / gpm;
-        let sy = b.y1 + ty.small().size * 1.5;
-        panel.push(el(path(path_d(
-            &[
-                (x, sy - 0.9),
-                (x, sy),
-                (x + ibar_mm, sy),
-                (x + ibar_mm, sy - 0.9),
-            ],
-            false,
-        ))
-        .set("fill", "none")
-        .set("stroke", "#1a1a1a")
-        .set("stroke-width", "0.25")));
-        panel.push(el(text(
-            &format!("{}   1:{}", km(ibar), thousands(iv.scale as u64)),
-            x + ibar_mm + 1.5,
-            sy,
-            ty.small(),
-            Align::Start,
-        )));
+        let (drawn, ioutcome) = draw_inset(&mut ctx, inset, &iv, ik, i);
+        if framed {
+            let back = BoxMm::new(at.0, at.1, cw, total).grow(1.2 * ty.k);
+            in_frame.push(back);
+            flow.boxes
+                .push((format!("inset in the map: {}", inset.title), back));
+            framed_insets.push(el(frame_rect(back, 0.35).set("fill", "#ffffff")));
+            framed_insets.extend(drawn);
+        } else {
+            panel.extend(drawn);
+        }
         // Where the inset lies on the main map.
         let corners = [(b.x0, b.y0), (b.x1, b.y0), (b.x1, b.y1), (b.x0, b.y1)];
         let on_main: Vec<(f64, f64)> = corners
@@ -2295,6 +2385,7 @@ pub fn compose(
                 bb
             };
             inset_outlines.push(el(frame_rect(bb, 0.3)));
+            labelled_in_inset(&mut art, inset.sites.first(), &ioutcome);
         }
     }
 
@@ -2360,7 +2451,7 @@ pub fn compose(
     }
 
     // Labels on the main map (the panel is outside the frame, so only the frame bounds count).
-    let (main_labels, outcome) = place_labels(&mut art, &view, vec![]);
+    let (main_labels, outcome) = place_labels(&mut art, &view, in_frame);
     let omitted_sites: Vec<String> = outcome
         .omitted
         .iter()
@@ -2442,6 +2533,9 @@ pub fn compose(
             .set("clip-path", "url(#clip-map)"),
     );
     doc = doc.add(group(inset_outlines).set("id", "insets"));
+    if !framed_insets.is_empty() {
+        doc = doc.add(group(framed_insets).set("id", "framed-insets"));
+    }
     doc = doc.add(group(main_labels).set("id", "labels"));
     doc = doc.add(frame_rect(view.rect, 0.35));
     doc = doc.add(group(grid_labels).set("id", "graticule-labels"));
@@ -2488,6 +2582,7 @@ pub fn compose(
             let (key, line) = (format!("site:{id}"), format!("line:{id}"));
             art.requests
                 .iter()
+                .chain(&art.in_inset)
                 .find(|r| r.id == key || r.id == line)
                 .map(|r| (id.clone(), r.text.clone()))
         })
@@ -2516,6 +2611,7 @@ pub fn compose(
         files: vec![],
     };
     let label_boxes = outcome.placed.iter().map(|p| p.rect).collect();
+    let label_ids = outcome.placed.iter().map(|p| p.id.clone()).collect();
     let framed_sites = art.framed.clone();
     Ok(Composed {
         svg,
@@ -2529,6 +2625,7 @@ pub fn compose(
         framed_sites,
         site_labels,
         label_boxes,
+        label_ids,
         map_frame: view.rect,
         panel_boxes: flow.boxes,
         projection: proj,

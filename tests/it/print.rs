@@ -176,6 +176,49 @@ fn svgs_parse_and_hold_every_framed_site_label() {
     assert!(c.svg.contains("stated 40 km"), "no 40 km claim label");
 }
 
+/// Boxes of what the main map draws that labels must keep off, read back from the SVG:
+/// arrowheads (closed three-point paths in the transfer colour) and site symbols (paths titled
+/// `Name (id)`), with the owning site id for symbols.
+fn drawn_obstacles(svg: &str) -> Vec<(Option<String>, BoxMm)> {
+    let doc = resvg::usvg::roxmltree::Document::parse(svg).unwrap();
+    let map = doc
+        .descendants()
+        .find(|n| n.attribute("id") == Some("map"))
+        .unwrap();
+    let points = |d: &str| -> Vec<(f64, f64)> {
+        d.trim_end_matches('Z')
+            .split(['M', 'L'])
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (x, y) = p.trim().split_once(' ').unwrap();
+                (x.parse().unwrap(), y.parse().unwrap())
+            })
+            .collect()
+    };
+    let bbox = |pts: &[(f64, f64)]| BoxMm {
+        x0: pts.iter().map(|p| p.0).fold(f64::MAX, f64::min),
+        y0: pts.iter().map(|p| p.1).fold(f64::MAX, f64::min),
+        x1: pts.iter().map(|p| p.0).fold(f64::MIN, f64::max),
+        y1: pts.iter().map(|p| p.1).fold(f64::MIN, f64::max),
+    };
+    let mut out = vec![];
+    for n in map.descendants().filter(|n| n.has_tag_name("path")) {
+        let d = n.attribute("d").unwrap_or("");
+        let title = n
+            .children()
+            .find(|c| c.has_tag_name("title"))
+            .and_then(|t| t.text());
+        if n.attribute("fill") == Some("#b2182b") && d.ends_with('Z') && d.matches('L').count() == 2
+        {
+            out.push((None, bbox(&points(d))));
+        } else if let Some(t) = title.filter(|t| t.ends_with(')') && !t.contains(": ")) {
+            let id = t.rsplit_once(" (").unwrap().1.trim_end_matches(')');
+            out.push((Some(id.to_owned()), bbox(&points(d))));
+        }
+    }
+    out
+}
+
 #[test]
 fn placed_labels_never_overlap_on_the_real_sheets() {
     let (layers, locator) = vorkuta_layers();
@@ -188,6 +231,61 @@ fn placed_labels_never_overlap_on_the_real_sheets() {
             }
         }
     }
+}
+
+#[test]
+fn captions_and_labels_keep_off_arrows_symbols_and_insets_around_the_mine() {
+    let (layers, locator) = vorkuta_layers();
+    for id in ["region", "vorkuta"] {
+        let c = print::compose(&layers, locator.as_ref(), &vorkuta_sheet(id)).unwrap();
+        let captions = c
+            .label_ids
+            .iter()
+            .filter(|l| l.starts_with("transfer:") || l.starts_with("claim:"))
+            .count();
+        assert!(captions >= 4, "{id}: {captions} distance captions");
+        let obstacles = drawn_obstacles(&c.svg);
+        let arrows = obstacles.iter().filter(|o| o.0.is_none()).count();
+        assert!(
+            arrows >= 8 && obstacles.len() >= arrows + 6,
+            "{id}: {arrows} arrows, {} obstacles",
+            obstacles.len()
+        );
+        for (label, b) in c.label_ids.iter().zip(&c.label_boxes) {
+            for (owner, o) in &obstacles {
+                let own = owner
+                    .as_ref()
+                    .is_some_and(|s| label == &format!("site:{s}"));
+                assert!(
+                    own || !b.intersects(o),
+                    "{id}: `{label}` {b:?} on {owner:?} {o:?}"
+                );
+            }
+            for (what, p) in &c.panel_boxes {
+                assert!(!b.intersects(p), "{id}: `{label}` on {what}");
+            }
+        }
+    }
+    // The region sheet enlarges the mine in an inset (in a corner of the map: the panel is
+    // full) and leaves the places it shows to it, naming only the mine on the main map.
+    let c = print::compose(&layers, locator.as_ref(), &vorkuta_sheet("region")).unwrap();
+    assert!(
+        c.panel_boxes
+            .iter()
+            .any(|(w, b)| w.starts_with("inset in the map: ") && c.map_frame.contains(b)),
+        "{:?}",
+        c.panel_boxes
+    );
+    assert!(c.label_ids.iter().any(|l| l == "site:vorkuta_mine"));
+    for site in ["brickyard", "exec_site_1", "exec_site_2", "vorkuta"] {
+        assert!(!c.label_ids.contains(&format!("site:{site}")), "{site}");
+        assert!(c.site_labels.contains_key(site), "{site}");
+    }
+    assert!(
+        c.report.warnings.iter().all(|w| !w.contains("no room")),
+        "{:?}",
+        c.report.warnings
+    );
 }
 
 #[test]
@@ -408,10 +506,14 @@ fn layers_with_shapes() -> gazmap::layers::Layers {
     layers
 }
 
-/// Subpaths of the uncertainty fill titled `<site>: <shape>`, as paper point lists.
+/// Subpaths of the main map's uncertainty fill titled `<site>: <shape>`, as paper point lists.
 fn uncertainty_paths(svg: &str, title: &str) -> Vec<Vec<Vec<(f64, f64)>>> {
     let doc = resvg::usvg::roxmltree::Document::parse(svg).unwrap();
-    doc.descendants()
+    let map = doc
+        .descendants()
+        .find(|n| n.attribute("id") == Some("map"))
+        .unwrap();
+    map.descendants()
         .filter(|n| n.has_tag_name("path"))
         .filter(|n| {
             n.children()
