@@ -113,18 +113,12 @@ mod tests {
     #[test]
     fn shapes_are_read_from_the_field_or_the_holes() {
         let annulus = Polygon::new(square(0.0, 2.0), vec![square(0.0, 1.0)]);
-        let disc = Polygon::new(square(0.0, 2.0), vec![]);
-        assert_eq!(ShapeKind::parse(None, &[disc.clone()]), ShapeKind::Circle);
+        let disc = [Polygon::new(square(0.0, 2.0), vec![])];
+        assert_eq!(ShapeKind::parse(None, &disc), ShapeKind::Circle);
         assert_eq!(ShapeKind::parse(None, &[annulus]), ShapeKind::Ring);
-        assert_eq!(
-            ShapeKind::parse(Some("ring"), &[disc.clone()]),
-            ShapeKind::Ring
-        );
-        assert_eq!(
-            ShapeKind::parse(Some(" Area"), &[disc.clone()]),
-            ShapeKind::Area
-        );
-        assert_eq!(ShapeKind::parse(Some(""), &[disc]), ShapeKind::Circle);
+        assert_eq!(ShapeKind::parse(Some("ring"), &disc), ShapeKind::Ring);
+        assert_eq!(ShapeKind::parse(Some(" Area"), &disc), ShapeKind::Area);
+        assert_eq!(ShapeKind::parse(Some(""), &disc), ShapeKind::Circle);
     }
 
     #[test]
