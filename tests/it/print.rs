@@ -478,25 +478,35 @@ fn layers_with_shapes() -> gazmap::layers::Layers {
         .iter_mut()
         .find(|l| l.name == "uncertainty")
         .unwrap();
-    l.fields.push(Field {
-        name: "shape".into(),
-        ty: FieldType::Text,
+    // Layers of issue 10 carry a `shape` field; older ones hold circles only.
+    let shape = l.field_index("shape").unwrap_or_else(|| {
+        l.fields.push(Field {
+            name: "shape".into(),
+            ty: FieldType::Text,
+        });
+        for f in &mut l.features {
+            f.values.push(Value::Text("circle".into()));
+        }
+        l.fields.len() - 1
     });
-    for f in &mut l.features {
-        f.values.push(Value::Text("circle".into()));
-    }
     let site = l.field_index("site").unwrap();
-    let width = l.fields.len();
+    // Only the shapes made here are rings and areas.
+    for f in &mut l.features {
+        if f.values[shape] != Value::Text("circle".into()) {
+            f.values[shape] = Value::Text("none".into());
+            f.geometry = None;
+        }
+    }
     let f = l
         .features
         .iter_mut()
         .find(|f| f.id == "syr_yaga_barracks")
         .unwrap();
     f.geometry = Some(Geometry::Polygon(ring));
-    f.values[width - 1] = Value::Text("ring".into());
-    let mut values = vec![Value::Null; width];
+    f.values[shape] = Value::Text("ring".into());
+    let mut values = vec![Value::Null; l.fields.len()];
     values[site] = Value::Text("ukhta_pechora".into());
-    values[width - 1] = Value::Text("area".into());
+    values[shape] = Value::Text("area".into());
     l.features.retain(|f| f.id != "ukhta_pechora");
     l.features.push(Feature {
         id: "ukhta_pechora".into(),
