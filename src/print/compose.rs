@@ -1056,6 +1056,36 @@ fn polyline_len(pts: &[(f64, f64)]) -> f64 {
         .sum()
 }
 
+/// Label positions inside the area outline of `site` within the view: its point first, then
+/// points of a grid over the frame that fall inside the area, nearest first.
+fn area_label_points(ctx: &Ctx, v: &View, site: &str, at: (f64, f64)) -> Option<Vec<(f64, f64)>> {
+    let o = ctx
+        .outlines
+        .iter()
+        .find(|o| o.site == site && o.kind == ShapeKind::Area)?;
+    let (nx, ny) = (16, 12);
+    let mut pts: Vec<(f64, f64)> = (0..nx * ny)
+        .map(|k| {
+            let (i, j) = (f64::from(k % nx), f64::from(k / nx));
+            (
+                v.rect.x0 + (i + 0.5) * v.rect.w() / f64::from(nx),
+                v.rect.y0 + (j + 0.5) * v.rect.h() / f64::from(ny),
+            )
+        })
+        .filter(|&(px, py)| {
+            let (x, y) = v.ground(px, py);
+            ctx.proj.inverse(x, y).is_ok_and(|(lon, lat)| {
+                o.polygons.iter().any(|p| p.contains(&Point::new(lon, lat)))
+            })
+        })
+        .collect();
+    let d = |p: &(f64, f64)| (p.0 - at.0).hypot(p.1 - at.1);
+    pts.sort_by(|a, b| d(a).total_cmp(&d(b)));
+    pts.truncate(10);
+    pts.insert(0, at);
+    Some(pts)
+}
+
 /// Paper outline of one uncertainty shape: every ring (holes too) projected and clipped to the
 /// grown frame, for one path filled with the even-odd rule.
 fn outline_d(ctx: &Ctx, v: &View, o: &Outline) -> Option<(String, BoxMm)> {
@@ -1504,16 +1534,24 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
         }
         let id = format!("site:{}", s.id);
         let r = if label_only(&s.kind) { 0.3 } else { spot.r };
+        // A district drawn as an area is named anywhere inside it, nearest its point first.
+        let anchor = label_only(&s.kind)
+            .then(|| area_label_points(ctx, v, &s.id, (spot.x, spot.y)))
+            .flatten()
+            .map_or(
+                Anchor::Point {
+                    x: spot.x,
+                    y: spot.y,
+                    r,
+                },
+                Anchor::Area,
+            );
         art.requests.push(Request {
             id: id.clone(),
             text: name,
             w: lt.w(),
             h: lt.h(),
-            anchor: Anchor::Point {
-                x: spot.x,
-                y: spot.y,
-                r,
-            },
+            anchor,
             priority: kind_priority(&s.kind) + if s.events.is_empty() { 0 } else { 10 },
             leader: !label_only(&s.kind),
         });

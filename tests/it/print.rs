@@ -507,7 +507,15 @@ fn layers_with_shapes() -> gazmap::layers::Layers {
     let mut values = vec![Value::Null; l.fields.len()];
     values[site] = Value::Text("ukhta_pechora".into());
     values[shape] = Value::Text("area".into());
-    l.features.retain(|f| f.id != "ukhta_pechora");
+    let mut district = values.clone();
+    district[site] = Value::Text("pechora_district".into());
+    l.features
+        .retain(|f| f.id != "ukhta_pechora" && f.id != "pechora_district");
+    l.features.push(Feature {
+        id: "pechora_district".into(),
+        geometry: Some(Geometry::Polygon(circle(57.1, 65.4, 150_000.0))),
+        values: district,
+    });
     l.features.push(Feature {
         id: "ukhta_pechora".into(),
         geometry: Some(Geometry::MultiPolygon(area)),
@@ -549,6 +557,18 @@ fn uncertainty_paths(svg: &str, title: &str) -> Vec<Vec<Vec<(f64, f64)>>> {
         .collect()
 }
 
+/// Ray casting: whether `p` lies inside the closed ring `ring`.
+fn inside(ring: &[(f64, f64)], p: (f64, f64)) -> bool {
+    let mut c = false;
+    for (i, a) in ring.iter().enumerate() {
+        let b = ring[(i + 1) % ring.len()];
+        if (a.1 > p.1) != (b.1 > p.1) && p.0 < a.0 + (b.0 - a.0) * (p.1 - a.1) / (b.1 - a.1) {
+            c = !c;
+        }
+    }
+    c
+}
+
 fn width_of(pts: &[(f64, f64)]) -> f64 {
     let xs = pts.iter().map(|p| p.0);
     xs.clone().fold(f64::MIN, f64::max) - xs.fold(f64::MAX, f64::min)
@@ -570,6 +590,18 @@ fn rings_keep_their_hole_and_areas_every_part() {
     assert_eq!(areas.len(), 1);
     assert_eq!(areas[0].len(), 3);
     assert!(c.svg.contains("url(#area-hatch)") && c.svg.contains("id=\"area-hatch\""));
+    // A district drawn as an area is named inside it (at its point it finds no room).
+    let at = c
+        .label_ids
+        .iter()
+        .position(|l| l == "site:pechora_district")
+        .expect("district labelled");
+    let b = c.label_boxes[at];
+    let outline = &uncertainty_paths(&c.svg, "pechora_district: area")[0][0];
+    assert!(
+        inside(outline, ((b.x0 + b.x1) / 2.0, (b.y0 + b.y1) / 2.0)),
+        "{b:?}"
+    );
     // One legend row per shape drawn.
     for row in [
         "Uncertainty: the place lies within the circle",
