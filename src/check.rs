@@ -17,6 +17,7 @@ pub fn run(atlas: &mut Atlas) -> Vec<Finding> {
     check_ids(atlas, &mut findings);
     check_references(atlas, &mut findings);
     check_quotes(atlas, &mut findings);
+    findings.extend(crate::authoring::atlas_checks::run(atlas));
     for claim in &atlas.claims {
         if let Some(verdict) = evaluate_claim(atlas, claim)
             && verdict.status == ClaimStatus::Contradicted
@@ -235,7 +236,11 @@ fn verify_citation(
             Finding::error(
                 &origin.file,
                 Some(origin.line),
-                format!("unknown source id (atlas.toml lists: {})", known.join(", ")),
+                format!(
+                    "unknown source id{} (atlas.toml lists: {})",
+                    crate::authoring::did_you_mean_text(&citation.source_id, known.iter().copied()),
+                    known.join(", ")
+                ),
             )
             .at(origin.column("source"), citation.source_id.as_str()),
         );
@@ -253,6 +258,29 @@ fn verify_citation(
                 .at(origin.column("quote"), citation.quote.as_str()),
             );
         }
+        return;
+    }
+    if let Some(near) = crate::authoring::quote_search::near_miss(&source.text, &citation.quote) {
+        findings.push(
+            Finding::error(
+                &origin.file,
+                Some(origin.line),
+                format!(
+                    "quote is not an exact substring of {} but matches at character {} (line {}, column {}) apart from typography: {}{}",
+                    source.path.display(),
+                    near.found.char_offset,
+                    near.found.line,
+                    near.found.column,
+                    near.explanation,
+                    if near.occurrences == 1 {
+                        "; `gazmap check --fix-quotes` copies the source's exact text".to_owned()
+                    } else {
+                        format!("; it matches {} places: quote more words", near.occurrences)
+                    }
+                ),
+            )
+            .at(origin.column("quote"), citation.quote.as_str()),
+        );
         return;
     }
     let hint = match quote::nearest(&source.text, &citation.quote, 0.25) {

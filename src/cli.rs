@@ -7,8 +7,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use gazmap::authoring::Fallback;
 use gazmap::output::format::Format;
 use gazmap::{BuildOptions, Error, layers, output};
+
+mod author;
+mod export_file;
 
 /// Turn a narrative historical source into cited, time-aware map layers.
 #[derive(Debug, Parser)]
@@ -22,19 +26,34 @@ pub struct Cli {
 enum Command {
     /// Check an atlas folder and report every problem at once (exit 1 if any is an error).
     Check {
-        /// Atlas folder (default: data/vorkuta).
+        /// Atlas folder (default: the current folder).
         atlas: Option<PathBuf>,
+        /// First rewrite each quote that differs from its source only in typography (curly vs
+        /// straight quotes, dashes, line breaks, spaces, case) to the source's exact text, where
+        /// the passage occurs once.
+        #[arg(long)]
+        fix_quotes: bool,
+    },
+    /// Find words in the atlas's sources, tolerant of line breaks, spaces and typographic
+    /// quotes, and print the exact passage (ready for a `quote` cell) with its character offset.
+    Quote {
+        /// [DIR] WORDS: the atlas folder (default: the current folder) and the words to find.
+        #[arg(num_args = 1..=2, required = true, value_name = "[DIR] WORDS")]
+        args: Vec<String>,
+        /// Look only in this source (an id of atlas.toml `[[sources]]`).
+        #[arg(long)]
+        source: Option<String>,
     },
     /// Check an atlas and write all its outputs (nothing is written if a check fails).
     Build {
-        /// Atlas folder (default: data/vorkuta).
+        /// Atlas folder (default: the current folder if it holds an atlas.toml, else the bundled
+        /// Vorkuta atlas).
         atlas: Option<PathBuf>,
         /// Output folder (default: out/<atlas id>).
         #[arg(long, short)]
         out: Option<PathBuf>,
-        /// Write only these formats, comma-separated (default: all): geojson, csv, lpf, lptsv,
-        /// kml, fgb, geojsonseq, gpkg.
-        #[arg(long, value_delimiter = ',', value_parser = parse_format)]
+        /// Write only these formats, comma-separated (default: all).
+        #[arg(long, value_delimiter = ',', value_parser = parse_format, help = format_help())]
         format: Vec<Format>,
     },
     /// Check an atlas and write one format (no build report): lpf, lptsv, kml, fgb,
@@ -43,9 +62,10 @@ enum Command {
         /// The format to write.
         #[arg(long, value_parser = parse_format)]
         format: Format,
-        /// Atlas folder (default: data/vorkuta).
+        /// Atlas folder (default: the current folder).
         atlas: Option<PathBuf>,
-        /// Output folder (default: out/<atlas id>).
+        /// Output folder (default: out/<atlas id>), or the file itself for one-file formats
+        /// (`-o places.lpf.json`, `.tsv`, `.kml`, `.gpkg`).
         #[arg(long, short)]
         out: Option<PathBuf>,
     },
@@ -55,16 +75,18 @@ enum Command {
         site_a: String,
         /// Site id to measure to.
         site_b: String,
-        /// Atlas folder (default: data/vorkuta).
-        #[arg(long)]
+        /// Atlas folder (default: the current folder).
         atlas: Option<PathBuf>,
+        /// The atlas folder, as an option (older spelling of the positional DIR).
+        #[arg(long = "atlas", hide = true, conflicts_with = "atlas")]
+        atlas_option: Option<PathBuf>,
     },
     /// Build vector tiles from GeoJSON or GeoJSONSeq files, like tippecanoe: one PMTiles v3
     /// archive, or MBTiles when OUTPUT ends in `.mbtiles`.
     Tiles(Box<TilesArgs>),
     /// Print map sheets (SVG, PDF, PNG): every sheet of atlas.toml, or one, with overrides.
     Print {
-        /// Atlas folder (default: data/vorkuta).
+        /// Atlas folder (default: the current folder).
         atlas: Option<PathBuf>,
         /// Sheet id (see atlas.toml `[[sheets]]`; period sheets are `<id>-<period>`).
         #[arg(long)]
@@ -90,12 +112,26 @@ enum Command {
     },
     /// The all-pairs geodesic distance matrix of the located sites (km, CSV).
     Matrix {
-        /// Atlas folder (default: data/vorkuta).
-        #[arg(long)]
+        /// Atlas folder (default: the current folder).
         atlas: Option<PathBuf>,
+        /// The atlas folder, as an option (older spelling of the positional DIR).
+        #[arg(long = "atlas", hide = true, conflicts_with = "atlas")]
+        atlas_option: Option<PathBuf>,
         /// Write to this file instead of standard output.
         #[arg(long, short)]
         out: Option<PathBuf>,
+    },
+    /// Start a new atlas folder: a commented atlas.toml, CSV files with their headers, and the
+    /// source text (copied into DIR/sources/, or referred to where it is with --reference).
+    New {
+        /// The new atlas folder (created; must be empty).
+        dir: PathBuf,
+        /// The source text (UTF-8 plain text) the atlas cites.
+        #[arg(long)]
+        source: PathBuf,
+        /// Refer to the source where it is instead of copying it.
+        #[arg(long)]
+        reference: bool,
     },
     /// Serve a built atlas's web map over HTTP (loopback only unless --bind says otherwise).
     Serve {
@@ -190,8 +226,19 @@ fn parse_format(s: &str) -> Result<Format, String> {
         .map_err(|e: output::format::UnknownFormat| e.to_string())
 }
 
-fn atlas_dir(dir: Option<PathBuf>) -> PathBuf {
-    dir.unwrap_or_else(gazmap::default_atlas_dir)
+/// "one of: geojson, csv, ..." for `build --format`, from the list of formats itself.
+fn format_help() -> String {
+    let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+    format!(
+        "Write only these formats, comma-separated (default: all): {}",
+        names.join(", ")
+    )
+}
+
+/// The atlas folder named, else the current folder if it holds one (see
+/// [`gazmap::authoring::resolve_atlas_dir`]).
+fn atlas_dir(dir: Option<PathBuf>, fallback: Fallback) -> Result<PathBuf, Failure> {
+    gazmap::authoring::resolve_atlas_dir(dir, fallback).map_err(|e| Failure::Other(e.to_string()))
 }
 
 fn from_lib(e: Error) -> Failure {
@@ -244,10 +291,28 @@ fn serve(dir: Option<PathBuf>, port: u16, bind: std::net::IpAddr) -> Result<Stri
 fn run(cli: Cli) -> Result<String, Failure> {
     match cli.command {
         Command::Serve { dir, port, bind } => serve(dir, port, bind),
-        Command::Check { atlas } => {
-            let checked = gazmap::open(&atlas_dir(atlas)).map_err(from_lib)?;
+        Command::New {
+            dir,
+            source,
+            reference,
+        } => author::new_atlas(&dir, &source, reference),
+        Command::Quote { args, source } => author::quote(&args, source.as_deref()),
+        Command::Check { atlas, fix_quotes } => {
+            let dir = atlas_dir(atlas, Fallback::CurrentOnly)?;
+            let fixed = if fix_quotes {
+                author::fix_quotes(&dir)?
+            } else {
+                vec![]
+            };
+            let checked = gazmap::open(&dir).map_err(|e| match from_lib(e) {
+                Failure::Input(text) if !fixed.is_empty() => {
+                    Failure::Input(format!("{}\n{text}", fixed.join("\n")))
+                }
+                other => other,
+            })?;
             let a = &checked.atlas;
-            let mut lines: Vec<String> = checked.warnings.iter().map(ToString::to_string).collect();
+            let mut lines = fixed;
+            lines.extend(checked.warnings.iter().map(ToString::to_string));
             lines.push(format!(
                 "ok: {} sites, {} events, {} claims, {} quotes verified; {} warning(s)",
                 a.sites.len(),
@@ -259,7 +324,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
             Ok(lines.join("\n"))
         }
         Command::Build { atlas, out, format } => {
-            let dir = atlas_dir(atlas);
+            let dir = atlas_dir(atlas, Fallback::CurrentOrDefault)?;
             let checked = gazmap::open(&dir).map_err(from_lib)?;
             let out = out.unwrap_or_else(|| PathBuf::from("out").join(&checked.atlas.meta.id));
             let report =
@@ -278,7 +343,15 @@ fn run(cli: Cli) -> Result<String, Failure> {
             Ok(lines.join("\n"))
         }
         Command::Export { format, atlas, out } => {
-            let dir = atlas_dir(atlas);
+            let dir = atlas_dir(atlas, Fallback::CurrentOnly)?;
+            if let Some(target) = out
+                .as_deref()
+                .filter(|o| export_file::is_file_target(o, format))
+            {
+                let (path, bytes) =
+                    export_file::export_to_file(&dir, target, format).map_err(from_lib)?;
+                return Ok(format!("wrote {} ({bytes} bytes)", path.display()));
+            }
             let checked = gazmap::open(&dir).map_err(from_lib)?;
             let out = out.unwrap_or_else(|| PathBuf::from("out").join(&checked.atlas.meta.id));
             let files = gazmap::export(&dir, &out, format).map_err(from_lib)?;
@@ -297,13 +370,21 @@ fn run(cli: Cli) -> Result<String, Failure> {
             site_a,
             site_b,
             atlas,
+            atlas_option,
         } => {
-            let checked = gazmap::open(&atlas_dir(atlas)).map_err(from_lib)?;
+            let dir = atlas_dir(atlas.or(atlas_option), Fallback::CurrentOnly)?;
+            let checked = gazmap::open(&dir).map_err(from_lib)?;
             let find = |id: &str| {
-                checked
-                    .atlas
-                    .site(id)
-                    .ok_or_else(|| Failure::Input(format!("unknown site id `{id}`")))
+                checked.atlas.site(id).ok_or_else(|| {
+                    Failure::Input(format!(
+                        "unknown site id `{id}` in atlas {}{}",
+                        gazmap::authoring::atlas_label(&checked.atlas.meta.id, &dir),
+                        gazmap::authoring::did_you_mean_text(
+                            id,
+                            checked.atlas.sites.iter().map(|s| s.id.as_str())
+                        )
+                    ))
+                })
             };
             let (a, b) = (find(&site_a)?, find(&site_b)?);
             let m = layers::transfer_measure(a, b).ok_or_else(|| {
@@ -359,7 +440,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
                     .map(|f| print::Format::parse(f).ok_or_else(|| usage("format", f)))
                     .collect::<Result<_, _>>()?,
             };
-            let dir = atlas_dir(atlas);
+            let dir = atlas_dir(atlas, Fallback::CurrentOnly)?;
             let checked = gazmap::open(&dir).map_err(from_lib)?;
             let layers = layers::build(&checked.atlas).map_err(|e| from_lib(e.into()))?;
             let out = out.unwrap_or_else(|| {
@@ -399,8 +480,13 @@ fn run(cli: Cli) -> Result<String, Failure> {
             }
             Ok(lines.join("\n"))
         }
-        Command::Matrix { atlas, out } => {
-            let checked = gazmap::open(&atlas_dir(atlas)).map_err(from_lib)?;
+        Command::Matrix {
+            atlas,
+            atlas_option,
+            out,
+        } => {
+            let dir = atlas_dir(atlas.or(atlas_option), Fallback::CurrentOnly)?;
+            let checked = gazmap::open(&dir).map_err(from_lib)?;
             let layers = layers::build(&checked.atlas).map_err(|e| from_lib(e.into()))?;
             let csv = output::tables::distance_matrix_csv(&layers)
                 .map_err(|e| Failure::Other(e.to_string()))?;

@@ -142,7 +142,7 @@ pub fn read(dir: &Path) -> Result<Loaded, LoadError> {
         f.column = Some((col, "toml".into()));
         LoadError::Invalid(vec![f])
     })?;
-    if let Ok(toml::Value::Table(table)) = toml_text.parse::<toml::Value>() {
+    if let Ok(table) = toml::from_str::<toml::Table>(&toml_text) {
         for key in table
             .keys()
             .filter(|k| !KNOWN_TOML_TABLES.contains(&k.as_str()))
@@ -151,7 +151,8 @@ pub fn read(dir: &Path) -> Result<Loaded, LoadError> {
                 &toml_path,
                 None,
                 format!(
-                    "unknown table `{key}` is ignored (known: {})",
+                    "unknown table `{key}` is ignored{} (known: {})",
+                    crate::authoring::did_you_mean_text(key, KNOWN_TOML_TABLES.iter().copied()),
                     KNOWN_TOML_TABLES.join(", ")
                 ),
             ));
@@ -202,7 +203,8 @@ pub fn read(dir: &Path) -> Result<Loaded, LoadError> {
     let mut sources = vec![];
     for s in parsed.sources {
         let path = dir.join(&s.file);
-        let text = read_text(&path)?;
+        // Without BOM and with LF line ends: citations must not move when a source is re-saved.
+        let text = crate::authoring::quote_search::normalise_source(read_text(&path)?);
         sources.push(Source {
             id: s.id,
             title: s.title,
@@ -237,20 +239,50 @@ pub fn read(dir: &Path) -> Result<Loaded, LoadError> {
         }
     }
 
-    let sites_table = CsvTable::read(&dir.join("sites.csv"), SITE_COLUMNS)?;
-    let mut sites = read_sites(&sites_table, &mut findings);
+    // A file that cannot be read as a table does not hide the problems of the others: each is
+    // read, and the broken ones are reported together with everything else found.
+    let mut broken = vec![];
+    let mut table = |path: &Path, spec| match CsvTable::read(path, spec) {
+        Ok(t) => Ok(Some(t)),
+        Err(LoadError::Invalid(f)) => {
+            broken.extend(f);
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    };
+    let sites_table = table(&dir.join("sites.csv"), SITE_COLUMNS)?;
+    let events_table = table(&dir.join("events.csv"), EVENT_COLUMNS)?;
+    let claims_path = dir.join("claims.csv");
+    let claims_table = if claims_path.exists() {
+        table(&claims_path, CLAIM_COLUMNS)?
+    } else {
+        None
+    };
+    let mut sites = sites_table
+        .as_ref()
+        .map(|t| read_sites(t, &mut findings))
+        .unwrap_or_default();
     let lines_path = dir.join("lines.geojson");
     if lines_path.exists() {
-        read_lines(&lines_path, &mut sites, &mut findings)?;
+        match read_lines(&lines_path, &mut sites, &mut findings) {
+            Err(LoadError::Invalid(f)) => broken.extend(f),
+            other => other?,
+        }
     }
-    let events_table = CsvTable::read(&dir.join("events.csv"), EVENT_COLUMNS)?;
-    let events = read_events(&events_table, time_range.as_ref(), &mut findings);
-    let claims_path = dir.join("claims.csv");
-    let claims = if claims_path.exists() {
-        read_claims(&CsvTable::read(&claims_path, CLAIM_COLUMNS)?, &mut findings)
-    } else {
-        vec![]
-    };
+    let events = events_table
+        .as_ref()
+        .map(|t| read_events(t, time_range.as_ref(), &mut findings))
+        .unwrap_or_default();
+    let claims = claims_table
+        .as_ref()
+        .map(|t| read_claims(t, &mut findings))
+        .unwrap_or_default();
+    crate::authoring::atlas_checks::locate_toml_findings(&toml_text, &toml_path, &mut findings);
+    if !broken.is_empty() {
+        broken.extend(findings);
+        crate::diagnostics::sort(&mut broken);
+        return Err(LoadError::Invalid(broken));
+    }
 
     Ok(Loaded {
         atlas: Atlas {
@@ -334,6 +366,20 @@ const CLAIM_COLUMNS: &[Column] = &[
     opt("notes"),
 ];
 
+/// The columns of an atlas CSV file (`sites.csv`, `events.csv`, `claims.csv`) in their usual
+/// order, with whether each is required; `None` for any other file name. `gazmap new` writes
+/// these headers.
+#[must_use]
+pub fn csv_columns(file: &str) -> Option<Vec<(&'static str, bool)>> {
+    let spec = match file {
+        "sites.csv" => SITE_COLUMNS,
+        "events.csv" => EVENT_COLUMNS,
+        "claims.csv" => CLAIM_COLUMNS,
+        _ => return None,
+    };
+    Some(spec.iter().map(|c| (c.name, c.required)).collect())
+}
+
 /// A CSV file with named columns and the line each record starts on.
 struct CsvTable {
     path: PathBuf,
@@ -345,6 +391,16 @@ struct CsvTable {
 impl CsvTable {
     fn read(path: &Path, spec: &'static [Column]) -> Result<Self, LoadError> {
         let text = read_text(path)?;
+        let known: Vec<&str> = spec.iter().map(|c| c.name).collect();
+        if let Some(sep) =
+            crate::authoring::locale::foreign_separator(text.lines().next().unwrap_or(""), &known)
+        {
+            return Err(LoadError::Invalid(vec![Finding::error(
+                path,
+                Some(1),
+                crate::authoring::locale::separator_message(sep),
+            )]));
+        }
         let mut reader = csv::ReaderBuilder::new()
             .flexible(false)
             .from_reader(text.as_bytes());
@@ -365,7 +421,11 @@ impl CsvTable {
                     Finding::error(
                         path,
                         Some(1),
-                        format!("unknown column (known columns: {})", known.join(", ")),
+                        format!(
+                            "unknown column{} (known columns: {})",
+                            crate::authoring::did_you_mean_text(h, known.iter().copied()),
+                            known.join(", ")
+                        ),
                     )
                     .at(Some((i + 1, h.clone())), h.clone()),
                 );
@@ -491,7 +551,9 @@ impl Row<'_> {
         match v.parse::<f64>() {
             Ok(x) if x.is_finite() => Some(x),
             _ => {
-                findings.push(self.error(name, "not a number"));
+                let message = crate::authoring::locale::number_hint(name, v)
+                    .unwrap_or_else(|| "not a number".into());
+                findings.push(self.error(name, message));
                 None
             }
         }

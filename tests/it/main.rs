@@ -1,6 +1,7 @@
 //! Integration tests, compiled as one binary (one link step on 2-core CI).
 
 mod atlas; // the atlas core on the real data
+mod authoring; // authoring help: finding the atlas, new, quote, locale hints, sheet checks
 mod browser; // the web map's npm suite, end to end in headless Chromium
 mod cli; // the command line
 mod errors; // bad input is located and nothing is written

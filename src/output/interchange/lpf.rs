@@ -15,8 +15,8 @@
 //! * `properties.title`: the name as the account writes it; for a place the account only
 //!   implies (`(implied) …` labels), the first English, else romanised, name from `names`
 //!   ([`title`]). Plus `kind`, `basis` and `uncertainty_m` for map popups (WHG ignores them).
-//! * `when` (required by v1.2): the site's own `when`, else the span of the events the account
-//!   places there, else the atlas's `time_range`; its `label` says which. EDTF dates and
+//! * `when`: the site's own `when` only (WHG reads it as the time the place existed, which the
+//!   span of the events placed there is not); none when the site has none. EDTF dates and
 //!   intervals become `{"start":{"in":..},"end":{"in":..}}` with the qualifiers dropped and
 //!   turned into `certainty` (`~` less-certain, `?`/`%` uncertain); anything else (seasons,
 //!   unspecified digits, open ends) becomes `earliest`/`latest` days.
@@ -272,35 +272,6 @@ fn when_json(w: &PlaceWhen<'_>) -> Option<Json> {
             if let Some(c) = edtf_certainty(r) {
                 m.insert("certainty".into(), c.into());
             }
-        }
-        PlaceWhen::Events {
-            earliest,
-            latest,
-            count,
-        } => {
-            m.insert(
-                "timespans".into(),
-                json!([{
-                    "start": { "earliest": earliest.to_string() },
-                    "end": { "latest": latest.to_string() },
-                }]),
-            );
-            let noun = if *count == 1 { "event" } else { "events" };
-            m.insert(
-                "label".into(),
-                format!("span of the {count} {noun} the account places here").into(),
-            );
-        }
-        PlaceWhen::Atlas(r) => {
-            m.insert("timespans".into(), json!([timespan(r)]));
-            m.insert(
-                "label".into(),
-                format!(
-                    "the atlas's time range (EDTF {}): the account dates nothing here",
-                    one_line(&r.edtf)
-                )
-                .into(),
-            );
         }
         PlaceWhen::Unknown => return None,
     }
@@ -664,9 +635,9 @@ fn feature_problems(f: &Json, at: &str, out: &mut Vec<String>) {
     {
         out.push(format!("{at}: properties.title is missing"));
     }
-    match f["when"].as_object() {
-        Some(_) => when_problems(&f["when"], at, out),
-        None => out.push(format!("{at}: when is missing")),
+    // `when` is optional: a place the gazetteer does not date carries none.
+    if f.get("when").is_some() {
+        when_problems(&f["when"], at, out);
     }
     let names = f["names"].as_array().map_or(&[][..], Vec::as_slice);
     if names.is_empty() {
@@ -772,10 +743,7 @@ fn cell(s: &str) -> String {
 /// `start` and `end` of the LP-TSV row (ISO 8601, reduced precision allowed).
 fn tsv_dates(w: &PlaceWhen<'_>) -> (String, String) {
     let range = match w {
-        PlaceWhen::Stated(r) | PlaceWhen::Atlas(r) => r,
-        PlaceWhen::Events {
-            earliest, latest, ..
-        } => return (earliest.to_string(), latest.to_string()),
+        PlaceWhen::Stated(r) => r,
         PlaceWhen::Unknown => return (String::new(), String::new()),
     };
     let parts: Vec<&str> = range.edtf.split('/').collect();

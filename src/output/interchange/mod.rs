@@ -21,9 +21,7 @@ pub(crate) mod fixture;
 
 use std::path::PathBuf;
 
-use jiff::civil::Date;
-
-use crate::model::{Atlas, Citation, Place, Site, Source};
+use crate::model::{Atlas, Citation, Site, Source};
 use crate::time::DateRange;
 
 /// Why an interchange file could not be written.
@@ -187,56 +185,25 @@ pub fn publication_year(source: &Source) -> Option<i16> {
         .map(|r| r.earliest.year())
 }
 
-/// Where a place's time span comes from, in order of preference.
+/// Where a place's time span comes from.
+///
+/// Only the site's own `when`: the World Historical Gazetteer reads a place's `when` as the
+/// time the place existed, which the span of the events the account places there (or the
+/// atlas's time range) is not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PlaceWhen<'a> {
     /// The site's own `when` column.
     Stated(&'a DateRange),
-    /// No `when`: the days spanned by the events the account places at (or moves people to or
-    /// from) this site.
-    Events {
-        /// Earliest day any of those events allows.
-        earliest: Date,
-        /// Latest day any of those events allows.
-        latest: Date,
-        /// How many events.
-        count: usize,
-    },
-    /// Neither: the atlas's `time_range`.
-    Atlas(&'a DateRange),
-    /// Nothing at all to go by.
+    /// The site has no `when`: the place record carries none.
     Unknown,
 }
 
-/// The time span of `site`: its own `when`, else its events' span, else the atlas's range.
+/// The time span of `site`: its own `when`, else nothing.
 #[must_use]
-pub fn place_when<'a>(atlas: &'a Atlas, site: &'a Site) -> PlaceWhen<'a> {
-    if let Some(own) = &site.when {
-        return PlaceWhen::Stated(own);
-    }
-    let mut span: Option<(Date, Date, usize)> = None;
-    for event in &atlas.events {
-        let here = match &event.place {
-            Place::At(s) => s.as_deref() == Some(site.id.as_str()),
-            Place::Movement { from, to } => *from == site.id || *to == site.id,
-        };
-        if here {
-            let (a, b) = (event.when.earliest, event.when.latest);
-            span = Some(match span {
-                None => (a, b, 1),
-                Some((x, y, n)) => (x.min(a), y.max(b), n + 1),
-            });
-        }
-    }
-    match (span, atlas.meta.time_range.as_ref()) {
-        (Some((earliest, latest, count)), _) => PlaceWhen::Events {
-            earliest,
-            latest,
-            count,
-        },
-        (None, Some(range)) => PlaceWhen::Atlas(range),
-        (None, None) => PlaceWhen::Unknown,
-    }
+pub fn place_when<'a>(_atlas: &'a Atlas, site: &'a Site) -> PlaceWhen<'a> {
+    site.when
+        .as_ref()
+        .map_or(PlaceWhen::Unknown, PlaceWhen::Stated)
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ fn problems_finds_what_is_missing() {
     let s = synthetic();
     let mut doc = to_json(&s.atlas);
     let f = &mut doc["features"][0];
-    f.as_object_mut().unwrap().remove("when");
+    f["when"] = serde_json::json!({"timespans": []});
     f["names"][0].as_object_mut().unwrap().remove("citations");
     f["geometry"]["geometries"][0]["certainty"] = "sure".into();
     f["extra"] = 1.into();
@@ -35,7 +35,7 @@ fn problems_finds_what_is_missing() {
     doc["features"][1]["@id"] = dup;
     let p = problems(&doc).join("\n");
     for wanted in [
-        "when is missing",
+        "when has no timespans",
         "no name has a citation",
         "no valid certainty",
         "member `extra` is not allowed",
@@ -134,7 +134,7 @@ fn account_name_takes_the_language_of_an_identical_variant() {
 }
 
 #[test]
-fn when_prefers_stated_then_events_then_atlas() {
+fn when_is_the_sites_own_only() {
     let s = synthetic();
     let doc = to_json(&s.atlas);
     let stated = &feature_by_id(&doc, "vorkutlag")["when"];
@@ -142,25 +142,12 @@ fn when_prefers_stated_then_events_then_atlas() {
         stated["timespans"][0],
         serde_json::json!({"start": {"in": "1936-06"}, "end": {"in": "1938-06"}})
     );
-    // kotlas: one transfer, 1936-06~/1936-08
-    let events = &feature_by_id(&doc, "kotlas")["when"];
-    assert_eq!(
-        events["timespans"][0],
-        serde_json::json!({"start": {"earliest": "1936-06-01"}, "end": {"latest": "1936-08-31"}})
-    );
-    assert_eq!(
-        events["label"],
-        "span of the 1 event the account places here"
-    );
-    // upper_camp: nothing dated there
-    let atlas = &feature_by_id(&doc, "upper_camp")["when"];
-    assert!(
-        atlas["label"]
-            .as_str()
-            .unwrap()
-            .starts_with("the atlas's time range")
-    );
-    assert_eq!(atlas["timespans"][0]["start"]["in"], "1936-06");
+    // kotlas has a transfer (1936-06~/1936-08) but no `when` of its own: WHG would read the
+    // span of its events as the place's existence, so the record carries no `when`.
+    assert!(feature_by_id(&doc, "kotlas").get("when").is_none());
+    // upper_camp: nothing dated there, and no atlas time range standing in either.
+    assert!(feature_by_id(&doc, "upper_camp").get("when").is_none());
+    assert!(problems(&doc).is_empty(), "{:?}", problems(&doc));
 }
 
 #[test]
@@ -317,10 +304,8 @@ mod tsv {
         assert_eq!(k["aat_types"], "300008389");
         assert_eq!(k["types"], "City");
         assert_eq!(k["attestation_year"], "1961");
-        assert_eq!(
-            (k["start"].as_str(), k["end"].as_str()),
-            ("1936-06-01", "1936-08-31")
-        );
+        // No `when` of its own: no dates (the attestation year stands in for WHG).
+        assert_eq!((k["start"].as_str(), k["end"].as_str()), ("", ""));
         assert_eq!(k["variants"], "Котлас@ru;Kotlas@en");
         assert_eq!(k["matches"], "wd:Q182547;gn:548605");
         assert_eq!(
