@@ -12,6 +12,7 @@ use super::labels::{self, Anchor, BoxMm, Field, Request};
 use super::projection::{Projection, dms_lat, dms_lon};
 use super::sheet::{Orientation, ProjectionChoice, SheetSpec};
 use super::svgdoc::{Align, TextStyle, group, n, path, path_d, text, wrap};
+use super::uncertainty::{self, Outline, ShapeKind};
 use super::{PrintError, SheetReport};
 use crate::geodesy;
 use crate::layers::{Layer, Layers, Value};
@@ -45,6 +46,15 @@ pub struct Composed {
     pub site_labels: BTreeMap<String, String>,
     /// Every label box placed on the main map, **mm**.
     pub label_boxes: Vec<BoxMm>,
+    /// What each of those labels (`site:<id>`, `transfer:<event id>`, `claim:<id>`, `line:`,
+    /// `river:`, `region:`).
+    pub label_ids: Vec<String>,
+    /// The main map's frame, **mm**.
+    pub map_frame: BoxMm,
+    /// Blocks of the panel in the order set (`locator`, `scale bar`, `legend` (its heading),
+    /// `legend row: <text>`, `inset: <title>`, `event <n>`; an inset set in a corner of the map
+    /// when the panel is full: `inset in the map: <title>`), **mm**.
+    pub panel_boxes: Vec<(String, BoxMm)>,
 }
 
 /// Sizes that scale with the paper.
@@ -438,7 +448,8 @@ fn major(kind: &str) -> bool {
 struct Legend {
     kinds: Vec<String>,
     uncertain: bool,
-    circles: bool,
+    /// Uncertainty shapes drawn, in legend order.
+    shapes: Vec<ShapeKind>,
     transfers: bool,
     claims: bool,
     atlas_river: Option<bool>,
@@ -503,6 +514,8 @@ struct MapArt {
     field: Field,
     spots: BTreeMap<String, Spot>,
     framed: Vec<String>,
+    /// Site labels left to an inset that shows their places larger.
+    in_inset: Vec<Request>,
 }
 
 struct Ctx<'a> {
@@ -513,6 +526,8 @@ struct Ctx<'a> {
     legend: Legend,
     /// Site ids the sheet shows.
     shown: Vec<String>,
+    /// Uncertainty shapes of the atlas.
+    outlines: Vec<Outline>,
     warnings: Vec<String>,
 }
 
@@ -1041,7 +1056,153 @@ fn polyline_len(pts: &[(f64, f64)]) -> f64 {
         .sum()
 }
 
-/// Atlas layers: account lines, uncertainty circles, claims, transfers, symbols, labels.
+/// Label positions inside the area outline of `site` within the view: its point first, then
+/// points of a grid over the frame that fall inside the area, nearest first.
+fn area_label_points(ctx: &Ctx, v: &View, site: &str, at: (f64, f64)) -> Option<Vec<(f64, f64)>> {
+    let o = ctx
+        .outlines
+        .iter()
+        .find(|o| o.site == site && o.kind == ShapeKind::Area)?;
+    let (nx, ny) = (16, 12);
+    let mut pts: Vec<(f64, f64)> = (0..nx * ny)
+        .map(|k| {
+            let (i, j) = (f64::from(k % nx), f64::from(k / nx));
+            (
+                v.rect.x0 + (i + 0.5) * v.rect.w() / f64::from(nx),
+                v.rect.y0 + (j + 0.5) * v.rect.h() / f64::from(ny),
+            )
+        })
+        .filter(|&(px, py)| {
+            let (x, y) = v.ground(px, py);
+            ctx.proj.inverse(x, y).is_ok_and(|(lon, lat)| {
+                o.polygons.iter().any(|p| p.contains(&Point::new(lon, lat)))
+            })
+        })
+        .collect();
+    let d = |p: &(f64, f64)| (p.0 - at.0).hypot(p.1 - at.1);
+    pts.sort_by(|a, b| d(a).total_cmp(&d(b)));
+    pts.truncate(10);
+    pts.insert(0, at);
+    Some(pts)
+}
+
+/// Paper outline of one uncertainty shape: every ring (holes too) projected and clipped to the
+/// grown frame, for one path filled with the even-odd rule.
+fn outline_d(ctx: &Ctx, v: &View, o: &Outline) -> Option<(String, BoxMm)> {
+    let mut d = String::new();
+    let mut all: Vec<(f64, f64)> = vec![];
+    for ring in uncertainty::rings(&o.polygons) {
+        let p = ctx.project_line(v, &ring, 0.1);
+        let p = clip_ring(&p, &v.rect.grow(2.0));
+        if p.len() >= 3 {
+            d.push_str(&path_d(&p, true));
+            all.extend(p);
+        }
+    }
+    Some((d, bbox_of(&all)?))
+}
+
+/// Whether a site's uncertainty shape is worth drawing: circles only around a drawn symbol
+/// they outgrow (and never for a region), rings and areas whenever the site is shown.
+fn wants_outline(ctx: &Ctx, art: &MapArt, o: &Outline, b: &BoxMm) -> bool {
+    match o.kind {
+        ShapeKind::Circle => {
+            let region = ctx
+                .content
+                .sites
+                .iter()
+                .any(|s| s.id == o.site && s.kind == "region");
+            art.spots
+                .get(&o.site)
+                .is_some_and(|spot| !region && b.w() >= spot.r * 2.6)
+        }
+        ShapeKind::Ring | ShapeKind::Area => ctx.shown.contains(&o.site),
+    }
+}
+
+/// Uncertainty shapes from the `uncertainty` layer: per kind, one translucent group of
+/// even-odd fills (overlaps do not darken, holes stay open) and one path of outlines.
+fn draw_uncertainty(ctx: &mut Ctx, v: &View, art: &mut MapArt) {
+    let mut by_kind: BTreeMap<ShapeKind, (Vec<Element>, String)> = BTreeMap::new();
+    for o in &ctx.outlines {
+        let Some((d, b)) = outline_d(ctx, v, o) else {
+            continue;
+        };
+        if !b.intersects(&v.rect) || !wants_outline(ctx, art, o, &b) {
+            continue;
+        }
+        let e = by_kind.entry(o.kind).or_default();
+        let kind = format!("{:?}", o.kind).to_lowercase();
+        e.0.push(el(path(d.clone())
+            .set("fill-rule", "evenodd")
+            .set("fill", uncertainty_fill(o.kind))
+            .add(Title::new(format!("{}: {kind}", o.site)))));
+        e.1.push_str(&d);
+    }
+    for (kind, (fills, strokes)) in by_kind {
+        if !ctx.legend.shapes.contains(&kind) {
+            ctx.legend.shapes.push(kind);
+        }
+        let opacity = match kind {
+            ShapeKind::Area => AREA_OPACITY,
+            _ => style::UNCERTAINTY_OPACITY,
+        };
+        art.clipped
+            .push(el(group(fills).set("opacity", n(opacity))));
+        if kind == ShapeKind::Area {
+            art.clipped.push(el(path(strokes.clone())
+                .set("fill", "url(#area-hatch)")
+                .set("fill-rule", "evenodd")));
+        }
+        art.clipped.push(el(outline_stroke(path(strokes), kind)));
+    }
+}
+
+fn uncertainty_fill(kind: ShapeKind) -> &'static str {
+    match kind {
+        ShapeKind::Area => AREA_FILL,
+        _ => style::UNCERTAINTY_FILL,
+    }
+}
+
+fn outline_stroke(p: svg::node::element::Path, kind: ShapeKind) -> svg::node::element::Path {
+    let p = p.set("fill", "none");
+    match kind {
+        ShapeKind::Area => p
+            .set("stroke", AREA_STROKE)
+            .set("stroke-width", "0.3")
+            .set("stroke-dasharray", "2 0.6 0.4 0.6"),
+        _ => p
+            .set("stroke", "#d6604d")
+            .set("stroke-width", "0.15")
+            .set("stroke-opacity", "0.6")
+            .set("stroke-dasharray", "0.8 0.5"),
+    }
+}
+
+/// Tint, hatching and outline of an area (camp system, district): purple, apart from the
+/// salmon of position uncertainty.
+const AREA_FILL: &str = "#9e9ac8";
+const AREA_OPACITY: f64 = 0.16;
+const AREA_STROKE: &str = "#6a51a3";
+
+/// The hatching of areas, defined once per sheet.
+fn area_hatch() -> svg::node::element::Pattern {
+    svg::node::element::Pattern::new()
+        .set("id", "area-hatch")
+        .set("patternUnits", "userSpaceOnUse")
+        .set("width", "1.6")
+        .set("height", "1.6")
+        .set("patternTransform", "rotate(45)")
+        .add(
+            path("M0 0.8H1.6".into())
+                .set("stroke", AREA_STROKE)
+                .set("stroke-width", "0.12")
+                .set("stroke-opacity", "0.55"),
+        )
+}
+
+/// Atlas layers: account lines, uncertainty shapes, claims, transfers, symbols, labels.
 fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
     let ty = ctx.ty;
     let content = ctx.content;
@@ -1122,37 +1283,7 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
     }
     // Symbol positions first: transfers and claims end at the symbols.
     let connectors = site_spots(ctx, v, art);
-    // Uncertainty circles.
-    let mut circles = String::new();
-    for s in &content.sites {
-        let Some(spot) = art.spots.get(&s.id) else {
-            continue;
-        };
-        if s.uncertainty_m <= 0.0 || s.kind == "region" {
-            continue;
-        }
-        let ring = geodesy::circle(Point::new(s.lon, s.lat), s.uncertainty_m, 72);
-        let pts: Vec<(f64, f64)> = ring.exterior().0.iter().map(|c| (c.x, c.y)).collect();
-        let p = ctx.project_line(v, &pts, 0.1);
-        let Some(b) = bbox_of(&p) else { continue };
-        if b.w() < spot.r * 2.6 {
-            continue;
-        }
-        let p = clip_ring(&p, &v.rect.grow(2.0));
-        if p.len() >= 3 {
-            circles.push_str(&path_d(&p, true));
-        }
-    }
-    if !circles.is_empty() {
-        ctx.legend.circles = true;
-        art.clipped.push(el(path(circles)
-            .set("fill", style::UNCERTAINTY_FILL)
-            .set("fill-opacity", n(style::UNCERTAINTY_OPACITY))
-            .set("stroke", "#d6604d")
-            .set("stroke-width", "0.15")
-            .set("stroke-opacity", "0.6")
-            .set("stroke-dasharray", "0.8 0.5")));
-    }
+    draw_uncertainty(ctx, v, art);
     // Stated distances.
     for c in &content.claims {
         let pts = ctx.project_line(v, &c.line, 0.05);
@@ -1270,15 +1401,18 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
             .set("stroke-width", n(w))
             .set("stroke-opacity", "0.85")
             .set("stroke-linecap", "round")));
-        art.clipped.push(el(path(path_d(
-            &[
-                tip,
-                (base.0 - uy * hw, base.1 + ux * hw),
-                (base.0 + uy * hw, base.1 - ux * hw),
-            ],
-            true,
-        ))
-        .set("fill", style::TRANSFER_COLOUR)));
+        let head = [
+            tip,
+            (base.0 - uy * hw, base.1 + ux * hw),
+            (base.0 + uy * hw, base.1 - ux * hw),
+        ];
+        art.clipped.push(el(
+            path(path_d(&head, true)).set("fill", style::TRANSFER_COLOUR)
+        ));
+        // Labels keep off arrowheads inside the frame: they show where people went.
+        if let Some(b) = bbox_of(&head).filter(|b| b.intersects(&v.rect)) {
+            art.field.hard.push((format!("arrow:{}", t.id), b));
+        }
         for wseg in to_tip.windows(2) {
             art.field.soft.push((wseg[0], wseg[1]));
         }
@@ -1310,6 +1444,9 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
             && (first_for_pair || t.number.is_some())
         {
             label.push_str(&km(dk));
+        } else if t.number.is_none() && !first_for_pair {
+            // The pair is captioned already: one more caption would only repeat its name.
+            continue;
         } else {
             label = label.trim_end_matches(" · ").to_owned();
         }
@@ -1397,22 +1534,149 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
         }
         let id = format!("site:{}", s.id);
         let r = if label_only(&s.kind) { 0.3 } else { spot.r };
+        // A district drawn as an area is named anywhere inside it, nearest its point first.
+        let anchor = label_only(&s.kind)
+            .then(|| area_label_points(ctx, v, &s.id, (spot.x, spot.y)))
+            .flatten()
+            .map_or(
+                Anchor::Point {
+                    x: spot.x,
+                    y: spot.y,
+                    r,
+                },
+                Anchor::Area,
+            );
         art.requests.push(Request {
             id: id.clone(),
             text: name,
             w: lt.w(),
             h: lt.h(),
-            anchor: Anchor::Point {
-                x: spot.x,
-                y: spot.y,
-                r,
-            },
+            anchor,
             priority: kind_priority(&s.kind) + if s.events.is_empty() { 0 } else { 10 },
             leader: !label_only(&s.kind),
         });
         art.texts.insert(id, lt);
     }
     art.clipped.extend(syms);
+}
+
+/// Sites labelled in an inset (so lying under its outline on the main map) keep only their
+/// inset label, so the crowded spot the inset enlarges is not labelled twice; `keep` (the
+/// inset's first site) stays labelled on the main map too, to name the spot.
+fn labelled_in_inset(art: &mut MapArt, keep: Option<&String>, inset: &labels::Outcome) {
+    let (moved, kept): (Vec<Request>, Vec<Request>) = std::mem::take(&mut art.requests)
+        .into_iter()
+        .partition(|r| {
+            let Some(id) = r.id.strip_prefix("site:") else {
+                return false;
+            };
+            keep.is_none_or(|k| k != id) && inset.placed.iter().any(|p| p.id == r.id)
+        });
+    art.requests = kept;
+    art.in_inset.extend(moved);
+}
+
+/// Draws one detail inset into the view `iv` (its map box), with its title above and its
+/// scale bar below; `ik` is the projection's scale factor used for the bar.
+fn draw_inset(
+    ctx: &mut Ctx,
+    inset: &super::sheet::InsetSpec,
+    iv: &View,
+    ik: f64,
+    index: usize,
+) -> (Vec<Element>, labels::Outcome) {
+    let (ty, b) = (ctx.ty, iv.rect);
+    let heading = ty.heading();
+    let mut out = vec![el(text(
+        &inset.title,
+        b.x0,
+        b.y0 - heading.size * 0.6,
+        heading,
+        Align::Start,
+    ))];
+    let mut iart = MapArt::default();
+    draw_basemap(ctx, iv, &mut iart, false);
+    draw_atlas(ctx, iv, &mut iart, false);
+    let (ilabels, ioutcome) = place_labels(&mut iart, iv, vec![]);
+    for (id, t) in &ioutcome.omitted {
+        if id.starts_with("site:") {
+            ctx.warnings
+                .push(format!("inset `{}`: label omitted: {t}", inset.title));
+        }
+    }
+    let clip_id = format!("clip-inset-{index}");
+    out.push(el(Definitions::new().add(
+        ClipPath::new().set("id", clip_id.clone()).add(
+            Rectangle::new()
+                .set("x", n(b.x0))
+                .set("y", n(b.y0))
+                .set("width", n(b.w()))
+                .set("height", n(b.h())),
+        ),
+    )));
+    out.push(el(
+        group(iart.clipped).set("clip-path", format!("url(#{clip_id})"))
+    ));
+    out.push(el(group(ilabels)));
+    out.push(el(frame_rect(b, 0.25)));
+    // Inset scale, with a bar.
+    let gpm = iv.scale / 1e6 / ik;
+    let ibar = nice_down(b.w() * 0.35 * gpm);
+    let ibar_mm = ibar / gpm;
+    let (x, sy) = (b.x0, b.y1 + ty.small().size * 1.5);
+    out.push(el(path(path_d(
+        &[
+            (x, sy - 0.9),
+            (x, sy),
+            (x + ibar_mm, sy),
+            (x + ibar_mm, sy - 0.9),
+        ],
+        false,
+    ))
+    .set("fill", "none")
+    .set("stroke", "#1a1a1a")
+    .set("stroke-width", "0.25")));
+    out.push(el(text(
+        &format!("{}   1:{}", km(ibar), thousands(iv.scale as u64)),
+        x + ibar_mm + 1.5,
+        sy,
+        ty.small(),
+        Align::Start,
+    )));
+    (out, ioutcome)
+}
+
+/// A corner of the main map where a box of `slot`'s size covers no symbol or arrowhead and the
+/// fewest lines (ties: top left, top right, bottom left, bottom right), clear of `taken`.
+fn free_corner(art: &MapArt, v: &View, slot: BoxMm, taken: &[BoxMm]) -> Option<BoxMm> {
+    let r = v.rect.grow(-3.0);
+    let (w, h) = (slot.w(), slot.h());
+    [
+        BoxMm::new(r.x0, r.y0, w, h),
+        BoxMm::new(r.x1 - w, r.y0, w, h),
+        BoxMm::new(r.x0, r.y1 - h, w, h),
+        BoxMm::new(r.x1 - w, r.y1 - h, w, h),
+    ]
+    .into_iter()
+    .filter(|b| r.contains(b) && !taken.iter().any(|t| t.intersects(&b.grow(2.0))))
+    .filter(|b| {
+        !art.field
+            .hard
+            .iter()
+            .any(|(_, h)| h.intersects(&b.grow(2.0)))
+    })
+    .filter(|b| {
+        !art.spots
+            .values()
+            .any(|s| b.grow(2.0).contains(&BoxMm::around(s.x, s.y, 0.0)))
+    })
+    .min_by_key(|b| {
+        art.field
+            .soft
+            .iter()
+            .filter(|(p, q)| b.hits_segment(*p, *q))
+            .count()
+    })
 }
 
 /// Places the labels of `art` and returns (label artwork, placed boxes, omitted texts).
@@ -1602,12 +1866,14 @@ fn page_layout(spec: &SheetSpec, ty: Type, credits: &str, notes_lines: usize) ->
     }
 }
 
-/// Flows blocks down the panel's columns.
+/// Flows blocks down the panel's columns, remembering where each went.
 struct Flow {
     columns: Vec<BoxMm>,
     col: usize,
     y: f64,
     gap: f64,
+    /// Every block handed out: what it holds and its box.
+    boxes: Vec<(String, BoxMm)>,
 }
 
 impl Flow {
@@ -1618,17 +1884,36 @@ impl Flow {
             col: 0,
             y,
             gap,
+            boxes: vec![],
         }
     }
     fn width(&self) -> f64 {
         self.columns.first().map_or(0.0, BoxMm::w)
     }
-    /// Room for a block of height `h`: its top-left corner, moving to the next column if needed.
-    fn take(&mut self, h: f64) -> Option<(f64, f64)> {
+    /// Height left in the current column.
+    fn room(&self) -> f64 {
+        self.columns.get(self.col).map_or(0.0, |c| c.y1 - self.y)
+    }
+    /// Moves to the top of the next column unless the current one is still empty.
+    fn fresh_column(&mut self) {
+        if let Some(c) = self.columns.get(self.col)
+            && self.y > c.y0 + 1e-6
+        {
+            self.col += 1;
+            if let Some(next) = self.columns.get(self.col) {
+                self.y = next.y0;
+            }
+        }
+    }
+    /// Room for a block `what` of height `h`: its top-left corner, moving to the next column if
+    /// needed.
+    fn take(&mut self, what: &str, h: f64) -> Option<(f64, f64)> {
         loop {
             let c = *self.columns.get(self.col)?;
             if self.y + h <= c.y1 + 1e-6 {
                 let at = (c.x0, self.y);
+                self.boxes
+                    .push((what.to_owned(), BoxMm::new(c.x0, self.y, c.w(), h)));
                 self.y += h + self.gap;
                 return Some(at);
             }
@@ -1643,11 +1928,120 @@ impl Flow {
         }
     }
     /// Like [`Flow::take`], without the gap after the block (rows of one list).
-    fn take_tight(&mut self, h: f64) -> Option<(f64, f64)> {
-        let at = self.take(h)?;
+    fn take_tight(&mut self, what: &str, h: f64) -> Option<(f64, f64)> {
+        let at = self.take(what, h)?;
         self.y -= self.gap;
         Some(at)
     }
+}
+
+/// Sets the legend in the panel. A legend reads from its heading down: it starts in a fresh
+/// column unless all of it fits below what the current column holds, and when longer than a
+/// column it continues at the top of the next one, never back in an earlier column.
+fn place_legend(
+    flow: &mut Flow,
+    rows: Vec<(Vec<Element>, String)>,
+    ty: Type,
+    panel: &mut Vec<Element>,
+    warnings: &mut Vec<String>,
+) {
+    let (heading, body) = (ty.heading(), ty.body());
+    let row_h = body.size * 1.75;
+    let text_w = flow.width() - 8.0 * ty.k;
+    let sized: Vec<_> = rows
+        .into_iter()
+        .map(|(sym, label)| {
+            let lines = wrap(&label, text_w, body);
+            let rh = row_h.max(lines.len() as f64 * body.size * 1.25 + body.size * 0.5);
+            (sym, label, lines, rh)
+        })
+        .collect();
+    let hh = heading.size * 1.8;
+    if flow.room() < hh + sized.iter().map(|r| r.3).sum::<f64>() {
+        flow.fresh_column();
+    }
+    let mut first = true;
+    for (sym, label, lines, rh) in sized {
+        // The heading stays with the first row.
+        let head = if first { hh } else { 0.0 };
+        let Some((x, y)) = flow.take_tight(&format!("legend row: {label}"), head + rh) else {
+            warnings.push(format!("no room for the legend row `{label}`"));
+            continue;
+        };
+        if first {
+            panel.push(el(text(
+                "Legend",
+                x,
+                y + heading.size,
+                heading,
+                Align::Start,
+            )));
+            let row = flow
+                .boxes
+                .pop()
+                .map(|(what, b)| (what, BoxMm { y0: b.y0 + hh, ..b }));
+            flow.boxes
+                .push(("legend".into(), BoxMm::new(x, y, flow.width(), hh)));
+            flow.boxes.extend(row);
+            first = false;
+        }
+        let y = y + head;
+        panel.push(el(group(sym).set(
+            "transform",
+            format!(
+                "translate({} {})",
+                n(x),
+                n(y + (row_h - 2.0 * ty.k) / 2.0 - 0.5)
+            ),
+        )));
+        for (i, l) in lines.iter().enumerate() {
+            panel.push(el(text(
+                l,
+                x + 6.5 * ty.k,
+                y + body.size * (1.0 + 1.25 * i as f64),
+                body,
+                Align::Start,
+            )));
+        }
+    }
+    flow.y += flow.gap;
+}
+
+/// The legend row of an uncertainty shape: a small disc, annulus or hatched patch.
+fn shape_legend_row(kind: ShapeKind, s: f64, ty: Type) -> (Vec<Element>, String) {
+    let (c, r) = ((s, s * 0.5), 1.8 * ty.k);
+    let disc = |r: f64| shape_points(Shape::Circle, c.0, c.1, 2.0 * r);
+    let (d, label) = match kind {
+        ShapeKind::Circle => (
+            path_d(&disc(r), true),
+            "Uncertainty: the place lies within the circle",
+        ),
+        ShapeKind::Ring => (
+            path_d(&disc(r), true) + &path_d(&disc(r * 0.5), true),
+            "Distance known, direction not: the place lies in the ring (or its sector)",
+        ),
+        ShapeKind::Area => {
+            let b = [
+                (0.3, c.1 - 1.4),
+                (2.0 * s - 0.3, c.1 - 1.4),
+                (2.0 * s - 0.3, c.1 + 1.4),
+                (0.3, c.1 + 1.4),
+            ];
+            (path_d(&b, true), "Area: a camp system or district")
+        }
+    };
+    let fill = el(path(d.clone())
+        .set("fill-rule", "evenodd")
+        .set("fill", uncertainty_fill(kind))
+        .set("fill-opacity", "0.35"));
+    let mut out = vec![fill];
+    if kind == ShapeKind::Area {
+        out.push(el(path(d.clone())
+            .set("fill", "url(#area-hatch)")
+            .set("fill-rule", "evenodd")));
+    }
+    out.push(el(outline_stroke(path(d), kind)));
+    (out, label.into())
 }
 
 fn legend_rows(ctx: &Ctx, ty: Type) -> Vec<(Vec<Element>, String)> {
@@ -1706,19 +2100,8 @@ fn legend_rows(ctx: &Ctx, ty: Type) -> Vec<(Vec<Element>, String)> {
             "Hollow symbol, ‘?’: position approximate or inferred".into(),
         ));
     }
-    if ctx.legend.circles {
-        rows.push((
-            vec![el(Circle::new()
-                .set("cx", n(s))
-                .set("cy", n(s * 0.5))
-                .set("r", n(1.8 * ty.k))
-                .set("fill", style::UNCERTAINTY_FILL)
-                .set("fill-opacity", "0.35")
-                .set("stroke", "#d6604d")
-                .set("stroke-width", "0.15")
-                .set("stroke-dasharray", "0.8 0.5"))],
-            "Area within which the place lies".into(),
-        ));
+    for kind in &ctx.legend.shapes {
+        rows.push(shape_legend_row(*kind, s, ty));
     }
     if ctx.legend.spread {
         let c = (s, s * 0.5);
@@ -1886,14 +2269,7 @@ pub fn compose(
         ProjectionChoice::Lcc => Projection::lcc_for(extent)?,
         ProjectionChoice::UtmNorth(z) => Projection::utm_north(z)?,
     };
-    let credits_text = {
-        let mut c: Vec<String> = layers.credits.clone();
-        c.push(format!(
-            "Map: gazmap {} (github: gazmap), typeset in DejaVu Sans.",
-            env!("CARGO_PKG_VERSION")
-        ));
-        c.join(" · ")
-    };
+    let credits_text = credits_line(layers);
     // Notes go above the credits, across the page: reserve their lines (the omitted-labels note
     // is not known before placement, so three lines are kept for it).
     let small = ty.small();
@@ -1917,6 +2293,7 @@ pub fn compose(
         ty,
         legend: Legend::default(),
         shown,
+        outlines: uncertainty::outlines(layers),
         warnings: vec![],
     };
 
@@ -1941,7 +2318,7 @@ pub fn compose(
     let mut inset_outlines: Vec<Element> = vec![];
     if let Some(loc) = locator {
         let lh = (cw * 0.62).min(60.0 * ty.k) + heading.size * 1.6;
-        if let Some((x, y)) = flow.take(lh) {
+        if let Some((x, y)) = flow.take("locator", lh) {
             panel.push(el(text(
                 "Location",
                 x,
@@ -1967,7 +2344,7 @@ pub fn compose(
     let bar_km = nice_down(target * ground_per_mm_km);
     let bar_mm = bar_km / ground_per_mm_km;
     let sh = 15.0 * ty.k;
-    if let Some((x, y)) = flow.take(sh) {
+    if let Some((x, y)) = flow.take("scale bar", sh) {
         panel.extend(draw_scale_bar(x, y, bar_mm, bar_km, view.scale, ty));
         panel.extend(draw_north(
             x + cw - 6.0 * ty.k,
@@ -1981,53 +2358,12 @@ pub fn compose(
 
     // Legend.
     let rows = legend_rows(&ctx, ty);
-    let row_h = body.size * 1.75;
-    if !rows.is_empty() {
-        let text_w = cw - 8.0 * ty.k;
-        let mut first = true;
-        for (sym, label) in rows {
-            let lines = wrap(&label, text_w, body);
-            let hh = if first { heading.size * 1.8 } else { 0.0 };
-            let rh = row_h.max(lines.len() as f64 * body.size * 1.25 + body.size * 0.5);
-            let Some((x, y)) = flow.take_tight(hh + rh) else {
-                ctx.warnings
-                    .push(format!("no room for the legend row `{label}`"));
-                continue;
-            };
-            if first {
-                panel.push(el(text(
-                    "Legend",
-                    x,
-                    y + heading.size,
-                    heading,
-                    Align::Start,
-                )));
-                first = false;
-            }
-            let y = y + hh;
-            panel.push(el(group(sym).set(
-                "transform",
-                format!(
-                    "translate({} {})",
-                    n(x),
-                    n(y + (row_h - 2.0 * ty.k) / 2.0 - 0.5)
-                ),
-            )));
-            for (i, l) in lines.iter().enumerate() {
-                panel.push(el(text(
-                    l,
-                    x + 6.5 * ty.k,
-                    y + body.size * (1.0 + 1.25 * i as f64),
-                    body,
-                    Align::Start,
-                )));
-            }
-        }
-        flow.y += flow.gap;
-    }
+    place_legend(&mut flow, rows, ty, &mut panel, &mut ctx.warnings);
 
-    // Detail insets.
-    for inset in &spec.insets {
+    // Detail insets: in the panel, else in a free corner of the map frame.
+    let mut framed_insets: Vec<Element> = vec![];
+    let mut in_frame: Vec<BoxMm> = vec![];
+    for (i, inset) in spec.insets.iter().enumerate() {
         let ih = (cw * 0.8).min(80.0 * ty.k);
         let total = heading.size * 1.6 + ih + ty.small().size * 1.8;
         let ids: Vec<String> = inset
@@ -2045,75 +2381,32 @@ pub fn compose(
             // The main map already shows these places at nearly this scale.
             continue;
         }
-        let Some((x, y)) = flow.take(total) else {
-            ctx.warnings
-                .push(format!("no room for the inset `{}`", inset.title));
-            continue;
+        let slot = BoxMm::new(0.0, 0.0, cw, total);
+        let (at, framed) = match flow.take(&format!("inset: {}", inset.title), total) {
+            Some(at) => (at, false),
+            None => match free_corner(&art, &view, slot, &in_frame) {
+                Some(b) => ((b.x0, b.y0), true),
+                None => {
+                    ctx.warnings
+                        .push(format!("no room for the inset `{}`", inset.title));
+                    continue;
+                }
+            },
         };
-        panel.push(el(text(
-            &inset.title,
-            x,
-            y + heading.size,
-            heading,
-            Align::Start,
-        )));
-        let b = BoxMm {
-            x0: x,
-            y0: y + heading.size * 1.6,
-            x1: x + cw,
-            y1: y + heading.size * 1.6 + ih,
-        };
+        let b = BoxMm::new(at.0, at.1 + heading.size * 1.6, cw, ih);
         let iv = fit(b, projected_box(&proj, e)?);
-        let mut iart = MapArt::default();
-        draw_basemap(&mut ctx, &iv, &mut iart, false);
-        draw_atlas(&mut ctx, &iv, &mut iart, false);
-        let (ilabels, ioutcome) = place_labels(&mut iart, &iv, vec![]);
-        for (id, t) in &ioutcome.omitted {
-            if id.starts_with("site:") {
-                ctx.warnings
-                    .push(format!("inset `{}`: label omitted: {t}", inset.title));
-            }
-        }
-        let clip_id = format!("clip-inset-{}", panel.len());
-        panel.push(el(Definitions::new().add(
-            ClipPath::new().set("id", clip_id.clone()).add(
-                Rectangle::new()
-                    .set("x", n(b.x0))
-                    .set("y", n(b.y0))
-                    .set("width", n(b.w()))
-                    .set("height", n(b.h())),
-            ),
-        )));
-        panel.push(el(
-            group(iart.clipped).set("clip-path", format!("url(#{clip_id})"))
-        ));
-        panel.push(el(group(ilabels)));
-        panel.push(el(frame_rect(b, 0.25)));
-        // Inset scale, with a bar.
         let ik = proj.scale_factor(centre_lon, centre_lat)?;
-        let gpm = iv.scale / 1e6 / ik;
-        let ibar = nice_down(cw * 0.35 * gpm);
-        let ibar_mm = ibar / gpm;
-        let sy = b.y1 + ty.small().size * 1.5;
-        panel.push(el(path(path_d(
-            &[
-                (x, sy - 0.9),
-                (x, sy),
-                (x + ibar_mm, sy),
-                (x + ibar_mm, sy - 0.9),
-            ],
-            false,
-        ))
-        .set("fill", "none")
-        .set("stroke", "#1a1a1a")
-        .set("stroke-width", "0.25")));
-        panel.push(el(text(
-            &format!("{}   1:{}", km(ibar), thousands(iv.scale as u64)),
-            x + ibar_mm + 1.5,
-            sy,
-            ty.small(),
-            Align::Start,
-        )));
+        let (drawn, ioutcome) = draw_inset(&mut ctx, inset, &iv, ik, i);
+        if framed {
+            let back = BoxMm::new(at.0, at.1, cw, total).grow(1.2 * ty.k);
+            in_frame.push(back);
+            flow.boxes
+                .push((format!("inset in the map: {}", inset.title), back));
+            framed_insets.push(el(frame_rect(back, 0.35).set("fill", "#ffffff")));
+            framed_insets.extend(drawn);
+        } else {
+            panel.extend(drawn);
+        }
         // Where the inset lies on the main map.
         let corners = [(b.x0, b.y0), (b.x1, b.y0), (b.x1, b.y1), (b.x0, b.y1)];
         let on_main: Vec<(f64, f64)> = corners
@@ -2130,6 +2423,7 @@ pub fn compose(
                 bb
             };
             inset_outlines.push(el(frame_rect(bb, 0.3)));
+            labelled_in_inset(&mut art, inset.sites.first(), &ioutcome);
         }
     }
 
@@ -2162,7 +2456,7 @@ pub fn compose(
             }
             let hh = if first { heading.size * 1.8 } else { 0.0 };
             let rh = lines.len() as f64 * body.size * 1.25 + body.size * 0.35;
-            let Some((x, y)) = flow.take_tight(hh + rh) else {
+            let Some((x, y)) = flow.take_tight(&format!("event {}", e.number), hh + rh) else {
                 break;
             };
             if first {
@@ -2195,7 +2489,7 @@ pub fn compose(
     }
 
     // Labels on the main map (the panel is outside the frame, so only the frame bounds count).
-    let (main_labels, outcome) = place_labels(&mut art, &view, vec![]);
+    let (main_labels, outcome) = place_labels(&mut art, &view, in_frame);
     let omitted_sites: Vec<String> = outcome
         .omitted
         .iter()
@@ -2250,8 +2544,12 @@ pub fn compose(
         .set("viewBox", format!("0 0 {} {}", n(page.w), n(page.h)))
         .set("font-family", fonts::FAMILY)
         .add(Title::new(spec.title.clone()));
+    let mut defs = Definitions::new();
+    if ctx.legend.shapes.contains(&ShapeKind::Area) {
+        defs = defs.add(area_hatch());
+    }
     doc = doc.add(
-        Definitions::new().add(
+        defs.add(
             ClipPath::new().set("id", "clip-map").add(
                 Rectangle::new()
                     .set("x", n(view.rect.x0))
@@ -2273,6 +2571,9 @@ pub fn compose(
             .set("clip-path", "url(#clip-map)"),
     );
     doc = doc.add(group(inset_outlines).set("id", "insets"));
+    if !framed_insets.is_empty() {
+        doc = doc.add(group(framed_insets).set("id", "framed-insets"));
+    }
     doc = doc.add(group(main_labels).set("id", "labels"));
     doc = doc.add(frame_rect(view.rect, 0.35));
     doc = doc.add(group(grid_labels).set("id", "graticule-labels"));
@@ -2319,6 +2620,7 @@ pub fn compose(
             let (key, line) = (format!("site:{id}"), format!("line:{id}"));
             art.requests
                 .iter()
+                .chain(&art.in_inset)
                 .find(|r| r.id == key || r.id == line)
                 .map(|r| (id.clone(), r.text.clone()))
         })
@@ -2347,6 +2649,7 @@ pub fn compose(
         files: vec![],
     };
     let label_boxes = outcome.placed.iter().map(|p| p.rect).collect();
+    let label_ids = outcome.placed.iter().map(|p| p.id.clone()).collect();
     let framed_sites = art.framed.clone();
     Ok(Composed {
         svg,
@@ -2360,8 +2663,23 @@ pub fn compose(
         framed_sites,
         site_labels,
         label_boxes,
+        label_ids,
+        map_frame: view.rect,
+        panel_boxes: flow.boxes,
         projection: proj,
     })
+}
+
+/// The credits line: the atlas's `credits`, then the tool and typeface that made the sheet
+/// (only things that exist: no placeholder addresses).
+fn credits_line(layers: &Layers) -> String {
+    let mut c: Vec<String> = layers.credits.clone();
+    c.push(format!(
+        "Map: gazmap {}, typeset in {}.",
+        env!("CARGO_PKG_VERSION"),
+        fonts::FAMILY
+    ));
+    c.join(" · ")
 }
 
 /// The sheet's notes: period, projection and scale, labels left out.
@@ -2393,7 +2711,7 @@ fn notes_text(
     }
     let convergence = convergence.map(|c| if c.abs() < 0.05 { 0.0 } else { c });
     notes.push(format!(
-        "Projection: {projection}. Scale 1:{} true at the map centre (scale factor {:.4}). The north arrow points to true north at the centre (grid convergence {:+.1}°; {:+.1}° at the left edge, {:+.1}° at the right). Places marked ? are approximate or inferred; shaded circles show how far off they may be.",
+        "Projection: {projection}. Scale 1:{} true at the map centre (scale factor {:.4}). The north arrow points to true north at the centre (grid convergence {:+.1}°; {:+.1}° at the left edge, {:+.1}° at the right). Places marked ? are approximate or inferred; shaded shapes show where they may lie.",
         thousands(scale),
         k_centre,
         convergence[0],
@@ -2724,6 +3042,39 @@ mod tests {
         assert_eq!(parts.len(), 2, "{parts:?}");
         assert_eq!(parts[0], vec![(0.0, 5.0), (5.0, 5.0), (5.0, 10.0)]);
         assert!(clip_ring(&[(20.0, 20.0), (30.0, 20.0), (30.0, 30.0)], &b).is_empty());
+    }
+
+    fn legend_of(rows: usize, columns: usize, above: f64) -> Vec<(String, BoxMm)> {
+        let cols = (0..columns)
+            .map(|i| BoxMm::new(f64::from(i as u32) * 70.0, 0.0, 60.0, 100.0))
+            .collect();
+        let mut flow = Flow::new(cols, 4.0);
+        flow.take("locator", above).unwrap();
+        let rows = (0..rows).map(|i| (vec![], format!("row {i}"))).collect();
+        let (mut panel, mut warnings) = (vec![], vec![]);
+        place_legend(&mut flow, rows, Type { k: 1.0 }, &mut panel, &mut warnings);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        flow.boxes
+    }
+
+    #[test]
+    fn a_legend_starts_a_column_unless_it_fits_below() {
+        // Fits below the locator: same column, heading first, rows in order beneath.
+        let b = legend_of(3, 3, 40.0);
+        assert_eq!(b[1].0, "legend");
+        assert_eq!((b[1].1.x0, b[2].1.x0, b[4].1.x0), (0.0, 0.0, 0.0));
+        assert!((b[2].1.y0 - b[1].1.y1).abs() < 1e-9);
+        assert!(b[3].1.y0 >= b[2].1.y1 - 1e-9 && b[4].1.y0 >= b[3].1.y1 - 1e-9);
+        // Too long for the rest of the column: all of it in the next one, from the top.
+        let b = legend_of(20, 3, 40.0);
+        assert!(b[1..].iter().all(|(_, r)| r.x0 == 70.0), "{b:?}");
+        assert_eq!(b[1].1.y0, 0.0);
+        // Longer than a column: continues at the top of the column after, never back.
+        let b = legend_of(40, 3, 40.0);
+        let xs: Vec<f64> = b[1..].iter().map(|(_, r)| r.x0).collect();
+        assert!(xs.windows(2).all(|w| w[0] <= w[1]) && xs[0] == 70.0 && xs.contains(&140.0));
+        let cont = b.iter().find(|(_, r)| r.x0 == 140.0).unwrap();
+        assert_eq!(cont.1.y0, 0.0);
     }
 
     #[test]

@@ -5,9 +5,11 @@
 //! (SVG 1.1 with `paint-order` halos, paper millimetres as user units): a conformal projection
 //! fitted to the frame ([`projection`], Lambert conformal conic or UTM through `proj4rs`), the
 //! GeoJSON basemap in quiet colours, a graticule with degree labels at the frame, the atlas's
-//! uncertainty circles, stated distances, transfers with arrowheads and distance labels, site
+//! uncertainty shapes as the `uncertainty` layer holds them ([`uncertainty`]: circles, rings and
+//! sectors, hatched areas), stated distances, transfers with arrowheads and distance labels, site
 //! symbols by kind (hollow with "?" where the position is approximate or inferred), labels placed
-//! without overlaps ([`labels`]), detail insets, a locator, a legend generated from what is drawn,
+//! without overlaps ([`labels`]), detail insets (in the panel, or in a free corner of the map when
+//! the panel is full), a locator, a legend generated from what is drawn,
 //! a scale bar true at the map centre, a north arrow turned by the grid convergence, notes and
 //! credits. The SVG is then parsed once by `usvg` and drawn by resvg (PNG) and krilla (PDF), so
 //! all three files match ([`render`]). Text is DejaVu Sans from the `dejavu` crate ([`fonts`]).
@@ -22,6 +24,7 @@ pub mod projection;
 pub mod render;
 pub mod sheet;
 pub mod svgdoc;
+pub mod uncertainty;
 
 use std::path::{Path, PathBuf};
 

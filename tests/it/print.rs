@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use gazmap::print::labels::BoxMm;
 use gazmap::print::{self, Format, render, sheet};
 use geo::Point;
 
@@ -175,6 +176,49 @@ fn svgs_parse_and_hold_every_framed_site_label() {
     assert!(c.svg.contains("stated 40 km"), "no 40 km claim label");
 }
 
+/// Boxes of what the main map draws that labels must keep off, read back from the SVG:
+/// arrowheads (closed three-point paths in the transfer colour) and site symbols (paths titled
+/// `Name (id)`), with the owning site id for symbols.
+fn drawn_obstacles(svg: &str) -> Vec<(Option<String>, BoxMm)> {
+    let doc = resvg::usvg::roxmltree::Document::parse(svg).unwrap();
+    let map = doc
+        .descendants()
+        .find(|n| n.attribute("id") == Some("map"))
+        .unwrap();
+    let points = |d: &str| -> Vec<(f64, f64)> {
+        d.trim_end_matches('Z')
+            .split(['M', 'L'])
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (x, y) = p.trim().split_once(' ').unwrap();
+                (x.parse().unwrap(), y.parse().unwrap())
+            })
+            .collect()
+    };
+    let bbox = |pts: &[(f64, f64)]| BoxMm {
+        x0: pts.iter().map(|p| p.0).fold(f64::MAX, f64::min),
+        y0: pts.iter().map(|p| p.1).fold(f64::MAX, f64::min),
+        x1: pts.iter().map(|p| p.0).fold(f64::MIN, f64::max),
+        y1: pts.iter().map(|p| p.1).fold(f64::MIN, f64::max),
+    };
+    let mut out = vec![];
+    for n in map.descendants().filter(|n| n.has_tag_name("path")) {
+        let d = n.attribute("d").unwrap_or("");
+        let title = n
+            .children()
+            .find(|c| c.has_tag_name("title"))
+            .and_then(|t| t.text());
+        if n.attribute("fill") == Some("#b2182b") && d.ends_with('Z') && d.matches('L').count() == 2
+        {
+            out.push((None, bbox(&points(d))));
+        } else if let Some(t) = title.filter(|t| t.ends_with(')') && !t.contains(": ")) {
+            let id = t.rsplit_once(" (").unwrap().1.trim_end_matches(')');
+            out.push((Some(id.to_owned()), bbox(&points(d))));
+        }
+    }
+    out
+}
+
 #[test]
 fn placed_labels_never_overlap_on_the_real_sheets() {
     let (layers, locator) = vorkuta_layers();
@@ -187,6 +231,61 @@ fn placed_labels_never_overlap_on_the_real_sheets() {
             }
         }
     }
+}
+
+#[test]
+fn captions_and_labels_keep_off_arrows_symbols_and_insets_around_the_mine() {
+    let (layers, locator) = vorkuta_layers();
+    for id in ["region", "vorkuta"] {
+        let c = print::compose(&layers, locator.as_ref(), &vorkuta_sheet(id)).unwrap();
+        let captions = c
+            .label_ids
+            .iter()
+            .filter(|l| l.starts_with("transfer:") || l.starts_with("claim:"))
+            .count();
+        assert!(captions >= 4, "{id}: {captions} distance captions");
+        let obstacles = drawn_obstacles(&c.svg);
+        let arrows = obstacles.iter().filter(|o| o.0.is_none()).count();
+        assert!(
+            arrows >= 8 && obstacles.len() >= arrows + 6,
+            "{id}: {arrows} arrows, {} obstacles",
+            obstacles.len()
+        );
+        for (label, b) in c.label_ids.iter().zip(&c.label_boxes) {
+            for (owner, o) in &obstacles {
+                let own = owner
+                    .as_ref()
+                    .is_some_and(|s| label == &format!("site:{s}"));
+                assert!(
+                    own || !b.intersects(o),
+                    "{id}: `{label}` {b:?} on {owner:?} {o:?}"
+                );
+            }
+            for (what, p) in &c.panel_boxes {
+                assert!(!b.intersects(p), "{id}: `{label}` on {what}");
+            }
+        }
+    }
+    // The region sheet enlarges the mine in an inset (in a corner of the map: the panel is
+    // full) and leaves the places it shows to it, naming only the mine on the main map.
+    let c = print::compose(&layers, locator.as_ref(), &vorkuta_sheet("region")).unwrap();
+    assert!(
+        c.panel_boxes
+            .iter()
+            .any(|(w, b)| w.starts_with("inset in the map: ") && c.map_frame.contains(b)),
+        "{:?}",
+        c.panel_boxes
+    );
+    assert!(c.label_ids.iter().any(|l| l == "site:vorkuta_mine"));
+    for site in ["brickyard", "exec_site_1", "exec_site_2", "vorkuta"] {
+        assert!(!c.label_ids.contains(&format!("site:{site}")), "{site}");
+        assert!(c.site_labels.contains_key(site), "{site}");
+    }
+    assert!(
+        c.report.warnings.iter().all(|w| !w.contains("no room")),
+        "{:?}",
+        c.report.warnings
+    );
 }
 
 #[test]
@@ -349,4 +448,269 @@ fn cli_rejects_an_unknown_sheet_and_a_bad_paper() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("bad --paper `A5`"));
+}
+
+/// The Vorkuta layers with shapes of issue 10: the Syr-Yaga barracks as a ring 35-45 km around
+/// the mine (a full annulus), Ukhtpechlag as an area of two parts, the first with a hole.
+fn layers_with_shapes() -> gazmap::layers::Layers {
+    use gazmap::layers::{Feature, Field, FieldType, Value};
+    use geo::{Geometry, MultiPolygon, Polygon};
+    let (mut layers, _) = vorkuta_layers();
+    let circle = |lon, lat, r| gazmap::geodesy::circle(Point::new(lon, lat), r, 96);
+    let reversed = |p: Polygon| {
+        let mut ring = p.exterior().clone();
+        ring.0.reverse();
+        ring
+    };
+    let ring = Polygon::new(
+        circle(64.02472, 67.50944, 45_000.0).exterior().clone(),
+        vec![reversed(circle(64.02472, 67.50944, 35_000.0))],
+    );
+    let area = MultiPolygon::new(vec![
+        Polygon::new(
+            circle(53.7, 63.567, 90_000.0).exterior().clone(),
+            vec![reversed(circle(53.7, 63.567, 20_000.0))],
+        ),
+        circle(57.1, 65.1, 40_000.0),
+    ]);
+    let l = layers
+        .atlas
+        .iter_mut()
+        .find(|l| l.name == "uncertainty")
+        .unwrap();
+    // Layers of issue 10 carry a `shape` field; older ones hold circles only.
+    let shape = l.field_index("shape").unwrap_or_else(|| {
+        l.fields.push(Field {
+            name: "shape".into(),
+            ty: FieldType::Text,
+        });
+        for f in &mut l.features {
+            f.values.push(Value::Text("circle".into()));
+        }
+        l.fields.len() - 1
+    });
+    let site = l.field_index("site").unwrap();
+    // Only the shapes made here are rings and areas.
+    for f in &mut l.features {
+        if f.values[shape] != Value::Text("circle".into()) {
+            f.values[shape] = Value::Text("none".into());
+            f.geometry = None;
+        }
+    }
+    let f = l
+        .features
+        .iter_mut()
+        .find(|f| f.id == "syr_yaga_barracks")
+        .unwrap();
+    f.geometry = Some(Geometry::Polygon(ring));
+    f.values[shape] = Value::Text("ring".into());
+    let mut values = vec![Value::Null; l.fields.len()];
+    values[site] = Value::Text("ukhta_pechora".into());
+    values[shape] = Value::Text("area".into());
+    let mut district = values.clone();
+    district[site] = Value::Text("pechora_district".into());
+    l.features
+        .retain(|f| f.id != "ukhta_pechora" && f.id != "pechora_district");
+    l.features.push(Feature {
+        id: "pechora_district".into(),
+        geometry: Some(Geometry::Polygon(circle(57.1, 65.4, 150_000.0))),
+        values: district,
+    });
+    l.features.push(Feature {
+        id: "ukhta_pechora".into(),
+        geometry: Some(Geometry::MultiPolygon(area)),
+        values,
+    });
+    layers
+}
+
+/// Subpaths of the main map's uncertainty fill titled `<site>: <shape>`, as paper point lists.
+fn uncertainty_paths(svg: &str, title: &str) -> Vec<Vec<Vec<(f64, f64)>>> {
+    let doc = resvg::usvg::roxmltree::Document::parse(svg).unwrap();
+    let map = doc
+        .descendants()
+        .find(|n| n.attribute("id") == Some("map"))
+        .unwrap();
+    map.descendants()
+        .filter(|n| n.has_tag_name("path"))
+        .filter(|n| {
+            n.children()
+                .any(|c| c.has_tag_name("title") && c.text() == Some(title))
+        })
+        .map(|n| {
+            assert_eq!(n.attribute("fill-rule"), Some("evenodd"), "{title}");
+            n.attribute("d")
+                .unwrap()
+                .split('M')
+                .filter(|s| !s.is_empty())
+                .map(|sub| {
+                    sub.trim_end_matches('Z')
+                        .split('L')
+                        .map(|p| {
+                            let (x, y) = p.trim().split_once(' ').unwrap();
+                            (x.parse().unwrap(), y.parse().unwrap())
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Ray casting: whether `p` lies inside the closed ring `ring`.
+fn inside(ring: &[(f64, f64)], p: (f64, f64)) -> bool {
+    let mut c = false;
+    for (i, a) in ring.iter().enumerate() {
+        let b = ring[(i + 1) % ring.len()];
+        if (a.1 > p.1) != (b.1 > p.1) && p.0 < a.0 + (b.0 - a.0) * (p.1 - a.1) / (b.1 - a.1) {
+            c = !c;
+        }
+    }
+    c
+}
+
+fn width_of(pts: &[(f64, f64)]) -> f64 {
+    let xs = pts.iter().map(|p| p.0);
+    xs.clone().fold(f64::MIN, f64::max) - xs.fold(f64::MAX, f64::min)
+}
+
+#[test]
+fn rings_keep_their_hole_and_areas_every_part() {
+    let layers = layers_with_shapes();
+    let (_, locator) = vorkuta_layers();
+    let c = print::compose(&layers, locator.as_ref(), &vorkuta_sheet("region")).unwrap();
+    // The ring: its outer circle and its hole, 35/45 of the outer width, in one even-odd path.
+    let rings = uncertainty_paths(&c.svg, "syr_yaga_barracks: ring");
+    assert_eq!(rings.len(), 1, "drawn once on the main map");
+    assert_eq!(rings[0].len(), 2);
+    let ratio = width_of(&rings[0][1]) / width_of(&rings[0][0]);
+    assert!((ratio - 35.0 / 45.0).abs() < 0.02, "{ratio}");
+    // The area: two parts, one with a hole: three rings.
+    let areas = uncertainty_paths(&c.svg, "ukhta_pechora: area");
+    assert_eq!(areas.len(), 1);
+    assert_eq!(areas[0].len(), 3);
+    assert!(c.svg.contains("url(#area-hatch)") && c.svg.contains("id=\"area-hatch\""));
+    // A district drawn as an area is named inside it (at its point it finds no room).
+    let at = c
+        .label_ids
+        .iter()
+        .position(|l| l == "site:pechora_district")
+        .expect("district labelled");
+    let b = c.label_boxes[at];
+    let outline = &uncertainty_paths(&c.svg, "pechora_district: area")[0][0];
+    assert!(
+        inside(outline, ((b.x0 + b.x1) / 2.0, (b.y0 + b.y1) / 2.0)),
+        "{b:?}"
+    );
+    // One legend row per shape drawn.
+    for row in [
+        "Uncertainty: the place lies within the circle",
+        "Distance known, direction not",
+        "Area: a camp system or district",
+    ] {
+        assert_eq!(c.svg.matches(row).count(), 1, "{row}");
+    }
+    // The Vorkuta sheet frames the ring but not the area around Chib-Yu: no area row there.
+    let v = print::compose(&layers, locator.as_ref(), &vorkuta_sheet("vorkuta")).unwrap();
+    assert!(v.svg.contains("Distance known, direction not"));
+    assert!(!v.svg.contains("Area: a camp system"));
+    assert!(!v.svg.contains("area-hatch"));
+}
+
+#[test]
+fn circles_only_draw_no_ring_or_area_legend() {
+    use gazmap::layers::Value;
+    let (mut layers, locator) = vorkuta_layers();
+    // Circles only: whatever else the atlas holds is taken out.
+    let l = layers
+        .atlas
+        .iter_mut()
+        .find(|l| l.name == "uncertainty")
+        .unwrap();
+    let shape = l.field_index("shape");
+    l.features
+        .retain(|f| shape.is_none_or(|i| matches!(&f.values[i], Value::Text(s) if s == "circle")));
+    let c = print::compose(&layers, locator.as_ref(), &vorkuta_sheet("region")).unwrap();
+    assert!(
+        c.svg
+            .contains("Uncertainty: the place lies within the circle")
+    );
+    assert!(!c.svg.contains("Distance known, direction not"));
+    for sub in uncertainty_paths(&c.svg, "pechora: circle") {
+        assert_eq!(sub.len(), 1);
+    }
+}
+
+#[test]
+fn legends_read_down_from_their_heading_in_columns_of_their_own() {
+    let (layers, locator) = vorkuta_layers();
+    for id in SHEETS {
+        let c = print::compose(&layers, locator.as_ref(), &vorkuta_sheet(id)).unwrap();
+        let b = &c.panel_boxes;
+        let head = b.iter().position(|(w, _)| w == "legend").unwrap();
+        let rows: Vec<_> = b[head + 1..]
+            .iter()
+            .take_while(|(w, _)| w.starts_with("legend row: "))
+            .map(|(_, r)| *r)
+            .collect();
+        assert!(rows.len() >= 6, "{id}: {} rows", rows.len());
+        let h = b[head].1;
+        assert!(
+            rows[0].x0 == h.x0 && (rows[0].y0 - h.y1).abs() < 1e-6,
+            "{id}"
+        );
+        for w in rows.windows(2) {
+            // Down the column, or on at the top of a column further right.
+            let down = w[1].x0 == w[0].x0 && w[1].y0 >= w[0].y1 - 1e-6;
+            assert!(down || w[1].x0 > w[0].x0, "{id}: {w:?}");
+        }
+        let legend: Vec<BoxMm> = std::iter::once(h).chain(rows.iter().copied()).collect();
+        let xs: BTreeSet<u64> = legend.iter().map(|r| (r.x0 * 100.0) as u64).collect();
+        for (what, other) in b.iter().filter(|(w, _)| !w.starts_with("legend")) {
+            for r in &legend {
+                assert!(
+                    !r.intersects(other),
+                    "{id}: legend {r:?} on {what} {other:?}"
+                );
+                // A legend spread over columns has them to itself: nothing set above it.
+                if xs.len() > 1 && other.x0 == r.x0 {
+                    assert!(other.y0 > r.y0, "{id}: {what} above the legend");
+                }
+            }
+        }
+        for r in &legend {
+            assert!(!r.intersects(&c.map_frame), "{id}: legend on the map {r:?}");
+        }
+    }
+}
+
+#[test]
+fn credits_name_only_real_things_in_svg_and_pdf() {
+    let (layers, locator) = vorkuta_layers();
+    let tool = format!(
+        "Map: gazmap {}, typeset in DejaVu Sans.",
+        env!("CARGO_PKG_VERSION")
+    );
+    let c = print::compose(&layers, locator.as_ref(), &vorkuta_sheet("vorkuta")).unwrap();
+    let doc = resvg::usvg::roxmltree::Document::parse(&c.svg).unwrap();
+    let credits = doc
+        .descendants()
+        .find(|n| n.attribute("id") == Some("credits"))
+        .unwrap();
+    let text: Vec<&str> = credits
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .collect();
+    let text = squash(&text.join(" "));
+    assert!(text.ends_with(&squash(&tool)), "{text}");
+    assert!(layers.credits.len() >= 3);
+    for credit in &layers.credits {
+        assert!(text.contains(&squash(credit)), "{credit}");
+    }
+    assert!(!c.svg.to_lowercase().contains("github"));
+    // The PDF's text layer says the same.
+    let (_, _, pdf, _) = read_pdf(&util::vorkuta_build().join("print/region.pdf"));
+    assert!(squash(&pdf).contains(&squash(&tool)), "{pdf}");
+    assert!(!pdf.to_lowercase().contains("github"));
 }
