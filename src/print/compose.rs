@@ -10,7 +10,7 @@ use super::content::{self, Content, SiteMark};
 use super::fonts::{self, Face};
 use super::labels::{self, Anchor, BoxMm, Field, Request};
 use super::projection::{Projection, dms_lat, dms_lon};
-use super::sheet::{Orientation, ProjectionChoice, SheetSpec};
+use super::sheet::{Orientation, SheetSpec};
 use super::svgdoc::{Align, TextStyle, group, n, path, path_d, text, wrap};
 use super::{PrintError, SheetReport};
 use crate::geodesy;
@@ -1882,10 +1882,7 @@ pub fn compose(
             }
         }
     };
-    let proj = match spec.projection {
-        ProjectionChoice::Lcc => Projection::lcc_for(extent)?,
-        ProjectionChoice::UtmNorth(z) => Projection::utm_north(z)?,
-    };
+    let proj = Projection::for_sheet(spec.projection, extent, &spec.id)?;
     let credits_text = {
         let mut c: Vec<String> = layers.credits.clone();
         c.push(format!(
