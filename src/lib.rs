@@ -5,6 +5,7 @@
 //! into typed feature layers, and the writers in [`output`] turn those layers into files.
 //! [`build`] runs it all; [`open`] stops after the checks.
 
+pub mod basemap;
 pub mod check;
 pub mod diagnostics;
 pub mod geodesy;
@@ -78,6 +79,8 @@ pub fn open(dir: &Path) -> Result<Checked, Error> {
         Err(e) => return Err(Error::Load(e)),
     };
     findings.extend(check::run(&mut atlas));
+    // Where the basemap stops short of the atlas, nothing is drawn: say so.
+    findings.extend(basemap::coverage_finding(&atlas));
     diagnostics::sort(&mut findings);
     if findings.iter().any(Finding::is_error) {
         return Err(Error::Invalid(findings));

@@ -103,3 +103,172 @@ fn each_sheet_of_an_atlas_across_the_equator_gets_a_projection_that_fits_it() {
     assert!(projection("tenerife").starts_with("+proj=utm +zone=28 +ellps"));
     assert!(projection("rio").starts_with("+proj=utm +zone=23 +south"));
 }
+
+fn rgb(hex: &str) -> [u8; 3] {
+    let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap();
+    [(v >> 16) as u8, (v >> 8) as u8, v as u8]
+}
+
+/// True when the coast data (the atlas's basemap land polygons) puts `(lon, lat)` on land.
+fn on_land(layers: &gazmap::layers::Layers, lon: f64, lat: f64) -> bool {
+    use geo::Contains;
+    let coast = layers.layer("coast").expect("a coast layer");
+    coast
+        .features
+        .iter()
+        .filter_map(|f| f.geometry.as_ref())
+        .any(|g| g.contains(&geo::Point::new(lon, lat)))
+}
+
+#[test]
+fn land_pixels_of_a_sheet_across_the_equator_fall_where_the_coast_data_puts_land() {
+    let (out, _) = voyage_print();
+    let dir = util::root().join("tests/fixtures/voyage");
+    let checked = gazmap::open(&dir).unwrap();
+    let layers = gazmap::layers::build(&checked.atlas).unwrap();
+    // The sheet as the build composed it, for its projection and frame.
+    let sheets = gazmap::print::sheet::load(&dir).unwrap();
+    let spec = sheets.iter().find(|s| s.id == "atlantic").unwrap();
+    let locator = gazmap::print::load_locator(checked.atlas.meta.basemap_dir.as_deref()).unwrap();
+    let c = gazmap::print::compose(&layers, locator.as_ref(), spec).unwrap();
+    let png = std::fs::read(out.path().join("print/atlantic.png")).unwrap();
+    let img = resvg::tiny_skia::Pixmap::decode_png(&png).unwrap();
+    let px_per_mm = f64::from(img.width()) / c.size_mm.0;
+    let [x0, y0, x1, y1] = c.map_rect_mm;
+    let pixel = |lon: f64, lat: f64| -> (u32, u32) {
+        let (x, y) = c.projection.forward(lon, lat).unwrap();
+        let mx = f64::midpoint(x0, x1) + (x - c.centre_m.0) * 1000.0 / c.scale;
+        let my = f64::midpoint(y0, y1) - (y - c.centre_m.1) * 1000.0 / c.scale;
+        assert!(
+            mx > x0 && mx < x1 && my > y0 && my < y1,
+            "{lon},{lat} is off the map"
+        );
+        ((mx * px_per_mm) as u32, (my * px_per_mm) as u32)
+    };
+    // Share of a 9 × 9 pixel window in `colour` (rivers, borders and grid lines cross some).
+    let share = |(px, py): (u32, u32), colour: [u8; 3]| {
+        let mut hit = 0;
+        for dy in 0..9 {
+            for dx in 0..9 {
+                let p = img.pixel(px + dx - 4, py + dy - 4).unwrap();
+                let d = (i32::from(p.red()) - i32::from(colour[0])).abs()
+                    + (i32::from(p.green()) - i32::from(colour[1])).abs()
+                    + (i32::from(p.blue()) - i32::from(colour[2])).abs();
+                if d <= 6 {
+                    hit += 1;
+                }
+            }
+        }
+        f64::from(hit) / 81.0
+    };
+    let land = rgb(gazmap::style::LAND_COLOUR);
+    let sea = rgb(gazmap::style::SEA_COLOUR);
+    // Known land (the continents: the islands are too small at 1:50 000 000): the Sahara, Chad,
+    // Spain, the Brazilian interior.
+    for (lon, lat) in [
+        (0.0, 20.0),
+        (18.0, 12.0),
+        (-4.0, 40.0),
+        (-44.0, -9.0),
+        (-55.0, -5.0),
+    ] {
+        assert!(
+            on_land(&layers, lon, lat),
+            "the coast data has {lon},{lat} at sea"
+        );
+        let (l, s) = (share(pixel(lon, lat), land), share(pixel(lon, lat), sea));
+        assert!(
+            l > 0.25 && s == 0.0,
+            "{lon},{lat}: {l:.2} of the pixels land-coloured, {s:.2} sea-coloured"
+        );
+    }
+    // Known sea: the open Atlantic north and south of the line, the Gulf of Guinea.
+    for (lon, lat) in [(-45.0, 30.0), (-20.0, 45.0), (-10.0, 0.0), (-25.0, -10.0)] {
+        assert!(
+            !on_land(&layers, lon, lat),
+            "the coast data has {lon},{lat} on land"
+        );
+        let (l, s) = (share(pixel(lon, lat), land), share(pixel(lon, lat), sea));
+        assert!(
+            s > 0.5 && l == 0.0,
+            "{lon},{lat}: {s:.2} of the pixels sea-coloured, {l:.2} land-coloured"
+        );
+    }
+}
+
+#[test]
+fn a_small_atlas_outside_the_regional_basemap_carries_only_its_cut_of_the_world() {
+    // The tiny atlas (40-45 E) reaches west of the regional basemap (44-70 E): the world layers,
+    // cut to its extent plus margin, are used instead; so Arkhangelsk is on land.
+    let checked = gazmap::open(&util::tiny()).unwrap();
+    let layers = gazmap::layers::build(&checked.atlas).unwrap();
+    assert_eq!(
+        layers.layer("borders").unwrap().title,
+        "National borders (modern)"
+    );
+    assert!(on_land(&layers, 40.54, 64.54), "Arkhangelsk");
+    assert!(on_land(&layers, 44.27, 65.83), "Mezen");
+    assert!(!on_land(&layers, 38.0, 65.0), "the White Sea");
+    let cut = gazmap::basemap::cut_box([40.0, 63.8, 45.0, 66.2]);
+    assert_eq!(layers.basemap_coverage, Some(cut));
+    for l in &layers.basemap {
+        for f in &l.features {
+            let b = geo::BoundingRect::bounding_rect(f.geometry.as_ref().unwrap()).unwrap();
+            assert!(
+                b.min().x >= cut[0] - 1e-6 && b.max().x <= cut[2] + 1e-6,
+                "{} {} reaches {:?}",
+                l.name,
+                f.id,
+                b
+            );
+            assert!(
+                b.min().y >= cut[1] - 1e-6 && b.max().y <= cut[3] + 1e-6,
+                "{} {} reaches {:?}",
+                l.name,
+                f.id,
+                b
+            );
+        }
+    }
+    let vertices: usize = layers
+        .basemap
+        .iter()
+        .flat_map(|l| &l.features)
+        .map(|f| geo::CoordsIter::coords_count(f.geometry.as_ref().unwrap()))
+        .sum();
+    assert!(
+        vertices < 20_000,
+        "{vertices} basemap vertices for a 4-site atlas"
+    );
+    // Vorkuta stays on its high-resolution regional basemap, uncut.
+    let vorkuta = gazmap::layers::build(&gazmap::open(&util::vorkuta()).unwrap().atlas).unwrap();
+    assert_eq!(vorkuta.basemap_coverage, Some([44.0, 59.0, 70.0, 71.0]));
+    assert!(vorkuta.layer("regions").is_some());
+}
+
+#[test]
+fn check_warns_when_the_extent_goes_beyond_the_basemap() {
+    // Without the world layers, the tiny atlas reaches 4 degrees west of the regional basemap.
+    let (tmp, atlas) = util::copy_atlas(&util::tiny());
+    std::fs::remove_dir_all(tmp.path().join("data/basemap/world")).unwrap();
+    let checked = gazmap::open(&atlas).unwrap();
+    let w: Vec<String> = checked.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        w.iter()
+            .any(|w| w.contains("atlas.toml") && w.contains("west of 44°E")),
+        "{w:#?}"
+    );
+    // And the print draws no sea west of 44 E (the sheet reports the gap).
+    let layers = gazmap::layers::build(&checked.atlas).unwrap();
+    assert_eq!(layers.basemap_coverage, Some([44.0, 59.0, 70.0, 71.0]));
+    let spec = gazmap::print::default_sheets(&layers).remove(0);
+    let c = gazmap::print::compose(&layers, None, &spec).unwrap();
+    assert!(
+        c.report
+            .warnings
+            .iter()
+            .any(|w| w.contains("does not cover the whole frame")),
+        "{:?}",
+        c.report.warnings
+    );
+}
