@@ -17,10 +17,28 @@ pub(super) const RANK: &str = "rank";
 /// frame or declares no coverage (the caller then fills the frame).
 pub(super) fn sea_outside_land(ctx: &Ctx, v: &View) -> Option<String> {
     let c = ctx.layers.basemap_coverage?;
-    let ll = ctx.lonlat_box(v);
-    if c[0] <= ll[0] && c[1] <= ll[1] && c[2] >= ll[2] && c[3] >= ll[3] {
+    // Covered when the frame's edge is (the coverage is a lon/lat box).
+    let r = v.rect;
+    let covered = (0..=40).all(|i| {
+        let t = f64::from(i) / 40.0;
+        [
+            (r.x0 + t * r.w(), r.y0),
+            (r.x0 + t * r.w(), r.y1),
+            (r.x0, r.y0 + t * r.h()),
+            (r.x1, r.y0 + t * r.h()),
+        ]
+        .into_iter()
+        .all(|(px, py)| {
+            let (x, y) = v.ground(px, py);
+            ctx.proj
+                .inverse(x, y)
+                .is_ok_and(|(lon, lat)| lon >= c[0] && lon <= c[2] && lat >= c[1] && lat <= c[3])
+        })
+    });
+    if covered {
         return None;
     }
+    let ll = ctx.lonlat_box(v);
     let steps = 64;
     let mut ring = vec![];
     let edge = |a: (f64, f64), b: (f64, f64), ring: &mut Vec<(f64, f64)>| {
