@@ -71,13 +71,18 @@ pub(super) fn sea_outside_land(ctx: &Ctx, v: &View) -> Option<String> {
 }
 
 /// The locator's lon/lat frame around the main map's box `e`: about four times its size (at
-/// least 16° tall, at most 120°), widened to the inset's `aspect` (width / height).
+/// least 16° tall; the world when that would be over 120°), widened to the inset's `aspect`
+/// (width / height).
 fn locator_frame(e: [f64; 4], aspect: f64) -> [f64; 4] {
     let lat_c = f64::midpoint(e[1], e[3]).clamp(-80.0, 80.0);
     let lon_c = f64::midpoint(e[0], e[2]);
     let cos = lat_c.to_radians().cos().max(0.2);
     let size = ((e[2] - e[0]) * cos).max(e[3] - e[1]);
-    let half_h = (size * 2.0).clamp(8.0, 60.0);
+    let half_h = (size * 2.0).max(8.0);
+    if half_h > 60.0 {
+        // A map of an ocean or continent: the world.
+        return [-180.0, -85.0, 180.0, 85.0];
+    }
     let half_w = (half_h * aspect / cos).min(180.0);
     [
         (lon_c - half_w).max(-180.0),
@@ -318,8 +323,11 @@ mod tests {
         // Vorkuta's region: a view from Scandinavia into Siberia.
         let f = locator_frame([50.0, 62.0, 66.0, 68.5], 1.6);
         assert!(f[0] < 20.0 && f[2] > 95.0 && f[1] < 55.0, "{f:?}");
-        // An ocean crossing: nearly the world, clamped to it.
+        // A continent: half the world.
+        let f = locator_frame([10.0, 35.0, 40.0, 60.0], 1.6);
+        assert!(f[2] - f[0] > 150.0 && f[3] - f[1] > 80.0, "{f:?}");
+        // An ocean crossing: the world.
         let f = locator_frame([-58.0, -20.0, 30.0, 55.0], 1.6);
-        assert_eq!((f[0], f[2], f[3]), (-180.0, 180.0, 85.0), "{f:?}");
+        assert_eq!(f, [-180.0, -85.0, 180.0, 85.0]);
     }
 }
