@@ -1,5 +1,6 @@
 //! The basemap an atlas is drawn on: the high-resolution regional layers of its basemap folder
-//! where they cover the atlas, else the world-wide layers of `world/` (GSHHG low resolution, see
+//! where they cover the atlas, else the world-wide layers of `world/` (GSHHG low resolution, and
+//! intermediate-resolution land for atlases up to about 25° across; see
 //! `data/basemap/PROVENANCE.md`) cut to the atlas extent plus a margin, so that a small atlas
 //! carries a small basemap into every output.
 //!
@@ -194,6 +195,19 @@ pub fn coverage_finding(atlas: &crate::model::Atlas) -> Option<crate::diagnostic
         .map(|m| crate::diagnostics::Finding::warning(&atlas.dir.join("atlas.toml"), None, m))
 }
 
+/// The world land at intermediate resolution (gzipped), used instead of `coast.geojson` for
+/// atlases whose cut box is at most [`INTERMEDIATE_BELOW_DEG`] across.
+pub const INTERMEDIATE_COAST: &str = "coast_i.geojson.gz";
+
+/// Largest cut box (degrees of latitude, or of longitude times the cosine of the latitude) drawn
+/// from the intermediate coast; larger ones read the low-resolution coast.
+pub const INTERMEDIATE_BELOW_DEG: f64 = 25.0;
+
+fn wants_intermediate(b: [f64; 4]) -> bool {
+    let cos = f64::midpoint(b[1], b[3]).to_radians().cos();
+    (b[3] - b[1]).max((b[2] - b[0]) * cos) <= INTERMEDIATE_BELOW_DEG
+}
+
 fn read_all(
     dir: &Path,
     files: &[(&str, &str)],
@@ -201,7 +215,15 @@ fn read_all(
 ) -> Result<Vec<Layer>, LayersError> {
     let mut layers = vec![];
     for (stem, title) in files {
-        let path = dir.join(format!("{stem}.geojson"));
+        let mut path = dir.join(format!("{stem}.geojson"));
+        let mut title = *title;
+        if *stem == "coast"
+            && cut.is_some_and(wants_intermediate)
+            && dir.join(INTERMEDIATE_COAST).exists()
+        {
+            path = dir.join(INTERMEDIATE_COAST);
+            title = "Land (intermediate resolution)";
+        }
         if !path.exists() {
             continue;
         }

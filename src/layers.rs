@@ -819,8 +819,9 @@ pub fn is_contradicted(status: &Value) -> bool {
 /// Regional basemap files read from the basemap folder, bottom first: (file stem, layer title).
 pub const BASEMAP_FILES: &[(&str, &str)] = crate::basemap::REGIONAL_FILES;
 
-/// Reads a GeoJSON FeatureCollection into a [`Layer`], inferring the schema from the properties
-/// (a property whose values disagree in type becomes text).
+/// Reads a GeoJSON FeatureCollection (gzipped when the name ends in `.gz`) into a [`Layer`],
+/// inferring the schema from the properties (a property whose values disagree in type becomes
+/// text).
 ///
 /// # Errors
 /// [`LayersError::Basemap`] when the file cannot be read or parsed.
@@ -834,7 +835,18 @@ pub fn read_geojson_layer(
         path: path.to_path_buf(),
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+    // `.gz` files (the world basemap's intermediate coast) are gunzipped on the way in.
+    let text = if path.extension().is_some_and(|e| e == "gz") {
+        let mut text = String::new();
+        std::fs::File::open(path)
+            .and_then(|f| {
+                std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(f), &mut text)
+            })
+            .map_err(|e| err(e.to_string()))?;
+        text
+    } else {
+        std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?
+    };
     let fc: geojson::FeatureCollection = text
         .parse()
         .map_err(|e: geojson::Error| err(e.to_string()))?;

@@ -206,6 +206,11 @@ fn a_small_atlas_outside_the_regional_basemap_carries_only_its_cut_of_the_world(
         layers.layer("borders").unwrap().title,
         "National borders (modern)"
     );
+    // A 9° × 6° cut: the intermediate-resolution coast.
+    assert_eq!(
+        layers.layer("coast").unwrap().title,
+        "Land (intermediate resolution)"
+    );
     assert!(on_land(&layers, 40.54, 64.54), "Arkhangelsk");
     assert!(on_land(&layers, 44.27, 65.83), "Mezen");
     assert!(!on_land(&layers, 38.0, 65.0), "the White Sea");
@@ -240,6 +245,14 @@ fn a_small_atlas_outside_the_regional_basemap_carries_only_its_cut_of_the_world(
         vertices < 20_000,
         "{vertices} basemap vertices for a 4-site atlas"
     );
+    // And so does its tile archive (33 MB with the whole regional basemap before).
+    let out = tempfile::tempdir().unwrap();
+    let opts = gazmap::BuildOptions::only([gazmap::output::format::Format::Pmtiles]);
+    gazmap::build_with(&util::tiny(), out.path(), &opts).unwrap();
+    let bytes = std::fs::metadata(out.path().join("tiny.pmtiles"))
+        .unwrap()
+        .len();
+    assert!(bytes < 2_000_000, "tiny.pmtiles is {bytes} bytes");
     // Vorkuta stays on its high-resolution regional basemap, uncut.
     let vorkuta = gazmap::layers::build(&gazmap::open(&util::vorkuta()).unwrap().atlas).unwrap();
     assert_eq!(vorkuta.basemap_coverage, Some([44.0, 59.0, 70.0, 71.0]));

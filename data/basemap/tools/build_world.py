@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Build the world-wide basemap (data/basemap/world/) from GMT dumps of GSHHG 2.3.7 (low
-resolution) and its WDBII rivers and borders.  Usage: build_world.py RAW_DIR OUT_DIR
+resolution) and its WDBII rivers and borders.  Usage: build_world.py RAW_DIR OUT_DIR [i]
+
+With `i`, only the intermediate-resolution land (coast_i.geojson, from shore_i.gmt: land of 50 km²
+and more, simplified at 0.004 degrees) is built, for atlases of a smaller extent (make_world.sh
+gzips it).
 
 RAW_DIR holds the dumps written by make_world.sh (shore_l.gmt, lakes_l.gmt, rivers_l.gmt,
 borders_l.gmt).  Shorelines are polygonised inside the world frame; each face's GSHHS level is
@@ -21,8 +25,9 @@ from shapely.geometry.polygon import orient
 from shapely.ops import linemerge, polygonize, unary_union
 
 RAW, OUT = sys.argv[1], sys.argv[2]
+RES = sys.argv[3] if len(sys.argv) > 3 else 'l'
 WORLD = (-180.0, 180.0, -90.0, 90.0)
-TOL = 0.01      # simplification, degrees (about 1 km)
+TOL = 0.01 if RES == 'l' else 0.004     # simplification, degrees (about 1 km; 400 m)
 GRID = 0.001    # output grid, degrees (about 100 m)
 
 
@@ -63,7 +68,7 @@ def gmt_levels(points, area_opt):
                 fh.write(f"{x:.9f} {y:.9f} {i}\n")
         for lev in range(5):
             flags = '/'.join('k' if i == lev else 's' for i in range(5))
-            out = subprocess.run(['gmt', 'select', fn, f'-R{W}/{E}/{S}/{N}', '-Dl',
+            out = subprocess.run(['gmt', 'select', fn, f'-R{W}/{E}/{S}/{N}', f'-D{RES}',
                                   f'-A{area_opt}', f'-N{flags}'],
                                  check=True, capture_output=True, text=True, cwd=td).stdout
             for line in out.splitlines():
@@ -108,13 +113,16 @@ def write(name, feats):
     print(f"{name}: {len(feats)} features, {os.path.getsize(path)} bytes")
 
 
-shore = read_gmt(os.path.join(RAW, 'shore_l.gmt'))
-land = polygons(merged([c for h, c in shore if level(h) == 1]), '100/1/1', 1)
+shore = read_gmt(os.path.join(RAW, f'shore_{RES}.gmt'))
+land = polygons(merged([c for h, c in shore if level(h) == 1]),
+                '100/1/1' if RES == 'l' else '50/1/1', 1)
 feats = []
 for p in sorted(land, key=lambda p: (-p.area, p.bounds)):
     for q in clean(p):
         feats.append({"type": "Feature", "properties": {"level": 1}, "geometry": rnd(q)})
-write('coast.geojson', feats)
+write('coast.geojson' if RES == 'l' else 'coast_i.geojson', feats)
+if RES != 'l':
+    sys.exit(0)
 
 lakes_raw = read_gmt(os.path.join(RAW, 'lakes_l.gmt'))
 lakes = polygons(merged([c for h, c in lakes_raw if level(h) == 2]), '300/2/2+l', 2)

@@ -25,5 +25,11 @@ gmt coast -Rd -Dl -W -M -A300/2/2+l    > lakes_l.gmt
 gmt coast -Rd -Dl -I1 -I2 -M           > rivers_l.gmt
 gmt coast -Rd -Dl -N1 -M               > borders_l.gmt
 
+# Intermediate resolution land (>= 50 km2) for atlases of a smaller extent, gzipped (-n: no name
+# or time stamp, so the bytes are reproducible).
+gmt coast -Rd -Di -W -M -A50/1/1       > shore_i.gmt
+
 "$WORK/venv/bin/python" "$HERE/build_world.py" "$WORK" "$OUT"
+"$WORK/venv/bin/python" "$HERE/build_world.py" "$WORK" "$WORK" i
+gzip -n -9 -c "$WORK/coast_i.geojson" > "$OUT/coast_i.geojson.gz"
 python3 "$HERE/world_places.py" "$OUT"
