@@ -9,6 +9,7 @@
 import * as maplibregl from './vendor/maplibre-gl.mjs';
 import { activity, describeDates, fromDays, longDate, periodsAt, toDays } from './time.js';
 import { drawSymbol, symbolCanvas, symbolImage } from './symbols.js';
+import { siteDistance } from './geodesy.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -381,13 +382,11 @@ async function main() {
 
   // ---------- distance tool ----------
   const measure = { on: false, a: null, b: null };
-  const measureIds = atlas.measures.ids;
-  const measureIndex = new Map(measureIds.map((id, i) => [id, i]));
   function distance(a, b) {
-    const i = measureIndex.get(a);
-    const j = measureIndex.get(b);
-    if (i === undefined || j === undefined) return null;
-    return { km: atlas.measures.km[i][j], min_km: atlas.measures.min_km[i][j], max_km: atlas.measures.max_km[i][j] };
+    const sa = siteById.get(a);
+    const sb = siteById.get(b);
+    if (!sa?.located || !sb?.located) return null;
+    return siteDistance(sa, sb);
   }
   api.distance = distance;
   const measureResult = $('#measure-result');

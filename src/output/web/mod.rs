@@ -7,9 +7,9 @@
 //! * `style.json`: a MapLibre style (spec v8) generated from [`crate::style`] by [`maplibre`],
 //!   with the time filter in the style itself (`global-state` `date` and `time_filter`);
 //! * `atlas.json`: title, description, credits, extent, time range, periods, legend, site
-//!   symbols, label style, the site, event and transfer tables and the all-pairs geodesic distance matrix of the
-//!   located sites (computed here with [`crate::geodesy`], so the viewer's distance tool gives the
-//!   same figures as `gazmap distance`);
+//!   symbols, label style, the site, event and transfer tables. No N×N structure: the viewer's
+//!   distance tool computes the geodesic distance of the pair a reader picks itself
+//!   (`web/src/geodesy.js`, Vincenty on WGS84, within a millimetre of [`crate::geodesy`]);
 //! * `sources.json` and `sources/<id>.txt`: the source texts, for the passage panel;
 //! * with [`DataSource::GeoJson`] only, `basemap/<layer>.geojson`.
 //!
@@ -30,7 +30,6 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value as Json, json};
 
-use crate::geodesy;
 use crate::layers::{Layer, Layers, Value};
 use crate::model::Source;
 use crate::output::geojson::json_value;
@@ -86,6 +85,7 @@ pub const ASSETS: &[Asset] = &[
     asset!("app.js", "src/app.js"),
     asset!("time.js", "src/time.js"),
     asset!("symbols.js", "src/symbols.js"),
+    asset!("geodesy.js", "src/geodesy.js"),
     asset!("app.css", "src/app.css"),
     asset!("vendor/maplibre-gl.mjs", "vendor/maplibre-gl.mjs"),
     asset!(
@@ -204,34 +204,6 @@ fn rows(layer: Option<&Layer>, fields: &[&str]) -> Vec<Json> {
         .collect()
 }
 
-/// The all-pairs geodesic distances of the located sites: ids, and square matrices of the
-/// distance and of the smallest and largest distances the uncertainty radii allow, **km**.
-fn measures(layers: &Layers) -> Json {
-    let sites = crate::layers::located_sites(layers);
-    let mut km = vec![];
-    let mut min_km = vec![];
-    let mut max_km = vec![];
-    for a in &sites {
-        let (mut r, mut lo, mut hi) = (vec![], vec![], vec![]);
-        for b in &sites {
-            let d = geodesy::distance_m(a.point, b.point);
-            let (l, h) = geodesy::distance_range_m(d, a.uncertainty_m, b.uncertainty_m);
-            r.push(num(d / 1000.0, 3));
-            lo.push(num(l / 1000.0, 3));
-            hi.push(num(h / 1000.0, 3));
-        }
-        km.push(Json::Array(r));
-        min_km.push(Json::Array(lo));
-        max_km.push(Json::Array(hi));
-    }
-    json!({
-        "ids": sites.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
-        "km": km,
-        "min_km": min_km,
-        "max_km": max_km,
-    })
-}
-
 /// `atlas.json`: everything the viewer shows besides the map layers.
 #[must_use]
 pub fn atlas_json(layers: &Layers, data: &DataSource) -> Json {
@@ -298,6 +270,5 @@ pub fn atlas_json(layers: &Layers, data: &DataSource) -> Json {
             "distance_min_km", "distance_max_km", "people", "people_text", "mode",
             "is_disputed", "source", "char_offset", "citation", "quote",
         ]),
-        "measures": measures(layers),
     })
 }
