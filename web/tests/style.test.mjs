@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { featureFilter, validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
-import { activity, fromDays, toDays } from '../src/time.js';
+import { activity, activityIn, fromDays, toDays } from '../src/time.js';
 import { buildVorkuta, readJson } from './helpers.mjs';
 
 describe('style.json', () => {
@@ -24,9 +24,9 @@ describe('style.json', () => {
     assert.ok(l, `no style layer ${id}`);
     return l;
   };
-  /** Evaluates a style layer's filter on a feature's properties at a date. */
-  const passes = (id, props, date, timeFilter = true) => {
-    const f = featureFilter(layer(id).filter, `layers.${id}.filter`, { date, time_filter: timeFilter });
+  /** Evaluates a style layer's filter on a feature's properties at a date (or a range to `end`). */
+  const passes = (id, props, date, timeFilter = true, end = date) => {
+    const f = featureFilter(layer(id).filter, `layers.${id}.filter`, { date, date_end: end, time_filter: timeFilter });
     return f.filter({ zoom: 6 }, { type: 1, properties: props });
   };
 
@@ -91,6 +91,26 @@ describe('style.json', () => {
     const december = shown('1936-12-01');
     assert.ok(december.some((p) => p.id === 'hunger_strike'));
     assert.ok(!december.some((p) => p.kind === 'execution'));
+  });
+
+  it('range mode: a feature shows when its span meets the range, as activityIn says', () => {
+    const atlas = readJson(join(built.out, 'web', 'atlas.json'));
+    const features = readJson(join(built.out, 'events.geojson')).features;
+    let shown = 0;
+    for (const p of atlas.periods) {
+      for (const f of features) {
+        const want = activityIn(f.properties, p.start, p.end);
+        assert.equal(passes('events-certain', f.properties, p.start, true, p.end), want === 'certain', `${f.properties.id} in ${p.id}`);
+        assert.equal(passes('events-possible', f.properties, p.start, true, p.end), want === 'possible', `${f.properties.id} in ${p.id}`);
+        if (want) shown += 1;
+      }
+    }
+    assert.ok(shown > atlas.periods.length, `${shown}`);
+    // The hunger strike (1936-10-27/1937-03-07) meets the autumn of 1936 but not 1937-09..11.
+    const strike = features.find((f) => f.properties.id === 'hunger_strike').properties;
+    assert.equal(passes('events-certain', strike, '1936-09-01', true, '1936-11-30'), true);
+    assert.equal(passes('events-certain', strike, '1937-09-01', true, '1937-11-30')
+      || passes('events-possible', strike, '1937-09-01', true, '1937-11-30'), false);
   });
 
   it('with the time filter off, everything is drawn solid and nothing faded', () => {

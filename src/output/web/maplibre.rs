@@ -3,9 +3,10 @@
 //! print outputs (millimetres become CSS pixels at 96 dpi).
 //!
 //! The time filter lives in the style: every time-aware layer's filter reads the `global-state`
-//! properties `date` (an ISO `YYYY-MM-DD` string) and `time_filter` (boolean), declared with
-//! defaults in the style's root `state`. A feature whose `start..=end` contains the date is
-//! *possibly* active; one whose `certain_start..=certain_end` contains it is *certainly* active.
+//! properties `date` and `date_end` (ISO `YYYY-MM-DD` strings: the day, or the first and last day
+//! of a range; equal for one day) and `time_filter` (boolean), declared with defaults in the
+//! style's root `state`. A feature whose `start..=end` meets `date..=date_end` is *possibly*
+//! active; one whose `certain_start..=certain_end` meets it is *certainly* active.
 //! Each time-aware atlas layer has two style layers, `<layer>-certain` (solid) and
 //! `<layer>-possible` (dashed or hollow, fainter), that never show the same feature. With the
 //! time filter off, every feature is drawn in the solid style.
@@ -99,26 +100,30 @@ fn date() -> Json {
     json!(["to-string", ["global-state", "date"]])
 }
 
+fn date_end() -> Json {
+    json!(["to-string", ["global-state", "date_end"]])
+}
+
 fn text(field: &str) -> Json {
     json!(["to-string", ["get", field]])
 }
 
-/// True when the feature's possible span contains the slider's date.
+/// True when the feature's possible span meets the slider's day or range.
 #[must_use]
 pub fn possibly_active() -> Json {
     json!([
         "all",
-        ["<=", text("start"), date()],
+        ["<=", text("start"), date_end()],
         [">=", text("end"), date()]
     ])
 }
 
-/// True when the feature's certain span contains the slider's date (false when it has none).
+/// True when the feature's certain span meets the slider's day or range (false when it has none).
 #[must_use]
 pub fn certainly_active() -> Json {
     json!([
         "all",
-        ["<=", text("certain_start"), date()],
+        ["<=", text("certain_start"), date_end()],
         [">=", text("certain_end"), date()],
         ["!=", text("certain_end"), ""]
     ])
@@ -390,6 +395,7 @@ pub fn style(layers: &Layers, data: &DataSource) -> Json {
         "zoom": 4,
         "state": {
             "date": {"default": initial_date(layers).unwrap_or_default()},
+            "date_end": {"default": initial_date(layers).unwrap_or_default()},
             "time_filter": {"default": initial_date(layers).is_some()},
         },
         "sources": sources(layers, data),

@@ -86,6 +86,17 @@ pub const ASSETS: &[Asset] = &[
     asset!("time.js", "src/time.js"),
     asset!("symbols.js", "src/symbols.js"),
     asset!("geodesy.js", "src/geodesy.js"),
+    asset!("dom.js", "src/dom.js"),
+    asset!("state.js", "src/state.js"),
+    asset!("timecontrol.js", "src/timecontrol.js"),
+    asset!("popup.js", "src/popup.js"),
+    asset!("source.js", "src/source.js"),
+    asset!("distance.js", "src/distance.js"),
+    asset!("lists.js", "src/lists.js"),
+    asset!("labels.js", "src/labels.js"),
+    asset!("story.js", "src/story.js"),
+    asset!("hash.js", "src/hash.js"),
+    asset!("print.js", "src/print.js"),
     asset!("app.css", "src/app.css"),
     asset!("vendor/maplibre-gl.mjs", "vendor/maplibre-gl.mjs"),
     asset!(
@@ -258,6 +269,7 @@ pub fn atlas_json(layers: &Layers, data: &DataSource) -> Json {
         },
         "sites": rows(layers.layer("sites"), &[
             "id", "name", "names", "kind", "lon", "lat", "uncertainty_m", "basis", "event_count",
+            "source", "char_offset", "citation", "quote",
         ]),
         "events": rows(layers.layer("events"), &[
             "id", "title", "kind", "site", "site_name", "when", "start", "end", "certain_start",
