@@ -60,7 +60,9 @@ fn build_writes_the_viewer_and_its_vendored_libraries() {
 fn style_is_generated_from_the_style_tables() {
     let style_json = json(&util::vorkuta_build().join("web/style.json"));
     assert_eq!(style_json["version"], 8);
-    assert!(style_json.get("glyphs").is_none() && style_json.get("sprite").is_none());
+    // Glyphs on the site itself (relative URL), no sprite.
+    assert_eq!(style_json["glyphs"], "glyphs/{fontstack}/{range}.pbf");
+    assert!(style_json.get("sprite").is_none());
     assert_eq!(
         style_layer(&style_json, "background")["paint"]["background-color"],
         style::SEA_COLOUR
@@ -337,4 +339,42 @@ fn format_web_alone_also_writes_the_geojson_it_reads() {
     assert!(names.contains(&"sites.geojson"), "{names:?}");
     assert!(names.contains(&"web/index.html"), "{names:?}");
     assert!(names.contains(&"web/style.json"), "{names:?}");
+}
+
+#[test]
+fn label_glyphs_cover_every_site_name_from_the_embedded_font() {
+    let checked = gazmap::open(&util::vorkuta()).unwrap();
+    let layers = gazmap::layers::build(&checked.atlas).unwrap();
+    let ranges = web::glyph_ranges(&layers);
+    // Latin-1 always; the names' typographic apostrophes and dashes are in General Punctuation.
+    assert_eq!(ranges.first(), Some(&0));
+    assert!(ranges.contains(&8192), "{ranges:?}");
+    let dir = util::vorkuta_build()
+        .join("web/glyphs")
+        .join(style::LABEL_FONT);
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort_by_key(|f| f.split('-').next().unwrap().parse::<u32>().unwrap());
+    let want: Vec<String> = ranges
+        .iter()
+        .map(|s| format!("{s}-{}.pbf", s + 255))
+        .collect();
+    assert_eq!(files, want);
+    // A glyphs message (field 1, a fontstack) naming DejaVu Sans, with the glyph of `A` (id 65).
+    let pbf = std::fs::read(dir.join("0-255.pbf")).unwrap();
+    assert_eq!(pbf[0], 0x0a);
+    assert!(
+        pbf.windows(11).any(|w| w == b"DejaVu Sans"),
+        "no font name in the PBF"
+    );
+    assert!(pbf.len() > 20_000, "{} bytes for 0-255", pbf.len());
+    // The style asks for the same font, on the site.
+    let style_json = json(&util::vorkuta_build().join("web/style.json"));
+    assert_eq!(style_json["glyphs"], "glyphs/{fontstack}/{range}.pbf");
+    assert_eq!(
+        style_layer(&style_json, "site-labels")["layout"]["text-font"][0],
+        style::LABEL_FONT
+    );
 }

@@ -5,7 +5,7 @@
 //   timecontrol.js  slider, range, histogram, play     hash.js    the URL hash and history
 //   story.js        story mode (the account as spine)  popup.js   popups
 //   source.js       the source-text panel              lists.js   transfers, "at this date", layers, legend
-//   distance.js     the distance tool (geodesy.js)     labels.js  site labels
+//   distance.js     the distance tool (geodesy.js)     labels.js  which site labels are in full ink
 //   print.js        "Print this view"                  time.js    date arithmetic and the activity rule
 //
 // `window.map` is the map; `window.gazmap` has the atlas, the store, `select()`, `setDate()`,
@@ -15,7 +15,7 @@ import * as maplibregl from './vendor/maplibre-gl.mjs';
 import { $, getJson, report } from './dom.js';
 import { distanceTool, greatCircle } from './distance.js';
 import { formatHash, parseHash, syncHash } from './hash.js';
-import { siteLabels } from './labels.js';
+import { activeSites } from './labels.js';
 import { lists } from './lists.js';
 import { popups } from './popup.js';
 import { printButton } from './print.js';
@@ -37,6 +37,8 @@ function resolveSources(style) {
     }
     if (typeof source.data === 'string') source.data = absolute(source.data);
   }
+  // Not through URL(): it would percent-encode the {fontstack} and {range} placeholders.
+  if (typeof style.glyphs === 'string' && !/^[a-z]+:/.test(style.glyphs)) style.glyphs = absolute('.') + style.glyphs;
   return style;
 }
 
@@ -52,13 +54,7 @@ async function main() {
     const name = l.metadata?.['gazmap:layer'];
     if (name) (styleLayersOf[name] ??= []).push(l.id);
   }
-  // Label style from src/style (the QGIS labels use the same).
   const root = document.documentElement.style;
-  root.setProperty('--label-font', `"${atlas.labels.font}"`);
-  root.setProperty('--label-size', `${atlas.labels.size_pt}pt`);
-  root.setProperty('--label-colour', atlas.labels.colour);
-  root.setProperty('--label-halo', atlas.labels.halo);
-  root.setProperty('--label-halo-px', `${atlas.labels.halo_px}px`);
 
   // ---------- state: defaults, then what the URL hash says ----------
   const hasStory = atlas.periods.length > 0;
@@ -97,6 +93,7 @@ async function main() {
     map.setGlobalStateProperty('time_filter', !s.all);
     map.setGlobalStateProperty('date', s.date ?? '');
     map.setGlobalStateProperty('date_end', s.end ?? s.date ?? '');
+    map.setGlobalStateProperty('active_sites', activeSites(atlas, s));
   }
   map.on('style.load', () => {
     styleLoaded = true;
@@ -170,7 +167,6 @@ async function main() {
   ctx.closePopup = pop.closePopup;
   const measure = distanceTool(ctx);
   const panelLists = lists(ctx);
-  siteLabels(ctx);
 
   // ---------- selection ----------
   const rowsOf = { sites: atlas.sites, events: atlas.events, transfers: atlas.transfers };

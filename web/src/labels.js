@@ -1,34 +1,20 @@
-// Site labels as HTML markers (no glyph server needed), placed greedily without overlaps, most
-// eventful sites first.
+// Site labels are a symbol layer of the style (`site-labels`, glyphs served from the site's own
+// glyphs/ folder). Here the viewer keeps the style's global state `active_sites` (the sites where
+// an event or movement is possibly under way in the slider's span) so that the other labels fade,
+// as the features do.
 
-import * as maplibregl from './vendor/maplibre-gl.mjs';
-import { el } from './dom.js';
+import { activityIn } from './time.js';
 
-export function siteLabels(ctx) {
-  const { map, atlas } = ctx;
-  const labelled = atlas.sites.filter((s) => s.located && s.lon !== null && s.lat !== null)
-    .sort((a, b) => (b.event_count ?? 0) - (a.event_count ?? 0) || a.name.localeCompare(b.name));
-  const labels = labelled.map((s) => {
-    const node = el('div', { class: 'site-label', 'data-id': s.id, 'aria-hidden': 'true' }, s.name);
-    const marker = new maplibregl.Marker({ element: node, anchor: 'left', offset: [9, 0] })
-      .setLngLat([s.lon, s.lat]).addTo(map);
-    return { site: s, node, marker };
-  });
-  function place() {
-    const placed = [];
-    const { clientWidth: W, clientHeight: H } = map.getContainer();
-    for (const l of labels) {
-      const p = map.project([l.site.lon, l.site.lat]);
-      const w = l.node.offsetWidth;
-      const h = l.node.offsetHeight;
-      const box = [p.x + 9, p.y - h / 2, p.x + 9 + w, p.y + h / 2];
-      const inside = box[0] >= 0 && box[2] <= W && box[1] >= 0 && box[3] <= H;
-      const free = placed.every((q) => box[2] < q[0] || box[0] > q[2] || box[3] < q[1] || box[1] > q[3]);
-      const show = inside && free;
-      if (show) placed.push(box);
-      l.node.classList.toggle('hidden', !show);
-    }
+/** The ids of the sites where something is possibly under way in `s`'s day or range. */
+export function activeSites(atlas, s) {
+  const out = new Set();
+  if (s.all) return [];
+  const to = s.end ?? s.date;
+  for (const e of atlas.events) if (e.site && activityIn(e, s.date, to)) out.add(e.site);
+  for (const t of atlas.transfers) {
+    if (!activityIn(t, s.date, to)) continue;
+    if (t.from_site) out.add(t.from_site);
+    if (t.to_site) out.add(t.to_site);
   }
-  map.on('moveend', place);
-  map.on('load', place);
+  return [...out].sort();
 }

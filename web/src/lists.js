@@ -81,7 +81,6 @@ export function lists(ctx) {
   }
   function setLayerVisible(name, visible) {
     for (const id of styleLayersOf[name] ?? []) map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
-    if (name === 'sites') document.body.classList.toggle('hide-labels', !visible);
   }
 
   const legend = $('#legend');

@@ -8,7 +8,6 @@
 // start) of a feature that belongs to it; the first chapter starts with the text. A chapter
 // with no such citation has a heading and no text. The pure functions below are unit-tested.
 
-import * as maplibregl from './vendor/maplibre-gl.mjs';
 import { $, el, reducedMotion } from './dom.js';
 import { greatCircle } from './distance.js';
 import { sourceText } from './source.js';
@@ -236,13 +235,12 @@ export async function story(ctx) {
       refs = [...atlas.events.map((row) => ({ layer: 'events', row })), ...atlas.transfers.map((row) => ({ layer: 'transfers', row }))]
         .filter((c) => c.row.start && c.row.start <= ch.period.end && ch.period.start <= c.row.end);
     }
-    const b = new maplibregl.LngLatBounds();
-    for (const c of refs) {
-      const g = placeOf(c.layer, c.row);
-      if (!g) continue;
-      for (const xy of g.type === 'Point' ? [g.coordinates] : [g.coordinates[0], g.coordinates[g.coordinates.length - 1]]) b.extend(xy);
-    }
-    return b.isEmpty() ? null : b;
+    const pts = refs.map((c) => placeOf(c.layer, c.row)).filter(Boolean)
+      .flatMap((g) => (g.type === 'Point' ? [g.coordinates] : [g.coordinates[0], g.coordinates[g.coordinates.length - 1]]));
+    if (!pts.length) return null;
+    const xs = pts.map((p) => p[0]);
+    const ys = pts.map((p) => p[1]);
+    return [[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]];
   }
   function fly(ch, instant = false) {
     const b = chapterBounds(ch);

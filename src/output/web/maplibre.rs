@@ -12,7 +12,9 @@
 //! time filter off, every feature is drawn in the solid style.
 //!
 //! Site symbols are icons named `site-<kind>` that the viewer draws on a canvas from
-//! [`site_symbols`]; the style uses no text, so it needs no glyphs and no sprite.
+//! [`site_symbols`] (no sprite). Site labels are a symbol layer in DejaVu Sans whose glyphs the
+//! site writer makes (`glyphs/`, relative to the page); labels of sites where nothing is under
+//! way in the slider's span are faded, by the global state `active_sites` the viewer keeps.
 
 use serde_json::{Value as Json, json};
 
@@ -343,7 +345,36 @@ fn style_layers(layers: &Layers, data: &DataSource) -> Vec<Json> {
                        "icon-ignore-placement": true},
         }),
     );
+    add("sites", "site-labels", "symbol", site_labels());
     out
+}
+
+/// The site labels: DejaVu Sans at the print size, haloed, right of the symbol (left or above
+/// when that collides), the most eventful sites placed first; faded where nothing is under way.
+fn site_labels() -> Json {
+    let active = json!([
+        "in",
+        ["to-string", ["get", "id"]],
+        ["global-state", "active_sites"]
+    ]);
+    json!({
+        "layout": {
+            "text-field": ["to-string", ["get", "name"]],
+            "text-font": [style::LABEL_FONT],
+            "text-size": super::num(style::LABEL_SIZE_PT * 96.0 / 72.0, 2),
+            "text-variable-anchor": ["left", "right", "top", "bottom"],
+            "text-radial-offset": 0.9,
+            "text-justify": "auto",
+            "text-max-width": 12,
+            "symbol-sort-key": ["-", 0, ["to-number", ["get", "event_count"], 0]],
+        },
+        "paint": {
+            "text-color": style::LABEL_COLOUR,
+            "text-halo-color": style::HALO_COLOUR,
+            "text-halo-width": px(style::HALO_MM),
+            "text-opacity": ["case", ["!", filter_on()], 1.0, active, 1.0, 0.45],
+        },
+    })
 }
 
 fn sources(layers: &Layers, data: &DataSource) -> Json {
@@ -393,7 +424,9 @@ pub fn style(layers: &Layers, data: &DataSource) -> Json {
         "metadata": {"gazmap:generated-from": "src/style.rs"},
         "center": [super::num((x0 + x1) / 2.0, 6), super::num((y0 + y1) / 2.0, 6)],
         "zoom": 4,
+        "glyphs": "glyphs/{fontstack}/{range}.pbf",
         "state": {
+            "active_sites": {"default": []},
             "date": {"default": initial_date(layers).unwrap_or_default()},
             "date_end": {"default": initial_date(layers).unwrap_or_default()},
             "time_filter": {"default": initial_date(layers).is_some()},

@@ -18,8 +18,13 @@
 //! `gazmap build` writes beside `web/`. Either way the whole output folder is the site: publish
 //! `out/<atlas>/` on any static server that answers HTTP Range requests and open `web/`.
 //!
-//! No request leaves the site: no fonts or glyphs (labels are HTML), no sprites (symbols are
-//! drawn on a canvas from `atlas.json`), no CDN.
+//! * `glyphs/<font>/<start>-<end>.pbf`: the signed-distance-field glyphs MapLibre draws the site
+//!   labels with (a symbol layer, so labels collide and fade like the features), made here from
+//!   the embedded DejaVu Sans by `glyphore-core` for each 256-code-point range the site names use
+//!   (0-255 always; 1024-1279 for Cyrillic names, and so on).
+//!
+//! No request leaves the site: the glyphs are on it, no sprites (symbols are drawn on a canvas
+//! from `atlas.json`), no CDN.
 //!
 //! The viewer's assets are compiled into the binary (`include_bytes!` of `web/src/` and
 //! `web/vendor/`), so `gazmap build` needs neither npm nor the source tree.
@@ -60,6 +65,9 @@ pub enum WebError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The label glyphs could not be made from the embedded font.
+    #[error("cannot make the label glyphs from DejaVu Sans: {0}")]
+    Glyphs(String),
     /// A source id cannot be used as a file name.
     #[error(
         "source id `{0}` cannot name a file in the web map (use letters, digits, `_`, `-`, `.`)"
@@ -141,6 +149,9 @@ pub fn write(
         put(rel, bytes)?;
     }
     put("style.json", &pretty(&maplibre::style(layers, data)))?;
+    for (rel, bytes) in glyphs(layers)? {
+        put(&rel, &bytes)?;
+    }
     put("atlas.json", &pretty(&atlas_json(layers, data)))?;
 
     let mut index = vec![];
@@ -171,6 +182,35 @@ pub fn write(
         }
     }
     Ok(written)
+}
+
+/// The first code points of the 256-code-point glyph ranges the site labels need (0 always).
+#[must_use]
+pub fn glyph_ranges(layers: &Layers) -> Vec<u32> {
+    let mut starts = std::collections::BTreeSet::from([0u32]);
+    if let Some(sites) = layers.layer("sites") {
+        for f in &sites.features {
+            if let Some(Value::Text(name)) = sites.value(f, "name") {
+                starts.extend(name.chars().map(|c| u32::from(c) & !0xff));
+            }
+        }
+    }
+    starts.into_iter().collect()
+}
+
+/// The label glyph PBFs, `glyphs/<font>/<start>-<end>.pbf`, from the embedded DejaVu Sans.
+fn glyphs(layers: &Layers) -> Result<Vec<(String, Vec<u8>)>, WebError> {
+    let face = glyphore_core::FontFace::parse(dejavu::sans::regular())
+        .map_err(|e| WebError::Glyphs(e.to_string()))?;
+    glyph_ranges(layers)
+        .into_iter()
+        .map(|start| {
+            let pbf = glyphore_core::generate_range(&face, start)
+                .map_err(|e| WebError::Glyphs(e.to_string()))?;
+            let rel = format!("glyphs/{}/{start}-{}.pbf", style::LABEL_FONT, start + 255);
+            Ok((rel, pbf))
+        })
+        .collect()
 }
 
 fn pretty(value: &Json) -> Vec<u8> {
