@@ -191,7 +191,12 @@ async function main() {
       if (place.bounds) map.fitBounds(place.bounds, { padding: 60, maxZoom: 9 });
       else map.easeTo({ center: place.point, zoom: Math.max(map.getZoom(), 8) });
     }
-    pop.showPopup(place.point, [{ layer, properties: row }]);
+    pop.showPopup(place.point, [{ layer, properties: row }], onPopupClose);
+  }
+  /** Closing the popup of the selected feature ends the selection (no history entry). */
+  function onPopupClose(found) {
+    const ref = found[0] && `${found[0].layer}/${found[0].properties.id}`;
+    if (ref && store.get().selected === ref) store.set({ selected: null });
   }
   /** Selects a feature: the slider moves to its date, the story marks its passages. */
   function select(layer, id, { popup = false, fit = false } = {}) {
@@ -211,7 +216,7 @@ async function main() {
     }
     const found = pop.featuresAt(e.point);
     if (!found.length) return;
-    pop.showPopup(e.lngLat, found);
+    pop.showPopup(e.lngLat, found, onPopupClose);
     const first = found[0];
     if (['sites', 'events', 'transfers'].includes(first.layer)) select(first.layer, first.properties.id);
   });
@@ -242,8 +247,11 @@ async function main() {
 
   const s = store.get();
   if (api.story && s.mode === 'story') {
-    if (s.chapter) api.story.scrollTo(s.chapter);
-    else if (!fromHash.state.date) api.story.enter(api.story.chapters[0].id, { instant: true });
+    // A link with a chapter and no date opens the chapter's span; a link without a view, its place.
+    if (s.chapter && fromHash.state.date) api.story.scrollTo(s.chapter);
+    else if (!fromHash.state.date || s.chapter) {
+      api.story.enter(s.chapter ?? api.story.chapters[0].id, { instant: true, move: !fromHash.view });
+    }
   }
   if (s.selected) {
     const [layer, id] = s.selected.split('/');
@@ -253,9 +261,9 @@ async function main() {
   syncHash(ctx, {
     defaultMode,
     apply(state, view) {
+      pop.closePopup();
       store.set({ ...defaults, ...(hasStory ? {} : { mode: 'map' }), ...state }, { source: 'hash' });
       if (view) map.jumpTo(view);
-      pop.closePopup();
     },
   });
 

@@ -101,13 +101,15 @@ export function popups(ctx) {
   }
 
   let popup = null;
-  function showPopup(lngLat, found) {
+  /** Opens a popup describing `found`; `onClose(found)` runs when it closes. */
+  function showPopup(lngLat, found, onClose) {
     popup?.remove();
     const max = 20;
     const body = el('div', { class: 'popup-body' }, found.slice(0, max).map((f) => entry(f.layer, f.properties)),
       found.length > max ? el('p', { class: 'hint' }, `and ${found.length - max} more here: narrow the dates with the slider`) : null);
     popup = new maplibregl.Popup({ maxWidth: '360px', focusAfterOpen: false })
       .setLngLat(lngLat).setDOMContent(body).addTo(map);
+    if (onClose) popup.on('close', () => onClose(found));
     return popup;
   }
   const closePopup = () => popup?.remove();

@@ -245,8 +245,11 @@ export async function story(ctx) {
   function fly(ch, instant = false) {
     const b = chapterBounds(ch);
     if (!b) return;
+    // Below 700 px the panel is a bottom sheet over the map's lower part: keep the features above it.
     const narrow = window.innerWidth < 700;
-    map.fitBounds(b, { padding: narrow ? 30 : 60, maxZoom: 8, duration: instant || reducedMotion() ? 0 : 900 });
+    const sheet = narrow ? panel.getBoundingClientRect().height : 0;
+    const padding = narrow ? { top: 30, left: 30, right: 30, bottom: sheet + 20 } : 60;
+    map.fitBounds(b, { padding, maxZoom: 8, duration: instant || reducedMotion() ? 0 : 900 });
   }
   function scrollToChapter(ch) {
     quietUntil = performance.now() + 400;
@@ -258,11 +261,11 @@ export async function story(ctx) {
     setCurrent(first ?? null);
   }
   /** Makes `ch` the current chapter: slider to its span, the map to its features. */
-  function enter(ch, { scroll = true, instant = false } = {}) {
+  function enter(ch, { scroll = true, instant = false, move = true } = {}) {
     store.set({ chapter: ch.period.id, date: ch.period.start, end: ch.period.end, all: false, mode: 'story' },
       { source: 'story', commit: true });
     if (scroll) scrollToChapter(ch);
-    fly(ch, instant);
+    if (move) fly(ch, instant);
   }
   function step(delta) {
     const at = byPeriod.get(store.get().chapter)?.index ?? -1;

@@ -180,6 +180,16 @@ describe('story mode in headless Chromium', { timeout: 600_000 }, () => {
     assert.equal(await page.locator('.maplibregl-popup .entry-transfers').getAttribute('data-id'), 'convoy_25');
     assert.ok(await page.locator('#story-text mark.cite.selected').count() >= 1);
     assert.equal(await page.locator('#story-text section.chapter.current').getAttribute('data-chapter'), 'executions');
+    // Closing the feature's popup ends the selection, and the link says so.
+    await page.locator('.maplibregl-popup-close-button').click();
+    assert.equal((await state(page)).selected, null);
+    assert.doesNotMatch(await page.evaluate(() => window.location.hash), /feature=/);
+    // A chapter alone opens the chapter's span.
+    await page.goto(`${origin}/vorkuta/web/#chapter=arrests_1937`);
+    await page.reload();
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    const c = await state(page);
+    assert.deepEqual([c.chapter, c.date, c.end], ['arrests_1937', '1937-09-01', '1937-11-30']);
     // The free map with one day and all dates, too.
     await page.goto(`${origin}/vorkuta/web/#map=5.00/66.00000/60.00000&date=1937-01-15&mode=map`);
     await page.reload();
