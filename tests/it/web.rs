@@ -378,3 +378,30 @@ fn label_glyphs_cover_every_site_name_from_the_embedded_font() {
         style::LABEL_FONT
     );
 }
+
+#[test]
+fn cyrillic_site_names_get_the_cyrillic_glyph_range() {
+    let (_tmp, atlas) = util::copy_atlas(&util::tiny());
+    let sites = atlas.join("sites.csv");
+    let text = std::fs::read_to_string(&sites).unwrap();
+    let renamed = text.replacen("kholmogory,Kholmogory,", "kholmogory,Холмогоры,", 1);
+    assert_ne!(renamed, text);
+    std::fs::write(&sites, renamed).unwrap();
+    let checked = gazmap::open(&atlas).unwrap();
+    let layers = gazmap::layers::build(&checked.atlas).unwrap();
+    assert_eq!(web::glyph_ranges(&layers), vec![0, 1024]);
+    let out = tempfile::tempdir().unwrap();
+    web::write(
+        &layers,
+        &checked.atlas.sources,
+        &DataSource::GeoJson,
+        out.path(),
+    )
+    .unwrap();
+    let cyrillic = std::fs::read(out.path().join("glyphs/DejaVu Sans/1024-1279.pbf")).unwrap();
+    // The glyph of `Х` (U+0425, id 1061) is in it: field 3 (glyph) holding id 1061 as a varint.
+    assert!(
+        cyrillic.windows(3).any(|w| w == [0x08, 0xa5, 0x08]),
+        "no glyph 1061"
+    );
+}
