@@ -240,6 +240,9 @@ pub struct Layers {
     pub atlas: Vec<Layer>,
     /// Basemap layers, bottom first.
     pub basemap: Vec<Layer>,
+    /// What the basemap covers (lon_min, lat_min, lon_max, lat_max); `None` when undeclared.
+    /// Outside it nothing is drawn, not even sea.
+    pub basemap_coverage: Option<[f64; 4]>,
 }
 
 impl Layers {
@@ -344,8 +347,11 @@ pub fn build(atlas: &Atlas) -> Result<Layers, LayersError> {
     }
     let extent = atlas.meta.extent.unwrap_or_else(|| sites_extent(atlas));
     let basemap = match &atlas.meta.basemap_dir {
-        Some(dir) => load_basemap(dir)?,
-        None => vec![],
+        Some(dir) => crate::basemap::load(dir, crate::basemap::drawn_extent(atlas))?,
+        None => crate::basemap::Basemap {
+            layers: vec![],
+            coverage: None,
+        },
     };
     Ok(Layers {
         atlas_id: atlas.meta.id.clone(),
@@ -379,11 +385,13 @@ pub fn build(atlas: &Atlas) -> Result<Layers, LayersError> {
             events_layer(atlas),
             sites_layer(atlas),
         ],
-        basemap,
+        basemap: basemap.layers,
+        basemap_coverage: basemap.coverage,
     })
 }
 
-fn sites_extent(atlas: &Atlas) -> [f64; 4] {
+/// The box around every located site (the whole world when none is located).
+pub(crate) fn sites_extent(atlas: &Atlas) -> [f64; 4] {
     let mut e: [f64; 4] = [180.0, 90.0, -180.0, -90.0];
     for l in atlas.sites.iter().filter_map(|s| s.location) {
         e = [
@@ -808,29 +816,12 @@ pub fn is_contradicted(status: &Value) -> bool {
     *status == Value::Text(ClaimStatus::Contradicted.as_str().into())
 }
 
-/// Basemap files read from the basemap folder, bottom first: (file stem, layer title).
-pub const BASEMAP_FILES: &[(&str, &str)] = &[
-    ("coast", "Land"),
-    ("lakes", "Lakes"),
-    ("rivers", "Rivers"),
-    ("regions", "Regions (modern)"),
-    ("borders", "Region boundaries (modern)"),
-];
+/// Regional basemap files read from the basemap folder, bottom first: (file stem, layer title).
+pub const BASEMAP_FILES: &[(&str, &str)] = crate::basemap::REGIONAL_FILES;
 
-fn load_basemap(dir: &Path) -> Result<Vec<Layer>, LayersError> {
-    let mut layers = vec![];
-    for (stem, title) in BASEMAP_FILES {
-        let path = dir.join(format!("{stem}.geojson"));
-        if !path.exists() {
-            continue;
-        }
-        layers.push(read_geojson_layer(&path, stem, title, LayerRole::Basemap)?);
-    }
-    Ok(layers)
-}
-
-/// Reads a GeoJSON FeatureCollection into a [`Layer`], inferring the schema from the properties
-/// (a property whose values disagree in type becomes text).
+/// Reads a GeoJSON FeatureCollection (gzipped when the name ends in `.gz`) into a [`Layer`],
+/// inferring the schema from the properties (a property whose values disagree in type becomes
+/// text).
 ///
 /// # Errors
 /// [`LayersError::Basemap`] when the file cannot be read or parsed.
@@ -844,7 +835,18 @@ pub fn read_geojson_layer(
         path: path.to_path_buf(),
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+    // `.gz` files (the world basemap's intermediate coast) are gunzipped on the way in.
+    let text = if path.extension().is_some_and(|e| e == "gz") {
+        let mut text = String::new();
+        std::fs::File::open(path)
+            .and_then(|f| {
+                std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(f), &mut text)
+            })
+            .map_err(|e| err(e.to_string()))?;
+        text
+    } else {
+        std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?
+    };
     let fc: geojson::FeatureCollection = text
         .parse()
         .map_err(|e: geojson::Error| err(e.to_string()))?;

@@ -6,6 +6,7 @@
 //! [`build`] runs it all; [`open`] stops after the checks.
 
 pub mod authoring;
+pub mod basemap;
 pub mod check;
 pub mod diagnostics;
 pub mod geodesy;
@@ -16,6 +17,7 @@ pub mod output;
 pub mod print;
 pub mod quote;
 pub mod serve;
+mod staging;
 pub mod style;
 pub mod tiles;
 pub mod time;
@@ -78,6 +80,8 @@ pub fn open(dir: &Path) -> Result<Checked, Error> {
         Err(e) => return Err(Error::Load(e)),
     };
     findings.extend(check::run(&mut atlas));
+    // Where the basemap stops short of the atlas, nothing is drawn: say so.
+    findings.extend(basemap::coverage_finding(&atlas));
     diagnostics::sort(&mut findings);
     if findings.iter().any(Finding::is_error) {
         return Err(Error::Invalid(findings));
@@ -139,7 +143,7 @@ impl BuildOptions {
 
 /// Checks the atlas in `dir` and writes every output into `out`.
 ///
-/// Nothing is written when a check fails.
+/// Nothing is written when a check or any writer fails (see [`build_with`]).
 ///
 /// # Errors
 /// See [`open`]; plus [`Error::Write`] when an output cannot be written.
@@ -254,7 +258,9 @@ fn relative_files(written: &[output::Written], out: &Path) -> Vec<(String, u64)>
 /// Checks the atlas in `dir` and writes the outputs `opts` chooses into `out`, plus
 /// `build-report.json`.
 ///
-/// Nothing is written when a check fails.
+/// Nothing is written when a check or any writer fails: the outputs are written into a
+/// temporary folder beside `out` and moved into place only at the end (see `staging`); a full
+/// build replaces an earlier build folder, a partial one adds its files to it.
 ///
 /// # Errors
 /// See [`open`]; plus [`Error::Write`] when an output cannot be written.
@@ -265,7 +271,10 @@ pub fn build_with(dir: &Path, out: &Path, opts: &BuildOptions) -> Result<BuildRe
         let path = path.to_path_buf();
         move |source| Error::Write { path, source }
     };
-    let written = write_outputs(&checked.atlas, &layers, out, opts)?;
+    // Everything goes into a temporary folder beside `out`, moved into place at the end.
+    let staging = staging::Staging::new(out)?;
+    let tmp = staging.path().to_path_buf();
+    let written = write_outputs(&checked.atlas, &layers, &tmp, opts)?;
 
     let claims = layers.layer("claims");
     let contradicted_claims = claims
@@ -279,7 +288,7 @@ pub fn build_with(dir: &Path, out: &Path, opts: &BuildOptions) -> Result<BuildRe
         .unwrap_or_default();
     let report = BuildReport {
         atlas: layers.atlas_id.clone(),
-        files: relative_files(&written, out),
+        files: relative_files(&written, &tmp),
         counts: layers
             .atlas
             .iter()
@@ -292,8 +301,10 @@ pub fn build_with(dir: &Path, out: &Path, opts: &BuildOptions) -> Result<BuildRe
         path: out.join("build-report.json"),
         source: std::io::Error::other(e),
     })?;
-    output::write_atomic(&out.join("build-report.json"), json.as_bytes())
+    output::write_atomic(&tmp.join("build-report.json"), json.as_bytes())
         .map_err(write_err(out))?;
+    // A full build replaces the folder (stale files go); a partial one adds to it.
+    staging.commit(*opts == BuildOptions::default())?;
     Ok(report)
 }
 
@@ -350,8 +361,16 @@ pub fn export(
 ) -> Result<Vec<(String, u64)>, Error> {
     let checked = open(dir)?;
     let layers = layers::build(&checked.atlas)?;
-    let written = write_outputs(&checked.atlas, &layers, out, &BuildOptions::only([format]))?;
-    Ok(relative_files(&written, out))
+    let staging = staging::Staging::new(out)?;
+    let written = write_outputs(
+        &checked.atlas,
+        &layers,
+        staging.path(),
+        &BuildOptions::only([format]),
+    )?;
+    let files = relative_files(&written, staging.path());
+    staging.commit(false)?;
+    Ok(files)
 }
 
 /// An output error that is not an `std::io::Error`, as [`Error::Write`] on `path`.

@@ -10,13 +10,17 @@ use super::content::{self, Content, SiteMark};
 use super::fonts::{self, Face};
 use super::labels::{self, Anchor, BoxMm, Field, Request};
 use super::projection::{Projection, dms_lat, dms_lon};
-use super::sheet::{Orientation, ProjectionChoice, SheetSpec};
+use super::sheet::{Orientation, SheetSpec};
 use super::svgdoc::{Align, TextStyle, group, n, path, path_d, text, wrap};
 use super::uncertainty::{self, Outline, ShapeKind};
 use super::{PrintError, SheetReport};
 use crate::geodesy;
 use crate::layers::{Layer, Layers, Value};
 use crate::style::{self, Shape};
+
+#[path = "locator.rs"]
+mod locator;
+use locator::draw_locator;
 
 /// A composed sheet.
 #[derive(Debug)]
@@ -31,6 +35,8 @@ pub struct Composed {
     pub projection: Projection,
     /// Centre of the main map, projected **metres**.
     pub centre_m: (f64, f64),
+    /// The main map's frame on the paper, **mm** from the top left: x0, y0, x1, y1.
+    pub map_rect_mm: [f64; 4],
     /// Scale denominator of the main map (1:`scale`).
     pub scale: f64,
     /// Length of the scale bar on paper, **mm**.
@@ -615,12 +621,24 @@ fn draw_basemap(ctx: &mut Ctx, v: &View, art: &mut MapArt, labels: bool) {
     let tol = 0.15;
     let frame = v.rect.grow(2.0);
     let visible = |b: Option<BoxMm>| b.is_some_and(|b| b.intersects(&frame));
-    art.clipped.push(el(Rectangle::new()
-        .set("x", n(v.rect.x0))
-        .set("y", n(v.rect.y0))
-        .set("width", n(v.rect.w()))
-        .set("height", n(v.rect.h()))
-        .set("fill", style::SEA_COLOUR)));
+    // Sea where the basemap says there is sea: the whole frame when the basemap covers it,
+    // else only its coverage (missing data is never drawn as sea).
+    match locator::sea_outside_land(ctx, v) {
+        Some(d) => {
+            ctx.warnings.push(
+                "the basemap does not cover the whole frame: no land or sea is drawn outside it"
+                    .into(),
+            );
+            art.clipped.push(el(path(d).set("fill", style::SEA_COLOUR)));
+        }
+        None if ctx.layers.basemap.is_empty() => {}
+        None => art.clipped.push(el(Rectangle::new()
+            .set("x", n(v.rect.x0))
+            .set("y", n(v.rect.y0))
+            .set("width", n(v.rect.w()))
+            .set("height", n(v.rect.h()))
+            .set("fill", style::SEA_COLOUR))),
+    }
     let layers = ctx.layers;
     // Land and lakes: filled polygons.
     for (name, fill) in [
@@ -1087,24 +1105,29 @@ fn area_label_points(ctx: &Ctx, v: &View, site: &str, at: (f64, f64)) -> Option<
 }
 
 /// Paper outline of one uncertainty shape: every ring (holes too) projected and clipped to the
-/// grown frame, for one path filled with the even-odd rule.
-fn outline_d(ctx: &Ctx, v: &View, o: &Outline) -> Option<(String, BoxMm)> {
+/// grown frame, for one path filled with the even-odd rule; with its box and whether any of its
+/// edges crosses the frame (when none does, the frame lies wholly inside or outside it).
+fn outline_d(ctx: &Ctx, v: &View, o: &Outline) -> Option<(String, BoxMm, bool)> {
     let mut d = String::new();
     let mut all: Vec<(f64, f64)> = vec![];
+    let mut edge = false;
     for ring in uncertainty::rings(&o.polygons) {
         let p = ctx.project_line(v, &ring, 0.1);
+        edge = edge || p.windows(2).any(|w| v.rect.hits_segment(w[0], w[1]));
         let p = clip_ring(&p, &v.rect.grow(2.0));
         if p.len() >= 3 {
             d.push_str(&path_d(&p, true));
             all.extend(p);
         }
     }
-    Some((d, bbox_of(&all)?))
+    Some((d, bbox_of(&all)?, edge))
 }
 
 /// Whether a site's uncertainty shape is worth drawing: circles only around a drawn symbol
-/// they outgrow (and never for a region), rings and areas whenever the site is shown.
-fn wants_outline(ctx: &Ctx, art: &MapArt, o: &Outline, b: &BoxMm) -> bool {
+/// they outgrow (and never for a region), rings whenever the site is shown, areas when shown
+/// and their outline crosses the frame (a sheet wholly inside a camp system is not tinted all
+/// over: the area's label says it).
+fn wants_outline(ctx: &Ctx, art: &MapArt, o: &Outline, b: &BoxMm, edge: bool) -> bool {
     match o.kind {
         ShapeKind::Circle => {
             let region = ctx
@@ -1116,7 +1139,8 @@ fn wants_outline(ctx: &Ctx, art: &MapArt, o: &Outline, b: &BoxMm) -> bool {
                 .get(&o.site)
                 .is_some_and(|spot| !region && b.w() >= spot.r * 2.6)
         }
-        ShapeKind::Ring | ShapeKind::Area => ctx.shown.contains(&o.site),
+        ShapeKind::Ring => ctx.shown.contains(&o.site),
+        ShapeKind::Area => edge && ctx.shown.contains(&o.site),
     }
 }
 
@@ -1125,10 +1149,10 @@ fn wants_outline(ctx: &Ctx, art: &MapArt, o: &Outline, b: &BoxMm) -> bool {
 fn draw_uncertainty(ctx: &mut Ctx, v: &View, art: &mut MapArt) {
     let mut by_kind: BTreeMap<ShapeKind, (Vec<Element>, String)> = BTreeMap::new();
     for o in &ctx.outlines {
-        let Some((d, b)) = outline_d(ctx, v, o) else {
+        let Some((d, b, edge)) = outline_d(ctx, v, o) else {
             continue;
         };
-        if !b.intersects(&v.rect) || !wants_outline(ctx, art, o, &b) {
+        if !b.intersects(&v.rect) || !wants_outline(ctx, art, o, &b, edge) {
             continue;
         }
         let e = by_kind.entry(o.kind).or_default();
@@ -2209,7 +2233,11 @@ fn legend_rows(ctx: &Ctx, ty: Type) -> Vec<(Vec<Element>, String)> {
     if ctx.legend.borders {
         rows.push((
             vec![line(style::BORDER_COLOUR, 0.35, Some("2 0.8 0.4 0.8"))],
-            "Boundary of a modern federal subject".into(),
+            // The world basemap's borders are national, the regional basemap's internal.
+            match ctx.layers.layer("borders") {
+                Some(l) if l.title.starts_with("National") => "Modern national border".into(),
+                _ => "Boundary of a modern federal subject".into(),
+            },
         ));
     }
     rows
@@ -2265,10 +2293,7 @@ pub fn compose(
             }
         }
     };
-    let proj = match spec.projection {
-        ProjectionChoice::Lcc => Projection::lcc_for(extent)?,
-        ProjectionChoice::UtmNorth(z) => Projection::utm_north(z)?,
-    };
+    let proj = Projection::for_sheet(spec.projection, extent, &spec.id)?;
     let credits_text = credits_line(layers);
     // Notes go above the credits, across the page: reserve their lines (the omitted-labels note
     // is not known before placement, so three lines are kept for it).
@@ -2656,6 +2681,7 @@ pub fn compose(
         size_mm: (page.w, page.h),
         report,
         centre_m: (view.cx, view.cy),
+        map_rect_mm: [view.rect.x0, view.rect.y0, view.rect.x1, view.rect.y1],
         scale: view.scale,
         bar_mm,
         bar_km,
@@ -2844,151 +2870,6 @@ fn draw_north(cx: f64, cy: f64, convergence: f64, ty: Type) -> Vec<Element> {
         format!("rotate({} {} {})", n(convergence), n(cx), n(cy)),
     );
     vec![el(arrow)]
-}
-
-/// The locator: where the sheet lies in European Russia, Moscow marked.
-fn draw_locator(
-    loc: &Layer,
-    ctx: &Ctx,
-    main: &View,
-    b: BoxMm,
-    ty: Type,
-) -> Result<Vec<Element>, PrintError> {
-    let e = [30.0, 53.0, 70.0, 71.5];
-    let proj = Projection::lcc_for(e)?;
-    let v = fit(b, projected_box(&proj, [34.0, 54.0, 66.0, 70.0])?);
-    let project = |lon: f64, lat: f64| proj.forward(lon, lat).ok().map(|(x, y)| v.paper(x, y));
-    let mut art: Vec<Element> = vec![el(Rectangle::new()
-        .set("x", n(b.x0))
-        .set("y", n(b.y0))
-        .set("width", n(b.w()))
-        .set("height", n(b.h()))
-        .set("fill", style::SEA_COLOUR))];
-    let mut by_layer: BTreeMap<String, String> = BTreeMap::new();
-    let mut places: Vec<(String, (f64, f64))> = vec![];
-    for f in &loc.features {
-        let kind = value_text(loc, f, "layer");
-        let Some(g) = &f.geometry else { continue };
-        if kind == "place" {
-            if let Geometry::Point(p) = g
-                && let Some(q) = project(p.x(), p.y())
-            {
-                places.push((value_text(loc, f, "name"), q));
-            }
-            continue;
-        }
-        let close = matches!(kind.as_str(), "land" | "lake" | "country");
-        let d = by_layer.entry(kind).or_default();
-        for ring in geometry_rings(g) {
-            let pts = thin(
-                ring.iter().filter_map(|(x, y)| project(*x, *y)).collect(),
-                0.2,
-            );
-            if pts.len() >= 2 {
-                d.push_str(&path_d(&pts, close));
-            }
-        }
-    }
-    let style_of = |k: &str| -> Option<(&str, &str, f64)> {
-        match k {
-            "land" => Some(("#efece4", "none", 0.0)),
-            "country" => Some(("#e3ddcf", "#9a9386", 0.2)),
-            "lake" => Some((style::WATER_COLOUR, "none", 0.0)),
-            "border" => Some(("none", "#9a9386", 0.15)),
-            _ => None,
-        }
-    };
-    for k in ["land", "country", "lake", "border"] {
-        if let (Some(d), Some((fill, stroke, w))) = (by_layer.get(k), style_of(k)) {
-            art.push(el(path(d.clone())
-                .set("fill", fill)
-                .set("fill-rule", "evenodd")
-                .set("stroke", stroke)
-                .set("stroke-width", n(w))));
-        }
-    }
-    // The main map's frame, through lon/lat.
-    let r = main.rect;
-    let mut outline = vec![];
-    for (ax, ay, bx, by) in [
-        (r.x0, r.y0, r.x1, r.y0),
-        (r.x1, r.y0, r.x1, r.y1),
-        (r.x1, r.y1, r.x0, r.y1),
-        (r.x0, r.y1, r.x0, r.y0),
-    ] {
-        for i in 0..20 {
-            let t = f64::from(i) / 20.0;
-            let (gx, gy) = main.ground(ax + (bx - ax) * t, ay + (by - ay) * t);
-            if let Ok((lon, lat)) = ctx.proj.inverse(gx, gy)
-                && let Some(q) = project(lon, lat)
-            {
-                outline.push(q);
-            }
-        }
-    }
-    if outline.len() >= 3 {
-        let ob = bbox_of(&outline);
-        if ob.is_some_and(|o| o.w() < 2.0) {
-            // Too small to see as a box: mark it with a circle.
-            if let Some(o) = ob {
-                art.push(el(Circle::new()
-                    .set("cx", n(f64::midpoint(o.x0, o.x1)))
-                    .set("cy", n(f64::midpoint(o.y0, o.y1)))
-                    .set("r", "1.2")
-                    .set("fill", "none")
-                    .set("stroke", style::TRANSFER_COLOUR)
-                    .set("stroke-width", "0.5")));
-            }
-        } else {
-            art.push(el(path(path_d(&outline, true))
-                .set("fill", style::TRANSFER_COLOUR)
-                .set("fill-opacity", "0.15")
-                .set("stroke", style::TRANSFER_COLOUR)
-                .set("stroke-width", "0.45")));
-        }
-    }
-    let mut labels = vec![];
-    let st = ty.small().fill("#1a1a1a").halo(0.4);
-    for (name, q) in &places {
-        if !(name == "Moscow" || name.starts_with("Leningrad"))
-            || !b.contains(&BoxMm::around(q.0, q.1, 0.5))
-        {
-            continue;
-        }
-        let label = if name.starts_with("Leningrad") {
-            "Leningrad"
-        } else {
-            name.as_str()
-        };
-        art.push(el(Circle::new()
-            .set("cx", n(q.0))
-            .set("cy", n(q.1))
-            .set("r", n(0.7 * ty.k))
-            .set("fill", "#1a1a1a")));
-        labels.push(el(text(
-            label,
-            q.0 + 1.3 * ty.k,
-            q.1 + st.size * 0.35,
-            st,
-            Align::Start,
-        )));
-    }
-    let clip_id = "clip-locator";
-    let mut out = vec![el(Definitions::new().add(
-        ClipPath::new().set("id", clip_id).add(
-            Rectangle::new()
-                .set("x", n(b.x0))
-                .set("y", n(b.y0))
-                .set("width", n(b.w()))
-                .set("height", n(b.h())),
-        ),
-    ))];
-    out.push(el(Group::new()
-        .set("clip-path", format!("url(#{clip_id})"))
-        .add(group(art))
-        .add(group(labels))));
-    out.push(el(frame_rect(b, 0.25)));
-    Ok(out)
 }
 
 #[cfg(test)]

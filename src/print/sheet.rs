@@ -13,7 +13,7 @@
 //! paper = "A4"                 # A4 | A3 | letter
 //! orientation = "landscape"    # landscape | portrait
 //! sites = ["vorkuta_mine", "syr_yaga_barracks", "usa_station", "brickyard"]
-//! projection = "utm41n"        # lcc (default: parallels from the extent) | utm<zone>n
+//! projection = "utm41n"        # auto (default) | lcc | utm | utm<zone>n|s | tmerc | laea | merc | eqc
 //! claims = true                # draw the account's stated distances
 //! [[sheets.insets]]
 //! title = "Brickyard and execution sites"
@@ -93,29 +93,7 @@ impl Orientation {
     }
 }
 
-/// The projection a sheet asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProjectionChoice {
-    /// Lambert conformal conic with standard parallels at 1/6 and 5/6 of the frame's latitudes.
-    Lcc,
-    /// Universal Transverse Mercator, northern hemisphere, this zone.
-    UtmNorth(u8),
-}
-
-impl ProjectionChoice {
-    /// Parses `lcc`, `utm41n` (or `utm:41`).
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Self> {
-        let s = s.to_ascii_lowercase();
-        if s == "lcc" || s == "auto" {
-            return Some(Self::Lcc);
-        }
-        let zone = s.strip_prefix("utm")?;
-        let zone = zone.trim_start_matches([':', ' ']).trim_end_matches('n');
-        let z: u8 = zone.parse().ok()?;
-        (1..=60).contains(&z).then_some(Self::UtmNorth(z))
-    }
-}
+pub use super::projection::ProjectionChoice;
 
 /// A detail inset: a few sites at a larger scale, drawn in the side panel.
 #[derive(Debug, Clone, PartialEq)]
@@ -182,7 +160,8 @@ pub struct SheetSpec {
 }
 
 impl SheetSpec {
-    /// A sheet with defaults: A4 landscape, LCC, 300 dpi, the atlas extent.
+    /// A sheet with defaults: A4 landscape, projection chosen from the frame, 300 dpi, the atlas
+    /// extent.
     #[must_use]
     pub fn new(id: &str, title: &str) -> Self {
         Self {
@@ -194,7 +173,7 @@ impl SheetSpec {
             extent: None,
             sites: vec![],
             margin_km: None,
-            projection: ProjectionChoice::Lcc,
+            projection: ProjectionChoice::Auto,
             period: None,
             each_period: false,
             claims: true,
@@ -337,8 +316,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Vec<SheetSpec>, PrintError> {
         spec.labels = s.labels;
         spec.margin_km = s.margin_km;
         if let Some(p) = &s.projection {
-            spec.projection =
-                ProjectionChoice::parse(p).ok_or_else(|| at("projection (lcc or utm41n)", p))?;
+            spec.projection = ProjectionChoice::parse(p)
+                .ok_or_else(|| at(&format!("projection ({})", ProjectionChoice::NAMES), p))?;
         }
         spec.period = s.period;
         spec.each_period = s.each_period;
@@ -519,6 +498,18 @@ a = "Site A"
         );
         assert_eq!(ProjectionChoice::parse("lcc"), Some(ProjectionChoice::Lcc));
         assert_eq!(ProjectionChoice::parse("utm61n"), None);
-        assert_eq!(ProjectionChoice::parse("merc"), None);
+        assert_eq!(
+            ProjectionChoice::parse("utm23s"),
+            Some(ProjectionChoice::UtmSouth(23))
+        );
+        assert_eq!(
+            ProjectionChoice::parse("auto"),
+            Some(ProjectionChoice::Auto)
+        );
+        assert_eq!(
+            ProjectionChoice::parse("laea"),
+            Some(ProjectionChoice::Laea)
+        );
+        assert_eq!(ProjectionChoice::parse("mollweide"), None);
     }
 }

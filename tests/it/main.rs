@@ -13,6 +13,7 @@ mod serve; // gazmap serve: ranges, ETags, content types, traversal, loopback
 mod tiles; // vector tiles: PMTiles/MBTiles read back, MVT decoded from the spec
 mod util;
 mod web; // the web map: viewer files, generated style, atlas.json, source texts
+mod world; // any atlas anywhere: atomic builds, projections, world basemap
 
 /// Figures the tests hold the real data to (update them with the data, deliberately).
 mod atlas_expect {

@@ -118,6 +118,7 @@ fn sample() -> Layers {
         periods: vec![],
         atlas: vec![events],
         basemap: vec![coast, rivers],
+        basemap_coverage: None,
     }
 }
 

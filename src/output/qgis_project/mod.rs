@@ -483,6 +483,7 @@ mod tests {
             periods: vec![],
             atlas: vec![dated],
             basemap: vec![land],
+            basemap_coverage: None,
         }
     }
 
