@@ -501,7 +501,7 @@ pinegga = "Pinega"
     // A projection the printer does not know fails `check` too, naming the sheet and the line.
     std::fs::write(
         &path,
-        toml_text.replace("period = \"jorney\"", "projection = \"mercator\""),
+        toml_text.replace("period = \"jorney\"", "projection = \"mollweide\""),
     )
     .unwrap();
     let err = check_errors(&atlas);
