@@ -35,6 +35,7 @@ pub mod simplify;
 pub mod source;
 pub mod store;
 pub mod thin;
+pub mod valid;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -407,6 +408,9 @@ pub struct TilesReport {
     pub dropped_for_size: u64,
     /// Tiles still over a limit because only protected features were left in them.
     pub oversized_tiles: u64,
+    /// Polygons (one per feature and tile) that clipping, rounding or the input made invalid and
+    /// that were rebuilt valid ([`valid`]).
+    pub repaired_polygons: u64,
 }
 
 /// The deepest zoom at which `bounds` (west, south, east, north, **degrees**) still fit in about
@@ -548,6 +552,7 @@ pub fn write_store(
         layers: layer_counts,
         dropped_for_size: collected.dropped,
         oversized_tiles: collected.oversized,
+        repaired_polygons: collected.repaired,
     })
 }
 

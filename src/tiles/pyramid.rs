@@ -24,8 +24,11 @@ use std::sync::{Mutex, PoisonError};
 use super::clip::{Pt, Rect, clip_line, clip_ring, ring_area};
 use super::encode::{EncFeature, EncGeom, encode_tile, gzip};
 use super::mercator::{WORLD_U32, hilbert, zoom_base};
-use super::simplify::{IPt, quantize_line, quantize_ring, simplify_line, simplify_ring};
+use super::simplify::{
+    IPt, quantize_line, quantize_ring, round_ring, simplify_line, simplify_ring,
+};
 use super::store::{GeomKind, PointRec, ShapeRec, Store};
+use super::valid;
 use super::{EXTENT, Progress, TilesError};
 
 /// Tiles down to this zoom are handed to rayon as separate tasks; deeper ones run inline.
@@ -459,18 +462,31 @@ fn piece_geom(ctx: &Ctx<'_>, piece: &Piece, z: u8, x: u32, y: u32) -> (Option<En
         }
         GeomKind::Polygon => {
             let mut rings: Vec<Vec<IPt>> = vec![];
+            let mut raw: Vec<(Vec<IPt>, bool)> = vec![];
             let mut outer_alive = false;
             for (r, outer) in &parts {
+                let s = simplify_ring(r, tol);
+                if let Some(q) = round_ring(&s) {
+                    raw.push((q, *outer));
+                }
                 if !*outer && !outer_alive {
                     continue;
                 }
-                let q = quantize_ring(&simplify_ring(r, tol), *outer);
+                let q = quantize_ring(&s, *outer);
                 if *outer {
                     outer_alive = q.is_some();
                 }
                 if let Some(q) = q {
                     rings.push(q);
                 }
+            }
+            // Clipping and rounding can make a ring touch or cross itself, and the input may
+            // have been invalid: whatever fails the check is rebuilt on the tile grid.
+            if !raw.is_empty() && (rings.is_empty() || !valid::is_valid(&rings)) {
+                if !rings.is_empty() {
+                    ctx.sink.note_repaired();
+                }
+                rings = valid::repair(&raw);
             }
             (!rings.is_empty()).then_some(EncGeom::Polygons(rings))
         }
@@ -818,6 +834,7 @@ struct SinkInner {
     per_zoom: [u64; 32],
     dropped: u64,
     oversized: u64,
+    repaired: u64,
 }
 
 /// Where encoded tiles go: a temporary file plus an in-memory index.
@@ -851,6 +868,8 @@ pub struct Collected {
     pub dropped: u64,
     /// Tiles still over a limit because only protected features were left.
     pub oversized: u64,
+    /// Polygons (one per feature and tile) rebuilt because they were invalid on the tile grid.
+    pub repaired: u64,
 }
 
 impl Collected {
@@ -901,6 +920,7 @@ impl Sink {
                 per_zoom: [0; 32],
                 dropped: 0,
                 oversized: 0,
+                repaired: 0,
             }),
             failed: AtomicBool::new(false),
             error: Mutex::new(None),
@@ -926,6 +946,13 @@ impl Sink {
                 .unwrap_or_else(PoisonError::into_inner)
                 .dropped += n;
         }
+    }
+
+    fn note_repaired(&self) {
+        self.inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .repaired += 1;
     }
 
     fn note_oversized(&self) {
@@ -1010,6 +1037,7 @@ impl Sink {
             per_zoom,
             dropped,
             oversized,
+            repaired,
             dedup,
             ..
         } = inner;
@@ -1038,6 +1066,7 @@ impl Sink {
             per_zoom,
             dropped,
             oversized,
+            repaired,
         })
     }
 }

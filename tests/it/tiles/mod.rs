@@ -725,3 +725,148 @@ fn atlas_toml_sets_zooms_per_layer() {
         .stderr(predicates::str::contains("no such layer"));
     assert!(!out.path().join("o").exists());
 }
+
+/// The rings of an MVT polygon feature grouped as the spec says (4.3.4.4): a ring with positive
+/// area (clockwise on the y-down tile) opens a polygon, negative ones are its holes. Errors when
+/// the first ring is a hole or a ring has no area.
+fn mvt_polygons(parts: &[Vec<[i64; 2]>]) -> Result<geo::MultiPolygon<f64>, String> {
+    let mut polys: Vec<(Vec<[i64; 2]>, Vec<Vec<[i64; 2]>>)> = vec![];
+    for ring in parts {
+        let a = mvt::area2(ring);
+        if a == 0 {
+            return Err(format!("ring with no area: {ring:?}"));
+        }
+        if a > 0 {
+            polys.push((ring.clone(), vec![]));
+        } else {
+            polys
+                .last_mut()
+                .ok_or("the first ring is a hole")?
+                .1
+                .push(ring.clone());
+        }
+    }
+    let ls = |r: &Vec<[i64; 2]>| {
+        let mut c: Vec<geo::Coord<f64>> = r
+            .iter()
+            .map(|p| geo::coord! {x: p[0] as f64, y: p[1] as f64})
+            .collect();
+        c.push(c[0]);
+        geo::LineString::new(c)
+    };
+    Ok(geo::MultiPolygon::new(
+        polys
+            .iter()
+            .map(|(o, h)| geo::Polygon::new(ls(o), h.iter().map(ls).collect()))
+            .collect(),
+    ))
+}
+
+/// Land, lakes and federal subjects of the basemap plus a bowtie (a self-crossing ring), a
+/// multipolygon whose two parts overlap, and a hole that sticks out of its polygon.
+fn basemap_polygons(dir: &Path) -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/basemap");
+    let invalid = write_geojson(
+        dir,
+        "invalid.geojson",
+        &[
+            serde_json::json!({"type": "Feature", "properties": {"kind": "bowtie"},
+                "geometry": {"type": "Polygon", "coordinates": [[[50.0, 62.0], [54.0, 66.0], [54.0, 62.0], [50.0, 66.0], [50.0, 62.0]]]}}),
+            serde_json::json!({"type": "Feature", "properties": {"kind": "overlap"},
+                "geometry": {"type": "MultiPolygon", "coordinates": [
+                    [[[56.0, 60.0], [60.0, 60.0], [60.0, 63.0], [56.0, 63.0], [56.0, 60.0]]],
+                    [[[58.0, 61.0], [62.0, 61.0], [62.0, 64.0], [58.0, 64.0], [58.0, 61.0]]]]}}),
+            serde_json::json!({"type": "Feature", "properties": {"kind": "hole out"},
+                "geometry": {"type": "Polygon", "coordinates": [
+                    [[64.0, 60.0], [68.0, 60.0], [68.0, 63.0], [64.0, 63.0], [64.0, 60.0]],
+                    [[66.0, 61.0], [70.0, 61.0], [70.0, 62.0], [66.0, 62.0], [66.0, 61.0]]]}}),
+        ],
+    );
+    vec![
+        root.join("coast.geojson"),
+        root.join("lakes.geojson"),
+        root.join("regions.geojson"),
+        invalid,
+    ]
+}
+
+#[test]
+fn every_polygon_in_every_tile_is_valid_on_real_and_broken_input() {
+    use geo::{Area, Validation};
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = basemap_polygons(dir.path());
+    let out = dir.path().join("basemap.pmtiles");
+    let opts = TileOptions {
+        maxzoom: 9,
+        drop_densest: true,
+        ..TileOptions::default()
+    };
+    let report = tile(&inputs, &opts, &out);
+    assert!(report.repaired_polygons > 100, "{report:?}");
+    let a = read_pmtiles(&out);
+    let (mut polygons, mut bad) = (0usize, vec![]);
+    let mut repaired = BTreeMap::new();
+    for run in &a.runs {
+        for l in &run.tile.layers {
+            for f in l.features.iter().filter(|f| f.geom_type == mvt::POLYGON) {
+                polygons += 1;
+                let mp = match mvt_polygons(&f.parts) {
+                    Ok(mp) => mp,
+                    Err(e) => {
+                        bad.push(format!("{:?} {}: {e}", run.coords[0], l.name));
+                        continue;
+                    }
+                };
+                for p in &mp.0 {
+                    if p.exterior().0.len() < 4 {
+                        bad.push(format!("{:?}: ring with < 4 points", run.coords[0]));
+                    }
+                }
+                if let Err(e) = mp.check_validation() {
+                    bad.push(format!("{:?} {}: {e}", run.coords[0], l.name));
+                }
+                if l.name == "invalid" && run.coords[0] == (4, 10, 4) {
+                    let kind = f.props.get("kind").cloned();
+                    repaired.insert(format!("{kind:?}"), (mp.0.len(), mp.unsigned_area()));
+                }
+            }
+        }
+    }
+    assert!(polygons > 1000, "{polygons} polygons");
+    assert!(
+        bad.is_empty(),
+        "{} invalid of {polygons}: {:#?}",
+        bad.len(),
+        &bad[..bad.len().min(20)]
+    );
+    // The bowtie is repaired into its two triangles (both kept, as a make-valid would), the
+    // overlapping parts into their union; areas in tile units of 4/10/4, which holds both.
+    let area = |ring: &[(f64, f64)]| {
+        let pts: Vec<[f64; 2]> = ring
+            .iter()
+            .map(|&(lon, lat)| {
+                let (x, y) = mercator(lon, lat);
+                [(x * 16.0 - 10.0) * 4096.0, (y * 16.0 - 4.0) * 4096.0]
+            })
+            .collect();
+        (0..pts.len())
+            .map(|i| {
+                let (a, b) = (pts[i], pts[(i + 1) % pts.len()]);
+                a[0] * b[1] - b[0] * a[1]
+            })
+            .sum::<f64>()
+            .abs()
+            / 2.0
+    };
+    let lobes = area(&[(50.0, 62.0), (52.0, 64.0), (50.0, 66.0)])
+        + area(&[(54.0, 62.0), (54.0, 66.0), (52.0, 64.0)]);
+    let (n, got) = repaired[&format!("{:?}", Some(mvt::Val::Str("bowtie".into())))];
+    assert_eq!(n, 2, "two triangles");
+    assert!((got - lobes).abs() < lobes * 0.01, "{got} vs {lobes}");
+    let union = area(&[(56.0, 60.0), (60.0, 60.0), (60.0, 63.0), (56.0, 63.0)])
+        + area(&[(58.0, 61.0), (62.0, 61.0), (62.0, 64.0), (58.0, 64.0)])
+        - area(&[(58.0, 61.0), (60.0, 61.0), (60.0, 63.0), (58.0, 63.0)]);
+    let (n, got) = repaired[&format!("{:?}", Some(mvt::Val::Str("overlap".into())))];
+    assert_eq!(n, 1, "one polygon");
+    assert!((got - union).abs() < union * 0.01, "{got} vs {union}");
+}
