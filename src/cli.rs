@@ -133,9 +133,14 @@ struct TilesArgs {
     /// Zoom from which every point is shown (default: maxzoom).
     #[arg(short = 'B', long)]
     base_zoom: Option<u8>,
-    /// Below the base zoom, each zoom keeps one point in RATE (1: keep all).
+    /// Below the base zoom, each zoom keeps one point in RATE (1: keep all), counted within
+    /// each square of --drop-spacing pixels, so every square that had a point keeps one.
     #[arg(short = 'r', long, default_value_t = 2.5)]
     drop_rate: f64,
+    /// Side of the squares the drop rate is counted in, pixels (a power of two, 1-256): sparse
+    /// points farther apart than this stay at every zoom.
+    #[arg(long, default_value_t = 16.0)]
+    drop_spacing: f64,
     /// When a tile is over the size limit, drop its densest (lowest --priority) features.
     #[arg(long)]
     drop_densest_as_needed: bool,
@@ -424,6 +429,7 @@ fn run_tiles(a: TilesArgs) -> Result<String, Failure> {
         maxzoom: a.maxzoom,
         base_zoom: a.base_zoom,
         drop_rate: a.drop_rate,
+        drop_spacing_px: a.drop_spacing,
         buffer_px: a.buffer_px,
         simplify_px: a.simplify_px,
         max_tile_bytes: limit(a.maximum_tile_bytes),

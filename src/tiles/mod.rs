@@ -8,7 +8,8 @@
 //!   MVT winding in tile space, and nothing degenerate survives rounding ([`simplify`]).
 //! * **Per-zoom simplification** (Douglas–Peucker) that never moves a vertex by more than the
 //!   tolerance, in pixels of that zoom (a pixel is 1/256 of a tile, 16 tile units).
-//! * **Thinning** ([`thin`]) below the base zoom like tippecanoe's drop rate, and, with
+//! * **Thinning** ([`thin`]) below the base zoom like tippecanoe's drop rate, counted within
+//!   squares of 16 px so that sparse points stay at every zoom, and, with
 //!   `drop_densest`, a tile size limit (500 KB gzipped and 200,000 features by default, as
 //!   tippecanoe) that drops the densest, lowest-priority features of a tile that is too big.
 //!   Features marked *keep* (every atlas feature) are never dropped.
@@ -151,6 +152,9 @@ pub struct TileOptions {
     pub base_zoom: Option<u8>,
     /// Below the base zoom each zoom keeps one point in `drop_rate` (1: keep all).
     pub drop_rate: f64,
+    /// The drop rate is counted within squares of this many **pixels** (a power of two, 1..=256)
+    /// at each zoom; every square that had a point keeps one.
+    pub drop_spacing_px: f64,
     /// Buffer around each tile, **pixels** (1/256 of a tile).
     pub buffer_px: f64,
     /// Simplification tolerance, **pixels** (1/256 of a tile) at each zoom.
@@ -180,6 +184,7 @@ impl Default for TileOptions {
             maxzoom: 14,
             base_zoom: None,
             drop_rate: 2.5,
+            drop_spacing_px: 16.0,
             buffer_px: 5.0,
             simplify_px: 0.25,
             max_tile_bytes: Some(500_000),
@@ -445,6 +450,12 @@ fn check_options(o: &TileOptions) -> Result<(), TilesError> {
             o.drop_rate
         )));
     }
+    if thin::spacing_levels(o.drop_spacing_px).is_none() {
+        return Err(TilesError::Options(format!(
+            "drop spacing {} must be a power of two from 1 to 256 pixels",
+            o.drop_spacing_px
+        )));
+    }
     if !(0.0..=128.0).contains(&o.buffer_px) || o.simplify_px.is_nan() || o.simplify_px < 0.0 {
         return Err(TilesError::Options(
             "buffer must be 0..128 pixels and simplification at least 0".into(),
@@ -471,7 +482,8 @@ pub fn write_store(
     }
     store.finish();
     let base = opts.base_zoom.unwrap_or(opts.maxzoom);
-    thin::assign_minzoom(&mut store, opts.minzoom, base, opts.drop_rate);
+    let levels = thin::spacing_levels(opts.drop_spacing_px).unwrap_or(4);
+    thin::assign_minzoom(&mut store, opts.minzoom, base, opts.drop_rate, levels);
     store.shrink();
     let plan = pyramid::Plan {
         minzoom: opts.minzoom,

@@ -870,3 +870,60 @@ fn every_polygon_in_every_tile_is_valid_on_real_and_broken_input() {
     assert_eq!(n, 1, "one polygon");
     assert!((got - union).abs() < union * 0.01, "{got} vs {union}");
 }
+
+/// Points per zoom in an archive (each feature id counted once per zoom).
+fn points_per_zoom(a: &Archive) -> Vec<usize> {
+    (a.min_zoom..=a.max_zoom)
+        .map(|z| {
+            a.at_zoom(z)
+                .flat_map(|(_, t)| t.layers.iter().flat_map(|l| l.features.iter()))
+                .filter(|f| f.geom_type == mvt::POINT)
+                .filter_map(|f| f.id)
+                .collect::<BTreeSet<u64>>()
+                .len()
+        })
+        .collect()
+}
+
+#[test]
+fn sparse_points_stay_at_every_zoom_and_dense_ones_thin_evenly() {
+    let dir = tempfile::tempdir().unwrap();
+    // 50 points a degree apart over the Pechora basin.
+    let sparse: Vec<serde_json::Value> = (0..50)
+        .map(|i| {
+            serde_json::json!({"type": "Feature", "id": i, "properties": {},
+                "geometry": {"type": "Point", "coordinates": [45.0 + f64::from(i % 10), 60.0 + f64::from(i / 10)]}})
+        })
+        .collect();
+    let input = write_geojson(dir.path(), "sparse.geojson", &sparse);
+    let out = dir.path().join("sparse.pmtiles");
+    util::gazmap()
+        .args(["tiles", "-z", "14", "-o"])
+        .arg(&out)
+        .arg(&input)
+        .assert()
+        .success();
+    let at = points_per_zoom(&read_pmtiles(&out));
+    assert!(at.iter().all(|&n| n >= 1), "{at:?}");
+    assert!(at[5..].iter().all(|&n| n == 50), "{at:?}");
+    for z in 0..14 {
+        assert!(at[z] <= at[z + 1], "{at:?}");
+    }
+
+    // 3000 random points over 16 x 9 degrees: thinned about 2.5 per zoom where dense.
+    let out = dir.path().join("dense.pmtiles");
+    let input = synthetic(dir.path());
+    tile(
+        &[input],
+        &TileOptions {
+            maxzoom: 12,
+            ..TileOptions::default()
+        },
+        &out,
+    );
+    let at = points_per_zoom(&read_pmtiles(&out));
+    assert_eq!(at[12], 3000);
+    assert!(at[0] >= 1 && at[3] < at[6] && at[6] < 3000, "{at:?}");
+    let r = at[4] as f64 / at[3] as f64;
+    assert!((1.8..=2.6).contains(&r), "{at:?}");
+}
