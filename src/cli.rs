@@ -460,12 +460,30 @@ fn run_tiles(a: TilesArgs) -> Result<String, Failure> {
             }
             other => Failure::Other(other.to_string()),
         })?;
+    if report.wrapped_features > 0 {
+        eprintln!(
+            "note: {} features have longitudes beyond 180 (0..360 data); wrapped into -180..180",
+            report.wrapped_features
+        );
+    }
     let mut lines = vec![];
     for (name, n) in &report.layers {
         lines.push(format!("{name:>12}: {n} features"));
     }
     for (z, n) in &report.per_zoom {
         lines.push(format!("{:>12}: {n} tiles", format!("z{z}")));
+    }
+    if report.split_features > 0 {
+        lines.push(format!(
+            "cut {} lines and polygons at the antimeridian",
+            report.split_features
+        ));
+    }
+    if report.repaired_polygons > 0 {
+        lines.push(format!(
+            "rebuilt {} polygons (per tile) that clipping, rounding or the input made invalid",
+            report.repaired_polygons
+        ));
     }
     if report.dropped_for_size > 0 {
         lines.push(format!(

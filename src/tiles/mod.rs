@@ -37,6 +37,7 @@ pub mod source;
 pub mod store;
 pub mod thin;
 pub mod valid;
+pub mod wrap;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -416,6 +417,10 @@ pub struct TilesReport {
     /// Polygons (one per feature and tile) that clipping, rounding or the input made invalid and
     /// that were rebuilt valid ([`valid`]).
     pub repaired_polygons: u64,
+    /// Input features whose longitudes were outside -180..180 (0..360 data) and were wrapped.
+    pub wrapped_features: u64,
+    /// Input lines and polygons cut at the antimeridian.
+    pub split_features: u64,
 }
 
 /// The deepest zoom at which `bounds` (west, south, east, north, **degrees**) still fit in about
@@ -535,6 +540,7 @@ pub fn write_store(
         layers,
     };
     let features = store.len() as u64;
+    let (wrapped_features, split_features) = (store.wrapped, store.split);
     let layer_counts = store
         .layers()
         .iter()
@@ -565,6 +571,8 @@ pub fn write_store(
         dropped_for_size: collected.dropped,
         oversized_tiles: collected.oversized,
         repaired_polygons: collected.repaired,
+        wrapped_features,
+        split_features,
     })
 }
 

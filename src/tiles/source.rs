@@ -6,6 +6,8 @@
 //! their JSON type (string, integer, real, boolean); arrays and objects are kept as JSON text, as
 //! tippecanoe does; nulls are dropped. A non-negative integer `id` becomes the MVT feature id.
 //! GeometryCollections are split into one feature per member. Other GeoJSON objects are ignored.
+//! Longitudes 0..360 are wrapped into -180..180 and shapes crossing the antimeridian are cut
+//! there ([`wrap`]).
 //! Errors name the file, the line and column, and the feature number.
 
 use std::fmt;
@@ -16,6 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::store::{AttrValue, Geom, Store};
+use super::wrap;
 use super::{Progress, TilesError};
 
 /// How GeoJSON properties become tile attributes and which layer features go to.
@@ -216,11 +219,17 @@ impl Loader<'_> {
         if let Some(g) = geometry {
             let mut geoms = vec![];
             to_geoms(g, &mut geoms)?;
-            for geom in &geoms {
+            let mut wrapped = wrap::Wrapped::default();
+            for geom in geoms {
+                let (geom, w) = wrap::normalize(geom);
+                wrapped.shifted |= w.shifted;
+                wrapped.split |= w.split;
                 self.store
-                    .add_feature(self.layer, id, &self.attrs, geom, false, priority)
+                    .add_feature(self.layer, id, &self.attrs, &geom, false, priority)
                     .map_err(|e| e.to_string())?;
             }
+            self.store.wrapped += u64::from(wrapped.shifted);
+            self.store.split += u64::from(wrapped.split);
         }
         self.count += 1;
         Ok(())
@@ -689,7 +698,7 @@ mod tests {
 
     #[test]
     fn errors_are_located() {
-        let bad = "{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]}},\n{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[300,2]}}\n]}";
+        let bad = "{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]}},\n{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[400,2]}}\n]}";
         let e = read_text("bad.geojson", bad, &InputOptions::default()).unwrap_err();
         let text = e.to_string();
         assert!(text.contains("bad.geojson:3:"), "{text}");

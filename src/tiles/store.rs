@@ -186,6 +186,10 @@ pub struct Store {
     /// lon/lat bounds of everything stored, **degrees**.
     bounds: Option<[f64; 4]>,
     sorted: bool,
+    /// Input features whose longitudes were shifted from 0..360 into -180..180.
+    pub wrapped: u64,
+    /// Input lines and polygons cut at the antimeridian.
+    pub split: u64,
 }
 
 /// Why a geometry was refused.

@@ -927,3 +927,84 @@ fn sparse_points_stay_at_every_zoom_and_dense_ones_thin_evenly() {
     let r = at[4] as f64 / at[3] as f64;
     assert!((1.8..=2.6).contains(&r), "{at:?}");
 }
+
+#[test]
+fn longitudes_0_to_360_are_wrapped_and_the_antimeridian_cuts() {
+    let dir = tempfile::tempdir().unwrap();
+    let seq = dir.path().join("gmt.geojsonl");
+    let feats = [
+        r#"{"type":"Feature","id":1,"properties":{},"geometry":{"type":"Point","coordinates":[200.0,10.0]}}"#,
+        r#"{"type":"Feature","id":2,"properties":{},"geometry":{"type":"LineString","coordinates":[[170.0,20.0],[190.0,20.0]]}}"#,
+        r#"{"type":"Feature","id":3,"properties":{},"geometry":{"type":"Polygon","coordinates":[[[175.0,-20.0],[185.0,-20.0],[185.0,-10.0],[175.0,-10.0],[175.0,-20.0]]]}}"#,
+    ];
+    std::fs::write(&seq, feats.join("\n")).unwrap();
+    let out = dir.path().join("gmt.pmtiles");
+    let assert = util::gazmap()
+        .args(["tiles", "-z", "3", "-o"])
+        .arg(&out)
+        .arg(&seq)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "cut 2 lines and polygons at the antimeridian",
+        ));
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert_eq!(
+        stderr.matches("wrapped into -180..180").count(),
+        1,
+        "{stderr}"
+    );
+    let a = read_pmtiles(&out);
+    assert!(
+        a.bounds[0] >= -180.0 && a.bounds[2] <= 180.0,
+        "{:?}",
+        a.bounds
+    );
+    // At zoom 1 the point (lon -160) is in the west half; the line and the polygon are in both
+    // halves, each piece ending at the antimeridian (x = 0 of the west tiles, 4096 of the east).
+    let mut seen: BTreeMap<(u64, u32), Vec<Vec<[i64; 2]>>> = BTreeMap::new();
+    for ((_, x, _), t) in a.at_zoom(1) {
+        for f in &t.layers[0].features {
+            seen.entry((f.id.unwrap(), *x))
+                .or_default()
+                .extend(f.parts.clone());
+        }
+    }
+    let (px, _) = mercator(-160.0, 10.0);
+    let p = &seen[&(1, 0)][0][0];
+    assert!((p[0] as f64 - px * 2.0 * 4096.0).abs() <= 1.0, "{p:?}");
+    assert!(!seen.contains_key(&(1, 1)));
+    for id in [2, 3] {
+        let west: Vec<i64> = seen[&(id, 0)].iter().flatten().map(|p| p[0]).collect();
+        let east: Vec<i64> = seen[&(id, 1)].iter().flatten().map(|p| p[0]).collect();
+        // Nothing spans the world: the west pieces stay near x = 0, the east ones near 4096.
+        assert!(
+            west.iter().all(|&x| (-BUFFER..=240).contains(&x)),
+            "{id}: {west:?}"
+        );
+        assert!(
+            east.iter().all(|&x| (3850..=4096 + BUFFER).contains(&x)),
+            "{id}: {east:?}"
+        );
+        assert!(
+            west.contains(&0) && east.contains(&4096),
+            "{id}: {west:?} {east:?}"
+        );
+    }
+
+    // A longitude beyond 360 is no longitude: the located error stays.
+    let bad = dir.path().join("bad.geojsonl");
+    std::fs::write(
+        &bad,
+        format!("{}\n{}", feats[0], feats[0].replace("200.0", "400.0")),
+    )
+    .unwrap();
+    util::gazmap()
+        .args(["tiles", "-o"])
+        .arg(dir.path().join("bad.pmtiles"))
+        .arg(&bad)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("bad.geojsonl:2:"))
+        .stderr(predicates::str::contains("[400, 10]"));
+}
