@@ -171,6 +171,18 @@ struct TilesArgs {
     /// Numeric property: features with higher values survive thinning first.
     #[arg(long)]
     priority: Option<String>,
+    /// Number the features 0, 1, 2 ... in input order as their feature ids (MapLibre
+    /// feature-state needs ids).
+    #[arg(long, conflicts_with = "use_attribute_for_id")]
+    generate_ids: bool,
+    /// Take each feature's id from this property (a non-negative integer or a string of
+    /// digits; 0 is kept); features without one get no id.
+    #[arg(long, value_name = "NAME")]
+    use_attribute_for_id: Option<String>,
+    /// Convert a property to a type: NAME:int, NAME:float, NAME:string or NAME:bool
+    /// (repeatable); values that cannot be converted are dropped.
+    #[arg(short = 'T', long = "attribute-type", value_name = "NAME:TYPE", value_parser = gazmap::tiles::parse_type_spec)]
+    attribute_type: Vec<(String, gazmap::tiles::AttrType)>,
     /// Tileset name (default: the output file's stem).
     #[arg(short = 'n', long)]
     name: Option<String>,
@@ -451,6 +463,9 @@ fn run_tiles(a: TilesArgs) -> Result<String, Failure> {
         exclude: a.exclude.clone(),
         exclude_all: a.exclude_all,
         priority: a.priority.clone(),
+        generate_ids: a.generate_ids,
+        id_attribute: a.use_attribute_for_id.clone(),
+        types: a.attribute_type.clone(),
     };
     let bar = tiles::StderrBar::default();
     let report =

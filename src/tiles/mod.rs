@@ -43,7 +43,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub use atlas::AtlasTiles;
-pub use source::InputOptions;
+pub use source::{AttrType, InputOptions, parse_type_spec};
 pub use store::Store;
 
 /// Width and height of a tile in MVT units.

@@ -525,7 +525,7 @@ fn encode_node(ctx: &Ctx<'_>, node: &Node) {
         let Some(f) = store.features.get(p.feature as usize) else {
             return;
         };
-        if f.minzoom > z || !layer_active(store, f.layer, z) {
+        if f.minzoom > z || z > f.maxzoom || !layer_active(store, f.layer, z) {
             return;
         }
         cands.push(Cand {
@@ -553,7 +553,7 @@ fn encode_node(ctx: &Ctx<'_>, node: &Node) {
         let Some(f) = store.features.get(sh.feature as usize) else {
             continue;
         };
-        if f.minzoom > z || !layer_active(store, f.layer, z) {
+        if f.minzoom > z || z > f.maxzoom || !layer_active(store, f.layer, z) {
             continue;
         }
         if let (Some(geom), size) = piece_geom(ctx, pc, z, x, y) {
@@ -695,11 +695,13 @@ fn emit_uniform(ctx: &Ctx<'_>, node: &Node) {
             .filter_map(|pc| {
                 let sh = store.shapes.get(pc.shape as usize)?;
                 let f = store.features.get(sh.feature as usize)?;
-                (f.minzoom <= zz && layer_active(store, f.layer, zz)).then(|| EncFeature {
-                    feature: sh.feature,
-                    layer: f.layer,
-                    geom: EncGeom::Polygons(vec![full_square(ctx.plan.buffer_units)]),
-                })
+                (f.minzoom <= zz && zz <= f.maxzoom && layer_active(store, f.layer, zz)).then(
+                    || EncFeature {
+                        feature: sh.feature,
+                        layer: f.layer,
+                        geom: EncGeom::Polygons(vec![full_square(ctx.plan.buffer_units)]),
+                    },
+                )
             })
             .collect();
         if feats.is_empty() {

@@ -34,6 +34,100 @@ pub struct InputOptions {
     pub exclude_all: bool,
     /// Numeric property whose higher values survive thinning first.
     pub priority: Option<String>,
+    /// Number the features 0, 1, 2 ... in input order (all files) as their MVT ids.
+    pub generate_ids: bool,
+    /// Take the MVT id from this property (a non-negative integer, or a string of digits).
+    pub id_attribute: Option<String>,
+    /// Properties converted to a type (`-T NAME:int|float|string|bool`).
+    pub types: Vec<(String, AttrType)>,
+}
+
+/// The type `-T` converts a property to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttrType {
+    /// Integer (reals are rounded, numeric strings parsed; anything else is dropped).
+    Int,
+    /// Real number (numeric strings parsed; anything else is dropped).
+    Float,
+    /// Text (numbers and booleans written as JSON writes them).
+    String,
+    /// true/false (0, "", "0" and "false" are false).
+    Bool,
+}
+
+impl std::str::FromStr for AttrType {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "int" => Ok(Self::Int),
+            "float" => Ok(Self::Float),
+            "string" => Ok(Self::String),
+            "bool" => Ok(Self::Bool),
+            other => Err(format!(
+                "unknown type `{other}` (int, float, string or bool)"
+            )),
+        }
+    }
+}
+
+/// Parses a `-T` argument `NAME:TYPE`.
+///
+/// # Errors
+/// A message naming what is wrong.
+pub fn parse_type_spec(spec: &str) -> Result<(String, AttrType), String> {
+    let (name, ty) = spec
+        .rsplit_once(':')
+        .ok_or_else(|| format!("`{spec}`: expected NAME:int|float|string|bool"))?;
+    Ok((name.to_owned(), ty.parse()?))
+}
+
+#[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+fn coerce(v: PropValue, ty: AttrType) -> PropValue {
+    let num = |v: &PropValue| -> Option<f64> {
+        match v {
+            PropValue::Int(i) => Some(*i as f64),
+            PropValue::UInt(u) => Some(*u as f64),
+            PropValue::Float(f) => Some(*f),
+            PropValue::Bool(b) => Some(f64::from(u8::from(*b))),
+            PropValue::Str(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+            PropValue::Null => None,
+        }
+    };
+    match ty {
+        AttrType::Int => match v {
+            PropValue::Int(_) | PropValue::UInt(_) => v,
+            PropValue::Str(ref s) if s.trim().parse::<i64>().is_ok() => {
+                PropValue::Int(s.trim().parse::<i64>().unwrap_or(0))
+            }
+            other => num(&other).map_or(PropValue::Null, |f| PropValue::Int(f.round() as i64)),
+        },
+        AttrType::Float => num(&v).map_or(PropValue::Null, PropValue::Float),
+        AttrType::String => match v {
+            PropValue::Null => PropValue::Null,
+            PropValue::Str(_) => v,
+            PropValue::Bool(b) => PropValue::Str(b.to_string()),
+            PropValue::Int(i) => PropValue::Str(i.to_string()),
+            PropValue::UInt(u) => PropValue::Str(u.to_string()),
+            PropValue::Float(f) => PropValue::Str(serde_json::Value::from(f).to_string()),
+        },
+        AttrType::Bool => match v {
+            PropValue::Null => PropValue::Null,
+            PropValue::Bool(_) => v,
+            PropValue::Str(s) => {
+                let t = s.trim();
+                PropValue::Bool(!(t.is_empty() || t == "0" || t.eq_ignore_ascii_case("false")))
+            }
+            other => PropValue::Bool(num(&other).is_some_and(|f| f != 0.0)),
+        },
+    }
+}
+
+/// The `tippecanoe` member of a feature: its zoom range and layer.
+#[derive(Debug, Default, serde::Deserialize)]
+struct TcMember {
+    minzoom: Option<u8>,
+    maxzoom: Option<u8>,
+    layer: Option<String>,
 }
 
 /// File extensions read as GeoJSONSeq (one feature per line) rather than one JSON document.
@@ -66,6 +160,7 @@ pub fn read_inputs(
     progress: &dyn Progress,
 ) -> Result<Store, TilesError> {
     let mut store = Store::new();
+    let mut next_id = 0u64;
     let total: u64 = paths
         .iter()
         .filter_map(|p| std::fs::metadata(p).ok())
@@ -81,7 +176,7 @@ pub fn read_inputs(
             Some(i) => u16::try_from(i).unwrap_or(u16::MAX),
             None => store.add_layer(&name, "", minzoom, maxzoom),
         };
-        read_file(&mut store, layer, path, opts, progress)?;
+        read_file(&mut store, layer, path, opts, &mut next_id, progress)?;
     }
     progress.end();
     Ok(store)
@@ -99,6 +194,7 @@ fn read_file(
     layer: u16,
     path: &Path,
     opts: &InputOptions,
+    next_id: &mut u64,
     progress: &dyn Progress,
 ) -> Result<(), TilesError> {
     let file = File::open(path).map_err(io_err(path))?;
@@ -125,6 +221,8 @@ fn read_file(
         opts,
         count: 0,
         attrs: vec![],
+        attr_id: None,
+        next_id,
     };
     if by_ext || starts_with_rs {
         read_seq(&mut loader, reader, path)
@@ -207,26 +305,70 @@ struct Loader<'a> {
     opts: &'a InputOptions,
     count: u64,
     attrs: Vec<u8>,
+    /// The id read from `--use-attribute-for-id`'s property.
+    attr_id: Option<u64>,
+    next_id: &'a mut u64,
 }
 
 impl Loader<'_> {
     fn add(
         &mut self,
         geometry: Option<RawGeometry>,
-        id: Option<u64>,
+        mut id: Option<u64>,
         priority: f32,
+        tc: TcMember,
     ) -> Result<(), String> {
+        if self.opts.id_attribute.is_some() {
+            id = self.attr_id;
+        }
+        if self.opts.generate_ids {
+            id = Some(*self.next_id);
+            *self.next_id += 1;
+        }
+        let layer = match &tc.layer {
+            Some(name) => match self.store.layers.iter().position(|l| &l.name == name) {
+                Some(i) => u16::try_from(i).unwrap_or(u16::MAX),
+                None => {
+                    let (min, max) = self
+                        .store
+                        .layers
+                        .get(usize::from(self.layer))
+                        .map_or((0, 14), |l| (l.minzoom, l.maxzoom));
+                    self.store.add_layer(name, "", min, max)
+                }
+            },
+            None => self.layer,
+        };
+        if let (Some(lo), Some(hi)) = (tc.minzoom, tc.maxzoom)
+            && lo > hi
+        {
+            return Err(format!("tippecanoe minzoom {lo} is above maxzoom {hi}"));
+        }
         if let Some(g) = geometry {
             let mut geoms = vec![];
             to_geoms(g, &mut geoms)?;
             let mut wrapped = wrap::Wrapped::default();
+            let mut added = 0;
             for geom in geoms {
                 let (geom, w) = wrap::normalize(geom);
                 wrapped.shifted |= w.shifted;
                 wrapped.split |= w.split;
-                self.store
-                    .add_feature(self.layer, id, &self.attrs, &geom, false, priority)
+                let n = self
+                    .store
+                    .add_feature(layer, id, &self.attrs, &geom, false, priority)
                     .map_err(|e| e.to_string())?;
+                if n > 0
+                    && let Some(f) = self.store.features.last_mut()
+                {
+                    f.minzoom = tc.minzoom.unwrap_or(0);
+                    f.maxzoom = tc.maxzoom.unwrap_or(u8::MAX);
+                }
+                added += n;
+            }
+            if added > 0 {
+                let attrs = std::mem::take(&mut self.attrs);
+                self.store.note_fields(layer, &attrs);
+                self.attrs = attrs;
             }
             self.store.wrapped += u64::from(wrapped.shifted);
             self.store.split += u64::from(wrapped.split);
@@ -237,7 +379,8 @@ impl Loader<'_> {
 
     fn key_decision(&mut self, key: &str) -> (Option<u32>, bool) {
         let o = self.opts;
-        let is_priority = o.priority.as_deref() == Some(key);
+        let is_priority =
+            o.priority.as_deref() == Some(key) || o.id_attribute.as_deref() == Some(key);
         let included = !o.exclude_all
             && (o.include.is_empty() || o.include.iter().any(|k| k == key))
             && !o.exclude.iter().any(|k| k == key);
@@ -252,6 +395,7 @@ enum TopKey {
     Geometry,
     Properties,
     Id,
+    Tippecanoe,
     Other,
 }
 
@@ -270,6 +414,7 @@ impl<'de> de::Deserialize<'de> for TopKey {
                     "geometry" => TopKey::Geometry,
                     "properties" => TopKey::Properties,
                     "id" => TopKey::Id,
+                    "tippecanoe" => TopKey::Tippecanoe,
                     _ => TopKey::Other,
                 })
             }
@@ -303,6 +448,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_> {
         let mut id = None;
         let mut priority = 0.0f32;
         let mut props_seen = false;
+        let mut tc = TcMember::default();
         while let Some(key) = map.next_key::<TopKey>()? {
             match key {
                 TopKey::Type => ty = Some(map.next_value()?),
@@ -310,8 +456,12 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_> {
                     loader: &mut *loader,
                 })?,
                 TopKey::Geometry => geometry = map.next_value()?,
+                TopKey::Tippecanoe => {
+                    tc = map.next_value::<Option<TcMember>>()?.unwrap_or_default();
+                }
                 TopKey::Properties => {
                     loader.attrs.clear();
+                    loader.attr_id = None;
                     props_seen = true;
                     priority = map.next_value_seed(PropsSeed {
                         loader: &mut *loader,
@@ -328,9 +478,10 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_> {
         if ty.as_deref() == Some("Feature") {
             if !props_seen {
                 loader.attrs.clear();
+                loader.attr_id = None;
             }
             loader
-                .add(geometry, id, priority)
+                .add(geometry, id, priority, tc)
                 .map_err(de::Error::custom)?;
         }
         Ok(())
@@ -382,19 +533,24 @@ struct PropKeySeed<'l, 'a> {
 }
 
 impl<'de> DeserializeSeed<'de> for PropKeySeed<'_, '_> {
-    type Value = (Option<u32>, bool);
+    type Value = (Option<u32>, bool, Option<AttrType>, bool, bool);
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_str(self)
     }
 }
 
 impl Visitor<'_> for PropKeySeed<'_, '_> {
-    type Value = (Option<u32>, bool);
+    type Value = (Option<u32>, bool, Option<AttrType>, bool, bool);
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a property name")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(self.loader.key_decision(v))
+        let (key, special) = self.loader.key_decision(v);
+        let o = self.loader.opts;
+        let ty = o.types.iter().find(|t| t.0 == v).map(|t| t.1);
+        let is_id = o.id_attribute.as_deref() == Some(v);
+        let is_priority = o.priority.as_deref() == Some(v);
+        Ok((key, special, ty, is_id, is_priority))
     }
 }
 
@@ -416,14 +572,30 @@ impl<'de> Visitor<'de> for PropsSeed<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<f32, A::Error> {
         let loader = self.loader;
         let mut priority = 0.0f32;
-        while let Some((key, is_priority)) = map.next_key_seed(PropKeySeed {
+        while let Some((key, special, ty, is_id, is_priority)) = map.next_key_seed(PropKeySeed {
             loader: &mut *loader,
         })? {
-            if key.is_none() && !is_priority {
+            if key.is_none() && !special {
                 map.next_value::<IgnoredAny>()?;
                 continue;
             }
-            let v: PropValue = map.next_value()?;
+            let mut v: PropValue = map.next_value()?;
+            if let Some(ty) = ty {
+                v = coerce(v, ty);
+            }
+            if is_id {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let id = match &v {
+                    PropValue::Int(i) => u64::try_from(*i).ok(),
+                    PropValue::UInt(u) => Some(*u),
+                    PropValue::Float(f) if *f >= 0.0 && f.fract() == 0.0 && *f < 1.8e19 => {
+                        Some(*f as u64)
+                    }
+                    PropValue::Str(s) => s.trim().parse::<u64>().ok(),
+                    _ => None,
+                };
+                loader.attr_id = id;
+            }
             if is_priority {
                 #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
                 let p = match &v {
@@ -445,9 +617,8 @@ impl<'de> Visitor<'de> for PropsSeed<'_, '_> {
                 PropValue::Float(f) => AttrValue::Double(*f),
                 PropValue::Str(s) => AttrValue::Str(s),
             };
-            let layer = loader.layer;
             let mut attrs = std::mem::take(&mut loader.attrs);
-            loader.store.push_attr(&mut attrs, layer, k, &value);
+            loader.store.encode_attr(&mut attrs, k, &value);
             loader.attrs = attrs;
         }
         Ok(priority)

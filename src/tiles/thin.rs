@@ -99,7 +99,7 @@ pub fn assign_minzoom(store: &mut Store, min_zoom: u8, base_zoom: u8, rate: f64,
             } else {
                 let fi = store.points[pi as usize].feature as usize;
                 if let Some(f) = store.features.get_mut(fi) {
-                    f.minzoom = z + 1;
+                    f.minzoom = f.minzoom.max(z + 1);
                 }
             }
         }

@@ -1008,3 +1008,116 @@ fn longitudes_0_to_360_are_wrapped_and_the_antimeridian_cuts() {
         .stderr(predicates::str::contains("bad.geojsonl:2:"))
         .stderr(predicates::str::contains("[400, 10]"));
 }
+
+/// Every decoded feature of an archive: (zoom, layer, feature).
+fn all_features(a: &Archive) -> Vec<(u8, String, mvt::Feature)> {
+    let mut out = vec![];
+    for run in &a.runs {
+        for c in &run.coords {
+            for l in &run.tile.layers {
+                for f in &l.features {
+                    out.push((c.0, l.name.clone(), f.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn ids_types_and_the_tippecanoe_member() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_geojson(
+        dir.path(),
+        "sites.geojson",
+        &[
+            serde_json::json!({"type": "Feature", "id": 99, "properties": {"fid": 0, "pop": "1200", "code": 7, "ok": "false", "r": "2.5"},
+                "geometry": {"type": "Point", "coordinates": [55.0, 64.0]}}),
+            serde_json::json!({"type": "Feature", "properties": {"fid": "17", "pop": 3.6, "code": "x", "ok": 1, "r": 4},
+                "geometry": {"type": "Point", "coordinates": [56.0, 64.0]}}),
+            serde_json::json!({"type": "Feature", "properties": {"fid": 5, "pop": "many"},
+                "tippecanoe": {"minzoom": 3, "maxzoom": 5, "layer": "special"},
+                "geometry": {"type": "Point", "coordinates": [57.0, 64.0]}}),
+        ],
+    );
+    // --generate-ids: 0, 1, 2 in input order, 0 kept.
+    let out = dir.path().join("gen.pmtiles");
+    util::gazmap()
+        .args(["tiles", "-z", "6", "--generate-ids", "-o"])
+        .arg(&out)
+        .arg(&input)
+        .assert()
+        .success();
+    let feats = all_features(&read_pmtiles(&out));
+    let ids: BTreeSet<Option<u64>> = feats.iter().map(|f| f.2.id).collect();
+    assert_eq!(ids, BTreeSet::from([Some(0), Some(1), Some(2)]));
+
+    // --use-attribute-for-id and -T.
+    let out = dir.path().join("attr.pmtiles");
+    util::gazmap()
+        .args([
+            "tiles",
+            "-z",
+            "6",
+            "--use-attribute-for-id",
+            "fid",
+            "-T",
+            "pop:int",
+            "-T",
+            "code:string",
+            "-T",
+            "ok:bool",
+            "-T",
+            "r:float",
+            "-o",
+        ])
+        .arg(&out)
+        .arg(&input)
+        .assert()
+        .success();
+    let a = read_pmtiles(&out);
+    let feats = all_features(&a);
+    let by_id = |id: u64| {
+        feats
+            .iter()
+            .find(|f| f.2.id == Some(id))
+            .unwrap_or_else(|| panic!("id {id}"))
+    };
+    let f0 = &by_id(0).2.props;
+    assert_eq!(f0["pop"].as_f64(), Some(1200.0));
+    assert!(!matches!(f0["pop"], mvt::Val::Str(_)));
+    assert_eq!(f0["code"], mvt::Val::Str("7".into()));
+    assert_eq!(f0["ok"], mvt::Val::Bool(false));
+    assert_eq!(f0["r"].as_f64(), Some(2.5));
+    let f17 = &by_id(17).2.props;
+    assert_eq!(f17["pop"].as_f64(), Some(4.0));
+    assert_eq!(f17["code"], mvt::Val::Str("x".into()));
+    assert_eq!(f17["ok"], mvt::Val::Bool(true));
+    assert_eq!(f17["r"].as_f64(), Some(4.0));
+    // "many" is no integer: dropped.
+    assert!(!by_id(5).2.props.contains_key("pop"));
+    // The tippecanoe member: layer "special", zooms 3 to 5 only.
+    let zooms: BTreeSet<u8> = feats
+        .iter()
+        .filter(|f| f.2.id == Some(5))
+        .map(|f| {
+            assert_eq!(f.1, "special");
+            f.0
+        })
+        .collect();
+    assert_eq!(zooms, BTreeSet::from([3, 4, 5]));
+    let layers: Vec<&str> = a.metadata["vector_layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(layers, ["sites", "special"]);
+    assert_eq!(a.metadata["vector_layers"][0]["fields"]["pop"], "Number");
+    assert_eq!(a.metadata["vector_layers"][0]["fields"]["code"], "String");
+    assert!(
+        a.metadata["vector_layers"][1]["fields"]
+            .get("code")
+            .is_none()
+    );
+}
