@@ -124,15 +124,16 @@ struct TilesArgs {
     /// Put all inputs into this one layer (default: one layer per file, named after it).
     #[arg(short = 'l', long)]
     layer: Option<String>,
-    /// Last zoom level.
-    #[arg(short = 'z', long, default_value_t = 14)]
-    maxzoom: u8,
+    /// Last zoom level, or `g` to choose it from the spacing of the data (tippecanoe's -zg).
+    #[arg(short = 'z', long, default_value = "14", value_parser = zoom_or_guess)]
+    maxzoom: ZoomArg,
     /// First zoom level.
     #[arg(short = 'Z', long, default_value_t = 0)]
     minzoom: u8,
-    /// Zoom from which every point is shown (default: maxzoom).
-    #[arg(short = 'B', long)]
-    base_zoom: Option<u8>,
+    /// Zoom from which every point is shown (default: maxzoom), or `g` for the lowest zoom whose
+    /// tiles all hold under 50,000 features (with -zg: the chosen maxzoom).
+    #[arg(short = 'B', long, value_parser = zoom_or_guess)]
+    base_zoom: Option<ZoomArg>,
     /// Below the base zoom, each zoom keeps one point in RATE (1: keep all), counted within
     /// each square of --drop-spacing pixels, so every square that had a point keeps one.
     #[arg(short = 'r', long, default_value_t = 2.5)]
@@ -171,8 +172,8 @@ struct TilesArgs {
     /// Numeric property: features with higher values survive thinning first.
     #[arg(long)]
     priority: Option<String>,
-    /// Number the features 0, 1, 2 ... in input order as their feature ids (MapLibre
-    /// feature-state needs ids).
+    /// Number the features 1, 2, 3 ... in input order as their feature ids, as tippecanoe does
+    /// (MapLibre feature-state needs ids).
     #[arg(long, conflicts_with = "use_attribute_for_id")]
     generate_ids: bool,
     /// Take each feature's id from this property (a non-negative integer or a string of
@@ -192,6 +193,22 @@ struct TilesArgs {
     /// Attribution.
     #[arg(long, default_value = "")]
     attribution: String,
+}
+
+/// A zoom level, or `g`: guess it from the data.
+#[derive(Debug, Clone, Copy)]
+enum ZoomArg {
+    Zoom(u8),
+    Guess,
+}
+
+fn zoom_or_guess(s: &str) -> Result<ZoomArg, String> {
+    if s == "g" {
+        return Ok(ZoomArg::Guess);
+    }
+    s.parse::<u8>()
+        .map(ZoomArg::Zoom)
+        .map_err(|_| format!("`{s}`: expected a zoom level (0-20) or g"))
 }
 
 /// How a run ended, mapped to the process exit code.
@@ -438,8 +455,16 @@ fn run_tiles(a: TilesArgs) -> Result<String, Failure> {
     let limit = |v: usize| (!a.no_tile_size_limit).then_some(v);
     let opts = TileOptions {
         minzoom: a.minzoom,
-        maxzoom: a.maxzoom,
-        base_zoom: a.base_zoom,
+        maxzoom: match a.maxzoom {
+            ZoomArg::Zoom(z) => z,
+            ZoomArg::Guess => 14,
+        },
+        base_zoom: match a.base_zoom {
+            Some(ZoomArg::Zoom(z)) => Some(z),
+            _ => None,
+        },
+        guess_maxzoom: matches!(a.maxzoom, ZoomArg::Guess),
+        guess_base_zoom: matches!(a.base_zoom, Some(ZoomArg::Guess)),
         drop_rate: a.drop_rate,
         drop_spacing_px: a.drop_spacing,
         buffer_px: a.buffer_px,
@@ -482,6 +507,16 @@ fn run_tiles(a: TilesArgs) -> Result<String, Failure> {
         );
     }
     let mut lines = vec![];
+    if matches!(a.maxzoom, ZoomArg::Guess) {
+        let [typical, nearby] = report.guessed_spacing_m.unwrap_or([0.0, 0.0]);
+        lines.push(format!(
+            "chose maxzoom -z{} (features typically {typical:.0} m apart, {nearby:.0} m resolved)",
+            report.maxzoom
+        ));
+    }
+    if matches!(a.base_zoom, Some(ZoomArg::Guess)) {
+        lines.push(format!("chose base zoom -B{}", report.base_zoom));
+    }
     for (name, n) in &report.layers {
         lines.push(format!("{name:>12}: {n} features"));
     }

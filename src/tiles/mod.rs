@@ -28,6 +28,7 @@
 pub mod atlas;
 pub mod clip;
 pub mod encode;
+pub mod guess;
 pub mod mbtiles;
 pub mod mercator;
 pub mod pmtiles;
@@ -151,6 +152,11 @@ pub struct TileOptions {
     pub maxzoom: u8,
     /// Zoom from which every point is shown (default: `maxzoom`).
     pub base_zoom: Option<u8>,
+    /// `-zg`: choose `maxzoom` from the spacing of the data (tippecanoe's rule).
+    pub guess_maxzoom: bool,
+    /// `-Bg`: choose the base zoom: the lowest zoom whose tiles all hold under 50,000 features
+    /// (with `guess_maxzoom`: the chosen maxzoom, as tippecanoe).
+    pub guess_base_zoom: bool,
     /// Below the base zoom each zoom keeps one point in `drop_rate` (1: keep all).
     pub drop_rate: f64,
     /// The drop rate is counted within squares of this many **pixels** (a power of two, 1..=256)
@@ -184,6 +190,8 @@ impl Default for TileOptions {
             minzoom: 0,
             maxzoom: 14,
             base_zoom: None,
+            guess_maxzoom: false,
+            guess_base_zoom: false,
             drop_rate: 2.5,
             drop_spacing_px: 16.0,
             buffer_px: 5.0,
@@ -414,6 +422,13 @@ pub struct TilesReport {
     pub dropped_for_size: u64,
     /// Tiles still over a limit because only protected features were left in them.
     pub oversized_tiles: u64,
+    /// The last zoom written (chosen from the data with `-zg`).
+    pub maxzoom: u8,
+    /// The base zoom used (chosen from the data with `-Bg`).
+    pub base_zoom: u8,
+    /// With `-zg`: the points' typical spacing and the spacing the chosen zoom resolves,
+    /// **metres**.
+    pub guessed_spacing_m: Option<[f64; 2]>,
     /// Polygons (one per feature and tile) that clipping, rounding or the input made invalid and
     /// that were rebuilt valid ([`valid`]).
     pub repaired_polygons: u64,
@@ -486,6 +501,25 @@ pub fn write_store(
         return Err(TilesError::Empty);
     }
     store.finish();
+    let mut guessed_spacing_m = None;
+    let mut chosen = opts.clone();
+    if opts.guess_maxzoom {
+        let g = guess::guess_maxzoom(&store).ok_or_else(|| {
+            TilesError::Options(
+                "cannot guess maxzoom (-zg) without at least two distinct feature locations".into(),
+            )
+        })?;
+        chosen.maxzoom = g.maxzoom.max(opts.minzoom);
+        guessed_spacing_m = Some([g.typical_m, g.nearby_m]);
+    }
+    if opts.guess_base_zoom {
+        chosen.base_zoom = Some(if opts.guess_maxzoom {
+            chosen.maxzoom
+        } else {
+            guess::guess_base_zoom(&store, 50_000).min(chosen.maxzoom)
+        });
+    }
+    let opts = &chosen;
     let base = opts.base_zoom.unwrap_or(opts.maxzoom);
     let levels = thin::spacing_levels(opts.drop_spacing_px).unwrap_or(4);
     thin::assign_minzoom(&mut store, opts.minzoom, base, opts.drop_rate, levels);
@@ -570,6 +604,9 @@ pub fn write_store(
         layers: layer_counts,
         dropped_for_size: collected.dropped,
         oversized_tiles: collected.oversized,
+        maxzoom: opts.maxzoom,
+        base_zoom: base,
+        guessed_spacing_m,
         repaired_polygons: collected.repaired,
         wrapped_features,
         split_features,
@@ -588,6 +625,12 @@ pub fn tile_geojson(
     progress: &dyn Progress,
 ) -> Result<TilesReport, TilesError> {
     check_options(opts)?;
-    let store = source::read_inputs(inputs, input, opts.minzoom, opts.maxzoom, progress)?;
+    // With -zg the layers are open to the deepest zoom; the chosen maxzoom cuts them later.
+    let layer_max = if opts.guess_maxzoom {
+        mercator::MAX_ZOOM
+    } else {
+        opts.maxzoom
+    };
+    let store = source::read_inputs(inputs, input, opts.minzoom, layer_max, progress)?;
     write_store(store, opts, dest, progress)
 }

@@ -34,7 +34,8 @@ pub struct InputOptions {
     pub exclude_all: bool,
     /// Numeric property whose higher values survive thinning first.
     pub priority: Option<String>,
-    /// Number the features 0, 1, 2 ... in input order (all files) as their MVT ids.
+    /// Number the features 1, 2, 3 ... in input order (all files) as their MVT ids, as
+    /// tippecanoe does.
     pub generate_ids: bool,
     /// Take the MVT id from this property (a non-negative integer, or a string of digits).
     pub id_attribute: Option<String>,
@@ -322,8 +323,8 @@ impl Loader<'_> {
             id = self.attr_id;
         }
         if self.opts.generate_ids {
-            id = Some(*self.next_id);
             *self.next_id += 1;
+            id = Some(*self.next_id);
         }
         let layer = match &tc.layer {
             Some(name) => match self.store.layers.iter().position(|l| &l.name == name) {

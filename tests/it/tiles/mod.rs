@@ -1040,7 +1040,7 @@ fn ids_types_and_the_tippecanoe_member() {
                 "geometry": {"type": "Point", "coordinates": [57.0, 64.0]}}),
         ],
     );
-    // --generate-ids: 0, 1, 2 in input order, 0 kept.
+    // --generate-ids: 1, 2, 3 in input order, as tippecanoe numbers them.
     let out = dir.path().join("gen.pmtiles");
     util::gazmap()
         .args(["tiles", "-z", "6", "--generate-ids", "-o"])
@@ -1050,9 +1050,9 @@ fn ids_types_and_the_tippecanoe_member() {
         .success();
     let feats = all_features(&read_pmtiles(&out));
     let ids: BTreeSet<Option<u64>> = feats.iter().map(|f| f.2.id).collect();
-    assert_eq!(ids, BTreeSet::from([Some(0), Some(1), Some(2)]));
+    assert_eq!(ids, BTreeSet::from([Some(1), Some(2), Some(3)]));
 
-    // --use-attribute-for-id and -T.
+    // --use-attribute-for-id (0 kept) and -T.
     let out = dir.path().join("attr.pmtiles");
     util::gazmap()
         .args([
@@ -1120,4 +1120,102 @@ fn ids_types_and_the_tippecanoe_member() {
             .get("code")
             .is_none()
     );
+}
+
+#[test]
+fn zg_chooses_a_maxzoom_that_tells_the_points_apart_and_bg_a_base_zoom() {
+    let dir = tempfile::tempdir().unwrap();
+    // 3000 random points within half a degree of Vorkuta.
+    let mut s = 99_u64;
+    let mut rand = || {
+        s = s
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (s >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let pts: Vec<serde_json::Value> = (0..3000)
+        .map(|i| {
+            let (lon, lat) = (63.8 + rand() * 0.5, 67.4 + rand() * 0.25);
+            serde_json::json!({"type": "Feature", "id": i, "properties": {},
+                "geometry": {"type": "Point", "coordinates": [lon, lat]}})
+        })
+        .collect();
+    let input = write_geojson(dir.path(), "near.geojson", &pts);
+    let out = dir.path().join("zg.pmtiles");
+    let assert = util::gazmap()
+        .args(["tiles", "-zg", "-o"])
+        .arg(&out)
+        .arg(&input)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    let a = read_pmtiles(&out);
+    let z = a.max_zoom;
+    assert!(
+        stdout.contains(&format!("chose maxzoom -z{z} ")),
+        "{stdout}"
+    );
+    assert!((4..=16).contains(&z), "{stdout}");
+    // At the chosen zoom nearly every point has a place of its own on the 4096-unit grid; three
+    // zooms less, far fewer do.
+    let distinct = |zoom: u8| {
+        let mut seen = BTreeSet::new();
+        for ((_, x, y), t) in a.at_zoom(zoom) {
+            for f in t.layers[0]
+                .features
+                .iter()
+                .filter(|f| f.geom_type == mvt::POINT)
+            {
+                let p = f.parts[0][0];
+                if (0..4096).contains(&p[0]) && (0..4096).contains(&p[1]) {
+                    seen.insert((i64::from(*x) * 4096 + p[0], i64::from(*y) * 4096 + p[1]));
+                }
+            }
+        }
+        seen.len()
+    };
+    assert!(distinct(z) >= 2900, "{} at z{z}", distinct(z));
+    let lower = read_pmtiles(&{
+        let o = dir.path().join("low.pmtiles");
+        tile(
+            &[input.clone()],
+            &TileOptions {
+                maxzoom: z - 3,
+                drop_rate: 1.0,
+                ..TileOptions::default()
+            },
+            &o,
+        );
+        o
+    });
+    let mut seen = BTreeSet::new();
+    for ((_, x, y), t) in lower.at_zoom(z - 3) {
+        for f in t.layers[0]
+            .features
+            .iter()
+            .filter(|f| f.geom_type == mvt::POINT)
+        {
+            let p = f.parts[0][0];
+            if (0..4096).contains(&p[0]) && (0..4096).contains(&p[1]) {
+                seen.insert((i64::from(*x) * 4096 + p[0], i64::from(*y) * 4096 + p[1]));
+            }
+        }
+    }
+    assert!(
+        seen.len() < distinct(z),
+        "{} vs {}",
+        seen.len(),
+        distinct(z)
+    );
+
+    // -Bg: 3000 points never fill a tile to 50,000, so the base zoom is 0 and z0 has them all.
+    let out = dir.path().join("bg.pmtiles");
+    util::gazmap()
+        .args(["tiles", "-z", "8", "-Bg", "-o"])
+        .arg(&out)
+        .arg(&input)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("chose base zoom -B0"));
+    assert_eq!(points_per_zoom(&read_pmtiles(&out))[0], 3000);
 }
