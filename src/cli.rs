@@ -143,8 +143,19 @@ struct TilesArgs {
     #[arg(long, default_value_t = 16.0)]
     drop_spacing: f64,
     /// When a tile is over the size limit, drop its densest (lowest --priority) features.
-    #[arg(long)]
+    #[arg(long, group = "as_needed")]
     drop_densest_as_needed: bool,
+    /// When a tile is over the size limit, drop an evenly spread fraction of its features.
+    #[arg(long, group = "as_needed")]
+    drop_fraction_as_needed: bool,
+    /// When a tile is over the size limit, drop its smallest features first (points, then the
+    /// shortest lines and smallest polygons).
+    #[arg(long, group = "as_needed")]
+    drop_smallest_as_needed: bool,
+    /// When a tile is over the size limit, merge its densest features into their nearest
+    /// neighbour of the same layer and type (which keeps its attributes): no geometry is lost.
+    #[arg(long, group = "as_needed")]
+    coalesce_densest_as_needed: bool,
     /// Largest gzipped tile in bytes.
     #[arg(short = 'M', long, default_value_t = 500_000)]
     maximum_tile_bytes: usize,
@@ -472,6 +483,16 @@ fn run_tiles(a: TilesArgs) -> Result<String, Failure> {
         max_tile_bytes: limit(a.maximum_tile_bytes),
         max_tile_features: limit(a.maximum_tile_features),
         drop_densest: a.drop_densest_as_needed,
+        as_needed: if a.drop_fraction_as_needed {
+            Some(tiles::AsNeeded::DropFraction)
+        } else if a.drop_smallest_as_needed {
+            Some(tiles::AsNeeded::DropSmallest)
+        } else if a.coalesce_densest_as_needed {
+            Some(tiles::AsNeeded::CoalesceDensest)
+        } else {
+            None
+        },
+        stats: true,
         name: a.name.clone().unwrap_or_else(|| {
             a.output
                 .file_stem()
@@ -520,8 +541,21 @@ fn run_tiles(a: TilesArgs) -> Result<String, Failure> {
     for (name, n) in &report.layers {
         lines.push(format!("{name:>12}: {n} features"));
     }
-    for (z, n) in &report.per_zoom {
-        lines.push(format!("{:>12}: {n} tiles", format!("z{z}")));
+    for r in &report.zooms {
+        let mut line = format!("{:>12}: {} tiles", format!("z{}", r.zoom), r.tiles);
+        for (n, what) in [
+            (
+                r.dropped_by_rate,
+                "points left for deeper zooms by the drop rate",
+            ),
+            (r.dropped_as_needed, "dropped as needed"),
+            (r.coalesced_as_needed, "coalesced as needed"),
+        ] {
+            if n > 0 {
+                line.push_str(&format!(", {n} {what}"));
+            }
+        }
+        lines.push(line);
     }
     if report.split_features > 0 {
         lines.push(format!(

@@ -35,6 +35,7 @@ pub mod pmtiles;
 pub mod pyramid;
 pub mod simplify;
 pub mod source;
+pub mod stats;
 pub mod store;
 pub mod thin;
 pub mod valid;
@@ -44,6 +45,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub use atlas::AtlasTiles;
+pub use pyramid::AsNeeded;
 pub use source::{AttrType, InputOptions, parse_type_spec};
 pub use store::Store;
 
@@ -172,6 +174,10 @@ pub struct TileOptions {
     pub max_tile_features: Option<usize>,
     /// Drop the densest features of a tile over a limit instead of failing.
     pub drop_densest: bool,
+    /// Another way to bring a tile under the limits (overrides `drop_densest`).
+    pub as_needed: Option<AsNeeded>,
+    /// Write `tilestats` and the per-zoom `strategies` report into the metadata.
+    pub stats: bool,
     /// Tileset name for the metadata.
     pub name: String,
     /// Tileset description.
@@ -199,6 +205,8 @@ impl Default for TileOptions {
             max_tile_bytes: Some(500_000),
             max_tile_features: Some(200_000),
             drop_densest: false,
+            as_needed: None,
+            stats: false,
             name: String::new(),
             description: String::new(),
             attribution: String::new(),
@@ -312,6 +320,10 @@ pub struct Metadata {
     pub center_zoom: u8,
     /// The vector layers.
     pub layers: Vec<VectorLayer>,
+    /// Mapbox `tilestats`: per layer its count, geometry type and attribute values.
+    pub tilestats: Option<serde_json::Value>,
+    /// Per zoom (from 0), what was thinned, dropped or coalesced, as tippecanoe's `strategies`.
+    pub strategies: Option<serde_json::Value>,
 }
 
 /// One entry of the TileJSON `vector_layers` list.
@@ -354,7 +366,7 @@ impl Metadata {
     /// The metadata JSON of the PMTiles archive (keys in a fixed order).
     #[must_use]
     pub fn json(&self) -> String {
-        let v = serde_json::json!({
+        let mut v = serde_json::json!({
             "name": self.name,
             "description": self.description,
             "attribution": self.attribution,
@@ -368,6 +380,14 @@ impl Metadata {
             "center": [self.center[0], self.center[1], self.center_zoom],
             "vector_layers": self.vector_layers(),
         });
+        if let Some(o) = v.as_object_mut() {
+            if let Some(t) = &self.tilestats {
+                o.insert("tilestats".into(), t.clone());
+            }
+            if let Some(st) = &self.strategies {
+                o.insert("strategies".into(), st.clone());
+            }
+        }
         v.to_string()
     }
 
@@ -393,10 +413,18 @@ impl Metadata {
                 "center",
                 format!("{},{},{}", self.center[0], self.center[1], self.center_zoom),
             ),
-            (
-                "json",
-                serde_json::json!({ "vector_layers": self.vector_layers() }).to_string(),
-            ),
+            ("json", {
+                let mut j = serde_json::json!({ "vector_layers": self.vector_layers() });
+                if let Some(o) = j.as_object_mut() {
+                    if let Some(t) = &self.tilestats {
+                        o.insert("tilestats".into(), t.clone());
+                    }
+                    if let Some(st) = &self.strategies {
+                        o.insert("strategies".into(), st.clone());
+                    }
+                }
+                j.to_string()
+            }),
         ]
     }
 }
@@ -418,8 +446,10 @@ pub struct TilesReport {
     pub per_zoom: Vec<(u8, u64)>,
     /// Features per layer, `(layer, count)`.
     pub layers: Vec<(String, u64)>,
-    /// Features dropped from tiles over a size limit.
+    /// Features dropped from tiles over a size limit (one per tile they left).
     pub dropped_for_size: u64,
+    /// Per zoom: what thinning, the size limit and clustering did (nothing dropped silently).
+    pub zooms: Vec<ZoomReport>,
     /// Tiles still over a limit because only protected features were left in them.
     pub oversized_tiles: u64,
     /// The last zoom written (chosen from the data with `-zg`).
@@ -436,6 +466,21 @@ pub struct TilesReport {
     pub wrapped_features: u64,
     /// Input lines and polygons cut at the antimeridian.
     pub split_features: u64,
+}
+
+/// What happened to the features at one zoom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct ZoomReport {
+    /// The zoom.
+    pub zoom: u8,
+    /// Tiles written.
+    pub tiles: u64,
+    /// Points not shown yet at this zoom by the drop rate (or their own `tippecanoe` minzoom).
+    pub dropped_by_rate: u64,
+    /// Features dropped from tiles over a limit (counted per tile).
+    pub dropped_as_needed: u64,
+    /// Features coalesced into a neighbour in tiles over a limit (counted per tile).
+    pub coalesced_as_needed: u64,
 }
 
 /// The deepest zoom at which `bounds` (west, south, east, north, **degrees**) still fit in about
@@ -531,7 +576,9 @@ pub fn write_store(
         tolerance_units: opts.simplify_px * UNITS_PER_PX,
         max_bytes: opts.max_tile_bytes,
         max_features: opts.max_tile_features,
-        drop_densest: opts.drop_densest,
+        as_needed: opts
+            .as_needed
+            .or(opts.drop_densest.then_some(AsNeeded::DropDensest)),
     };
     let sink = pyramid::Sink::beside(dest).map_err(|source| TilesError::Io {
         path: dest.to_path_buf(),
@@ -572,7 +619,34 @@ pub fn write_store(
         center,
         center_zoom: fit.clamp(opts.minzoom, opts.maxzoom),
         layers,
+        tilestats: None,
+        strategies: None,
     };
+    let mut later = [0u64; 33];
+    for f in store
+        .features
+        .iter()
+        .filter(|f| f.kind == store::GeomKind::Point)
+    {
+        later[usize::from(f.minzoom.min(32))] += 1;
+    }
+    let zooms: Vec<ZoomReport> = (opts.minzoom..=opts.maxzoom)
+        .map(|z| {
+            let zi = usize::from(z);
+            ZoomReport {
+                zoom: z,
+                tiles: collected.per_zoom[zi],
+                dropped_by_rate: later[zi + 1..].iter().sum(),
+                dropped_as_needed: collected.dropped[zi],
+                coalesced_as_needed: collected.coalesced[zi],
+            }
+        })
+        .collect();
+    let mut meta = meta;
+    if opts.stats {
+        meta.tilestats = Some(stats::tilestats(&store));
+        meta.strategies = Some(stats::strategies(&zooms));
+    }
     let features = store.len() as u64;
     let (wrapped_features, split_features) = (store.wrapped, store.split);
     let layer_counts = store
@@ -602,7 +676,8 @@ pub fn write_store(
             .filter(|(z, _)| *z >= opts.minzoom)
             .collect(),
         layers: layer_counts,
-        dropped_for_size: collected.dropped,
+        dropped_for_size: collected.dropped.iter().sum(),
+        zooms,
         oversized_tiles: collected.oversized,
         maxzoom: opts.maxzoom,
         base_zoom: base,

@@ -49,8 +49,23 @@ pub struct Plan {
     pub max_bytes: Option<usize>,
     /// Most features in one tile (`None`: no limit).
     pub max_features: Option<usize>,
-    /// Drop features from tiles over a limit instead of failing.
-    pub drop_densest: bool,
+    /// What to do with a tile over a limit (`None`: fail).
+    pub as_needed: Option<AsNeeded>,
+}
+
+/// How a tile over the size or feature limit is brought under it (tippecanoe's `-as-needed`
+/// strategies). Features marked *keep* are never touched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsNeeded {
+    /// Drop the lowest-priority, densest points first, then the smallest other features.
+    DropDensest,
+    /// Drop an evenly spread fraction of the features.
+    DropFraction,
+    /// Drop the smallest features first (points, then the shortest lines and smallest polygons).
+    DropSmallest,
+    /// As `DropDensest`, but each removed feature's geometry joins its nearest kept neighbour of
+    /// the same layer and geometry type (which keeps its own attributes): nothing disappears.
+    CoalesceDensest,
 }
 
 /// A line or polygon (or point set) clipped to a tile's buffered rectangle, in world coordinates.
@@ -586,7 +601,7 @@ fn encode_node(ctx: &Ctx<'_>, node: &Node) {
 fn encode_limited(ctx: &Ctx<'_>, cands: &mut [Cand], z: u8, x: u32, y: u32) -> Option<Vec<u8>> {
     let plan = ctx.plan;
     let mut alive = vec![true; cands.len()];
-    let mut dropped = 0u64;
+    let (mut dropped, mut coalesced) = (0u64, 0u64);
     loop {
         let bytes = match encode_tile(
             ctx.store,
@@ -610,22 +625,22 @@ fn encode_limited(ctx: &Ctx<'_>, cands: &mut [Cand], z: u8, x: u32, y: u32) -> O
         let over_bytes = plan.max_bytes.is_some_and(|m| gz.len() > m);
         let over_count = plan.max_features.is_some_and(|m| count > m);
         if !over_bytes && !over_count {
-            ctx.sink.note_dropped(dropped);
+            ctx.sink.note_dropped(z, dropped, coalesced);
             return Some(gz);
         }
         let droppable: Vec<usize> = (0..cands.len())
             .filter(|&i| alive[i] && !cands[i].keep)
             .collect();
-        if !plan.drop_densest {
+        let Some(mode) = plan.as_needed else {
             ctx.sink.fail(TilesError::TileTooBig {
                 tile: format!("{z}/{x}/{y}"),
                 bytes: gz.len(),
                 features: count,
             });
             return None;
-        }
+        };
         if droppable.is_empty() {
-            ctx.sink.note_dropped(dropped);
+            ctx.sink.note_dropped(z, dropped, coalesced);
             ctx.sink.note_oversized();
             return Some(gz);
         }
@@ -648,37 +663,147 @@ fn encode_limited(ctx: &Ctx<'_>, cands: &mut [Cand], z: u8, x: u32, y: u32) -> O
         )]
         let keep_n = ((droppable.len() as f64) * keep_frac * 0.9).floor() as usize;
         let remove = droppable.len().saturating_sub(keep_n).max(1);
-        // Density: the Hilbert distance to the nearest neighbouring point still in the tile.
-        let mut pts: Vec<(u64, usize)> = (0..cands.len())
-            .filter(|&i| alive[i])
-            .filter_map(|i| cands[i].key.map(|k| (k, i)))
-            .collect();
-        pts.sort_unstable();
-        let mut gap: HashMap<usize, u64> = HashMap::with_capacity(pts.len());
-        for (j, &(k, i)) in pts.iter().enumerate() {
-            let prev = j.checked_sub(1).map_or(u64::MAX, |p| k - pts[p].0);
-            let next = pts.get(j + 1).map_or(u64::MAX, |n| n.0 - k);
-            gap.insert(i, prev.min(next));
-        }
-        let mut ranked = droppable;
-        ranked.sort_by(|&a, &b| {
-            let (ca, cb) = (&cands[a], &cands[b]);
-            ca.priority
-                .total_cmp(&cb.priority)
-                .then(ca.key.is_none().cmp(&cb.key.is_none()))
-                .then(
-                    gap.get(&a)
-                        .copied()
-                        .unwrap_or(0)
-                        .cmp(&gap.get(&b).copied().unwrap_or(0)),
-                )
-                .then(ca.size.total_cmp(&cb.size))
-                .then(a.cmp(&b))
-        });
-        for &i in ranked.iter().take(remove) {
+        let ranked = rank_for_removal(cands, &alive, droppable, remove, mode);
+        for &i in &ranked {
             alive[i] = false;
         }
-        dropped += remove as u64;
+        if mode == AsNeeded::CoalesceDensest {
+            coalesce(cands, &alive, &ranked);
+            coalesced += ranked.len() as u64;
+        } else {
+            dropped += ranked.len() as u64;
+        }
+    }
+}
+
+/// The `remove` candidates to take out of a tile, chosen by `mode`.
+fn rank_for_removal(
+    cands: &[Cand],
+    alive: &[bool],
+    droppable: Vec<usize>,
+    remove: usize,
+    mode: AsNeeded,
+) -> Vec<usize> {
+    let mut ranked = droppable;
+    match mode {
+        AsNeeded::DropFraction => {
+            // Evenly spread over the tile's features (in layer and input order).
+            let n = ranked.len();
+            #[allow(clippy::cast_precision_loss)]
+            let step = n as f64 / remove.min(n).max(1) as f64;
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            return (0..remove.min(n))
+                .map(|k| ranked[((k as f64 + 0.5) * step) as usize % n])
+                .collect();
+        }
+        AsNeeded::DropSmallest => {
+            ranked.sort_by(|&a, &b| {
+                let (ca, cb) = (&cands[a], &cands[b]);
+                ca.priority
+                    .total_cmp(&cb.priority)
+                    .then(ca.size.total_cmp(&cb.size))
+                    .then(a.cmp(&b))
+            });
+        }
+        AsNeeded::DropDensest | AsNeeded::CoalesceDensest => {
+            // Density: the Hilbert distance to the nearest neighbouring point still in the tile.
+            let mut pts: Vec<(u64, usize)> = (0..cands.len())
+                .filter(|&i| alive[i])
+                .filter_map(|i| cands[i].key.map(|k| (k, i)))
+                .collect();
+            pts.sort_unstable();
+            let mut gap: HashMap<usize, u64> = HashMap::with_capacity(pts.len());
+            for (j, &(k, i)) in pts.iter().enumerate() {
+                let prev = j.checked_sub(1).map_or(u64::MAX, |p| k - pts[p].0);
+                let next = pts.get(j + 1).map_or(u64::MAX, |n| n.0 - k);
+                gap.insert(i, prev.min(next));
+            }
+            ranked.sort_by(|&a, &b| {
+                let (ca, cb) = (&cands[a], &cands[b]);
+                ca.priority
+                    .total_cmp(&cb.priority)
+                    .then(ca.key.is_none().cmp(&cb.key.is_none()))
+                    .then(
+                        gap.get(&a)
+                            .copied()
+                            .unwrap_or(0)
+                            .cmp(&gap.get(&b).copied().unwrap_or(0)),
+                    )
+                    .then(ca.size.total_cmp(&cb.size))
+                    .then(a.cmp(&b))
+            });
+        }
+    }
+    ranked.truncate(remove);
+    ranked
+}
+
+fn same_kind(a: &EncGeom, b: &EncGeom) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+fn first_vertex(g: &EncGeom) -> Option<IPt> {
+    match g {
+        EncGeom::Points(v) => v.first().copied(),
+        EncGeom::Lines(v) | EncGeom::Polygons(v) => v.first().and_then(|r| r.first()).copied(),
+    }
+}
+
+/// Moves the geometry of each removed candidate into its nearest kept one of the same layer and
+/// geometry type (by first vertex); merged polygons are made valid again.
+fn coalesce(cands: &mut [Cand], alive: &[bool], removed: &[usize]) {
+    let mut touched: Vec<usize> = vec![];
+    for &r in removed {
+        let Some(at) = first_vertex(&cands[r].enc.geom) else {
+            continue;
+        };
+        let mut best: Option<(i64, usize)> = None;
+        for (j, c) in cands.iter().enumerate() {
+            if !alive[j]
+                || c.enc.layer != cands[r].enc.layer
+                || !same_kind(&c.enc.geom, &cands[r].enc.geom)
+            {
+                continue;
+            }
+            if let Some(p) = first_vertex(&c.enc.geom) {
+                let d = (i64::from(p[0]) - i64::from(at[0])).pow(2)
+                    + (i64::from(p[1]) - i64::from(at[1])).pow(2);
+                if best.is_none_or(|b| d < b.0) {
+                    best = Some((d, j));
+                }
+            }
+        }
+        let Some((_, j)) = best else { continue };
+        let moved = std::mem::replace(&mut cands[r].enc.geom, EncGeom::Points(vec![]));
+        match (&mut cands[j].enc.geom, moved) {
+            (EncGeom::Points(a), EncGeom::Points(b)) => {
+                a.extend(b);
+                touched.push(j);
+            }
+            (EncGeom::Lines(a), EncGeom::Lines(b)) => a.extend(b),
+            (EncGeom::Polygons(a), EncGeom::Polygons(b)) => {
+                a.extend(b);
+                touched.push(j);
+            }
+            (_, moved) => cands[r].enc.geom = moved,
+        }
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    for j in touched {
+        if let EncGeom::Points(pts) = &mut cands[j].enc.geom {
+            // One vertex per place (the encoder would skip repeated ones anyway).
+            pts.sort_unstable();
+            pts.dedup();
+        } else if let EncGeom::Polygons(rings) = &mut cands[j].enc.geom
+            && !valid::is_valid(rings)
+        {
+            let raw: Vec<(Vec<IPt>, bool)> = rings
+                .iter()
+                .map(|r| (r.clone(), super::simplify::int_area2(r) > 0))
+                .collect();
+            *rings = valid::repair(&raw);
+        }
     }
 }
 
@@ -834,7 +959,8 @@ struct SinkInner {
     contents: Vec<Content>,
     entries: Vec<Entry>,
     per_zoom: [u64; 32],
-    dropped: u64,
+    dropped: [u64; 32],
+    coalesced: [u64; 32],
     oversized: u64,
     repaired: u64,
 }
@@ -866,8 +992,10 @@ pub struct Collected {
     pub contents: Vec<Content>,
     /// Tiles per zoom (runs expanded).
     pub per_zoom: [u64; 32],
-    /// Features dropped to keep tiles under the limits.
-    pub dropped: u64,
+    /// Features dropped to keep tiles under the limits, per zoom (one per tile they left).
+    pub dropped: [u64; 32],
+    /// Features coalesced into a neighbour to keep tiles under the limits, per zoom.
+    pub coalesced: [u64; 32],
     /// Tiles still over a limit because only protected features were left.
     pub oversized: u64,
     /// Polygons (one per feature and tile) rebuilt because they were invalid on the tile grid.
@@ -920,7 +1048,8 @@ impl Sink {
                 contents: vec![],
                 entries: vec![],
                 per_zoom: [0; 32],
-                dropped: 0,
+                dropped: [0; 32],
+                coalesced: [0; 32],
                 oversized: 0,
                 repaired: 0,
             }),
@@ -941,12 +1070,12 @@ impl Sink {
         self.failed.store(true, Ordering::Relaxed);
     }
 
-    fn note_dropped(&self, n: u64) {
-        if n > 0 {
-            self.inner
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .dropped += n;
+    fn note_dropped(&self, z: u8, dropped: u64, coalesced: u64) {
+        if dropped > 0 || coalesced > 0 {
+            let mut g = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+            let z = usize::from(z).min(31);
+            g.dropped[z] += dropped;
+            g.coalesced[z] += coalesced;
         }
     }
 
@@ -1038,6 +1167,7 @@ impl Sink {
             contents,
             per_zoom,
             dropped,
+            coalesced,
             oversized,
             repaired,
             dedup,
@@ -1067,6 +1197,7 @@ impl Sink {
             contents: ordered,
             per_zoom,
             dropped,
+            coalesced,
             oversized,
             repaired,
         })

@@ -1219,3 +1219,175 @@ fn zg_chooses_a_maxzoom_that_tells_the_points_apart_and_bg_a_base_zoom() {
         .stdout(predicates::str::contains("chose base zoom -B0"));
     assert_eq!(points_per_zoom(&read_pmtiles(&out))[0], 3000);
 }
+
+/// Runs `gazmap tiles` with `args` on `input` into `out` and returns its standard output.
+fn cli_tiles(args: &[&str], input: &Path, out: &Path) -> String {
+    let assert = util::gazmap()
+        .arg("tiles")
+        .args(args)
+        .arg("-o")
+        .arg(out)
+        .arg(input)
+        .assert()
+        .success();
+    String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
+}
+
+#[test]
+fn as_needed_strategies_keep_tiles_under_the_limit_each_in_its_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = synthetic(dir.path());
+    let limit = ["-z", "4", "-r", "1", "--maximum-tile-features", "300"];
+    let run = |flag: &str, name: &str| {
+        let out = dir.path().join(name);
+        let mut args = limit.to_vec();
+        args.push(flag);
+        let stdout = cli_tiles(&args, &input, &out);
+        let a = read_pmtiles(&out);
+        for r in &a.runs {
+            let n: usize = r.tile.layers.iter().map(|l| l.features.len()).sum();
+            assert!(n <= 300, "{flag}: {:?} has {n}", r.coords[0]);
+        }
+        (a, stdout)
+    };
+    // Coalescing: every place of the unlimited zoom-0 tile is still there, in at most 300
+    // features.
+    let places = |a: &Archive| {
+        let z0 = a.at_zoom(0).next().unwrap().1;
+        z0.layers[0]
+            .features
+            .iter()
+            .filter(|f| f.geom_type == mvt::POINT)
+            .flat_map(|f| f.parts[0].iter().copied())
+            .collect::<BTreeSet<[i64; 2]>>()
+    };
+    let all = dir.path().join("all.pmtiles");
+    cli_tiles(
+        &["-z", "4", "-r", "1", "--no-tile-size-limit"],
+        &input,
+        &all,
+    );
+    let all = places(&read_pmtiles(&all));
+    assert!(all.len() > 2500);
+    let (a, stdout) = run("--coalesce-densest-as-needed", "coalesce.pmtiles");
+    assert_eq!(places(&a), all);
+    assert!(stdout.contains("coalesced as needed"), "{stdout}");
+    assert!(
+        a.metadata["strategies"][0]["coalesced_as_needed"]
+            .as_u64()
+            .unwrap()
+            > 2500
+    );
+
+    // Dropping a fraction: the survivors are spread over the whole input (in input order).
+    let (a, stdout) = run("--drop-fraction-as-needed", "fraction.pmtiles");
+    let z0 = a.at_zoom(0).next().unwrap().1;
+    let deciles: BTreeSet<u64> = z0.layers[0]
+        .features
+        .iter()
+        .filter_map(|f| f.id)
+        .map(|id| id / 300)
+        .collect();
+    assert_eq!(deciles.len(), 10, "{deciles:?}");
+    assert!(stdout.contains("dropped as needed"), "{stdout}");
+    assert!(
+        a.metadata["strategies"][0]["dropped_as_needed"]
+            .as_u64()
+            .unwrap()
+            > 2500
+    );
+}
+
+#[test]
+fn drop_smallest_keeps_the_biggest_polygons() {
+    let dir = tempfile::tempdir().unwrap();
+    let squares: Vec<serde_json::Value> = (0..400)
+        .map(|i| {
+            let side = 0.01 * f64::from(1 + (i * 37) % 400);
+            // All on one parallel, so that size on the map grows with the side.
+            let (x, y) = (-170.0 + f64::from(i) * 0.8, 60.0);
+            serde_json::json!({"type": "Feature", "id": i, "properties": {"side": side},
+                "geometry": {"type": "Polygon", "coordinates": [[[x, y], [x + side, y], [x + side, y + side / 2.0], [x, y + side / 2.0], [x, y]]]}})
+        })
+        .collect();
+    let input = write_geojson(dir.path(), "squares.geojson", &squares);
+    let out = dir.path().join("smallest.pmtiles");
+    cli_tiles(
+        &[
+            "-z",
+            "2",
+            "--maximum-tile-features",
+            "100",
+            "--drop-smallest-as-needed",
+        ],
+        &input,
+        &out,
+    );
+    let a = read_pmtiles(&out);
+    let z0 = a.at_zoom(0).next().unwrap().1;
+    let kept: Vec<f64> = z0.layers[0]
+        .features
+        .iter()
+        .map(|f| f.props["side"].as_f64().unwrap())
+        .collect();
+    assert!(kept.len() <= 100 && kept.len() >= 50, "{}", kept.len());
+    let smallest_kept = kept.iter().copied().fold(f64::INFINITY, f64::min);
+    let dropped = 400 - kept.len();
+    // The sides are 0.01 .. 4.00: the dropped ones are exactly the smallest.
+    assert!(
+        (smallest_kept - 0.01 * (dropped as f64 + 1.0)).abs() < 1e-9,
+        "{smallest_kept} with {dropped} dropped"
+    );
+}
+
+#[test]
+fn metadata_has_tilestats_and_the_per_zoom_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = synthetic(dir.path());
+    let out = dir.path().join("meta.pmtiles");
+    let stdout = cli_tiles(&["-z", "6"], &input, &out);
+    let m = read_pmtiles(&out).metadata;
+    let ts = &m["tilestats"];
+    assert_eq!(ts["layerCount"], 1);
+    let l = &ts["layers"][0];
+    assert_eq!(l["layer"], "synthetic");
+    assert_eq!(l["count"], 3001);
+    assert_eq!(l["geometry"], "Point");
+    let attr = |name: &str| {
+        l["attributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["attribute"] == name)
+            .unwrap()
+            .clone()
+    };
+    let rank = attr("rank");
+    assert_eq!(rank["type"], "number");
+    assert_eq!(rank["count"], 7);
+    assert_eq!(rank["min"], 0.0);
+    assert_eq!(rank["max"], 6.0);
+    assert_eq!(attr("kind")["values"], serde_json::json!(["lake"]));
+    assert_eq!(
+        attr("name")["count"],
+        1000,
+        "distinct values are counted up to 1000"
+    );
+    assert_eq!(attr("name")["values"].as_array().unwrap().len(), 100);
+    // The drop rate's work, zoom by zoom, in the metadata and on stdout.
+    let st = m["strategies"].as_array().unwrap();
+    assert_eq!(st.len(), 7);
+    let by_rate: Vec<u64> = st
+        .iter()
+        .map(|z| z["dropped_by_rate"].as_u64().unwrap_or(0))
+        .collect();
+    assert_eq!(by_rate[6], 0);
+    assert!(by_rate[0] > by_rate[3] && by_rate[3] > 0, "{by_rate:?}");
+    assert!(
+        stdout.contains(&format!(
+            "z0: 1 tiles, {} points left for deeper zooms by the drop rate",
+            by_rate[0]
+        )),
+        "{stdout}"
+    );
+}
