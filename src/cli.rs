@@ -59,7 +59,7 @@ enum Command {
         #[arg(long)]
         atlas: Option<PathBuf>,
     },
-    /// Build vector tiles from GeoJSON or GeoJSONSeq files, like tippecanoe: one PMTiles v3
+    /// Build vector tiles from GeoJSON, GeoJSONSeq, CSV or FlatGeobuf files, like tippecanoe: one PMTiles v3
     /// archive, or MBTiles when OUTPUT ends in `.mbtiles`.
     Tiles(Box<TilesArgs>),
     /// Print map sheets (SVG, PDF, PNG): every sheet of atlas.toml, or one, with overrides.
@@ -115,7 +115,8 @@ enum Command {
 struct TilesArgs {
     /// GeoJSON FeatureCollection / Feature files, or GeoJSONSeq (one feature per line; read as
     /// such when the name ends in .geojsonl, .geojsons, .geojsonseq, .ndjson or .jsonl, or the
-    /// file starts with the RS character).
+    /// file starts with the RS character), CSV (.csv: a point per row from its lon/lat columns)
+    /// or FlatGeobuf (.fgb, WGS84).
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
     /// Output archive (.pmtiles, or .mbtiles).

@@ -198,7 +198,26 @@ fn read_file(
     next_id: &mut u64,
     progress: &dyn Progress,
 ) -> Result<(), TilesError> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
     let file = File::open(path).map_err(io_err(path))?;
+    if ext == "fgb" {
+        let mut loader = Loader {
+            store,
+            layer,
+            opts,
+            count: 0,
+            attrs: vec![],
+            attr_id: None,
+            next_id,
+        };
+        let r = read_fgb(&mut loader, BufReader::with_capacity(1 << 20, file), path);
+        progress.advance(std::fs::metadata(path).map_or(0, |m| m.len()));
+        return r;
+    }
     let mut reader = BufReader::with_capacity(
         1 << 20,
         Counting {
@@ -225,7 +244,9 @@ fn read_file(
         attr_id: None,
         next_id,
     };
-    if by_ext || starts_with_rs {
+    if ext == "csv" {
+        read_csv(&mut loader, reader, path)
+    } else if by_ext || starts_with_rs {
         read_seq(&mut loader, reader, path)
     } else {
         let mut de = serde_json::Deserializer::from_reader(reader);
@@ -278,6 +299,215 @@ fn read_seq(
     Ok(())
 }
 
+/// Longitude and latitude column names of CSV input (case-insensitive), as tippecanoe.
+const CSV_LON: &[&str] = &["lon", "lng", "long", "longitude", "x"];
+const CSV_LAT: &[&str] = &["lat", "latitude", "y"];
+
+fn csv_value(s: &str) -> PropValue {
+    let t = s.trim();
+    if t.is_empty() {
+        PropValue::Null
+    } else if let Ok(i) = t.parse::<i64>() {
+        PropValue::Int(i)
+    } else if let Some(f) = t.parse::<f64>().ok().filter(|f| f.is_finite()) {
+        PropValue::Float(f)
+    } else {
+        PropValue::Str(s.to_owned())
+    }
+}
+
+/// CSV with a header row: one point per row from its lon/lat columns; every other column is a
+/// property (numbers where the text is a number, empty cells absent).
+fn read_csv(loader: &mut Loader<'_>, reader: impl Read, path: &Path) -> Result<(), TilesError> {
+    let located = |line: u64, column: usize, feature: u64, message: String| TilesError::Parse {
+        path: path.to_path_buf(),
+        line: usize::try_from(line).unwrap_or(usize::MAX),
+        column,
+        feature,
+        message,
+    };
+    let csv_err = |e: &csv::Error, feature: u64| {
+        let line = e.position().map_or(0, csv::Position::line);
+        located(line, 1, feature, e.to_string())
+    };
+    let mut rdr = csv::ReaderBuilder::new().from_reader(reader);
+    let headers = rdr.headers().map_err(|e| csv_err(&e, 0))?.clone();
+    let find = |names: &[&str]| {
+        headers
+            .iter()
+            .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
+    };
+    let (Some(lon), Some(lat)) = (find(CSV_LON), find(CSV_LAT)) else {
+        return Err(located(
+            1,
+            1,
+            0,
+            "no longitude and latitude columns (lon, lng, long, longitude or x; lat, latitude or y)"
+                .into(),
+        ));
+    };
+    let infos: Vec<Option<KeyInfo>> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (i != lon && i != lat).then(|| loader.key_info(h)))
+        .collect();
+    let mut rec = csv::StringRecord::new();
+    loop {
+        let feature = loader.count + 1;
+        match rdr.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(csv_err(&e, feature)),
+        }
+        let line = rec.position().map_or(0, csv::Position::line);
+        let column_of = |i: usize| 1 + rec.iter().take(i).map(|f| f.len() + 1).sum::<usize>();
+        let coord = |i: usize, what: &str| {
+            rec.get(i)
+                .and_then(|s| s.trim().parse::<f64>().ok())
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| {
+                    located(
+                        line,
+                        column_of(i),
+                        feature,
+                        format!("{what} `{}` is not a number", rec.get(i).unwrap_or("")),
+                    )
+                })
+        };
+        let p = [coord(lon, "longitude")?, coord(lat, "latitude")?];
+        loader.attrs.clear();
+        loader.attr_id = None;
+        let mut priority = 0.0;
+        for (i, info) in infos.iter().enumerate() {
+            if let (Some(info), Some(v)) = (info, rec.get(i)) {
+                loader.prop(*info, csv_value(v), &mut priority);
+            }
+        }
+        loader
+            .add_geoms(vec![Geom::Point(p)], None, priority, &TcMember::default())
+            .map_err(|m| located(line, column_of(lon), feature, m))?;
+    }
+    Ok(())
+}
+
+struct FgbProps<'l, 'a> {
+    loader: &'l mut Loader<'a>,
+    priority: f32,
+}
+
+impl flatgeobuf::geozero::PropertyProcessor for FgbProps<'_, '_> {
+    fn property(
+        &mut self,
+        _idx: usize,
+        name: &str,
+        value: &flatgeobuf::geozero::ColumnValue<'_>,
+    ) -> flatgeobuf::geozero::error::Result<bool> {
+        use flatgeobuf::geozero::ColumnValue as C;
+        let v = match *value {
+            C::Byte(v) => PropValue::Int(i64::from(v)),
+            C::UByte(v) => PropValue::Int(i64::from(v)),
+            C::Bool(v) => PropValue::Bool(v),
+            C::Short(v) => PropValue::Int(i64::from(v)),
+            C::UShort(v) => PropValue::Int(i64::from(v)),
+            C::Int(v) => PropValue::Int(i64::from(v)),
+            C::UInt(v) => PropValue::Int(i64::from(v)),
+            C::Long(v) => PropValue::Int(v),
+            C::ULong(v) => i64::try_from(v).map_or(PropValue::UInt(v), PropValue::Int),
+            C::Float(v) => PropValue::Float(f64::from(v)),
+            C::Double(v) => PropValue::Float(v),
+            C::String(v) | C::Json(v) | C::DateTime(v) => PropValue::Str(v.to_owned()),
+            C::Binary(_) => return Ok(false),
+        };
+        let info = self.loader.key_info(name);
+        if info.0.is_some() || info.1 {
+            self.loader.prop(info, v, &mut self.priority);
+        }
+        Ok(false)
+    }
+}
+
+fn geo_to_geoms(g: geo::Geometry<f64>, out: &mut Vec<Geom>) {
+    use geo::Geometry as G;
+    let ring = |l: &geo::LineString<f64>| l.0.iter().map(|c| [c.x, c.y]).collect::<Vec<_>>();
+    let poly = |p: &geo::Polygon<f64>| {
+        std::iter::once(ring(p.exterior()))
+            .chain(p.interiors().iter().map(ring))
+            .collect::<Vec<_>>()
+    };
+    match g {
+        G::Point(p) => out.push(Geom::Point([p.x(), p.y()])),
+        G::MultiPoint(m) => out.push(Geom::MultiPoint(
+            m.0.iter().map(|p| [p.x(), p.y()]).collect(),
+        )),
+        G::Line(l) => out.push(Geom::Lines(vec![vec![
+            [l.start.x, l.start.y],
+            [l.end.x, l.end.y],
+        ]])),
+        G::LineString(l) => out.push(Geom::Lines(vec![ring(&l)])),
+        G::MultiLineString(m) => out.push(Geom::Lines(m.0.iter().map(ring).collect())),
+        G::Polygon(p) => out.push(Geom::Polygons(vec![poly(&p)])),
+        G::MultiPolygon(m) => out.push(Geom::Polygons(m.0.iter().map(poly).collect())),
+        G::Rect(r) => out.push(Geom::Polygons(vec![poly(&r.to_polygon())])),
+        G::Triangle(t) => out.push(Geom::Polygons(vec![poly(&t.to_polygon())])),
+        G::GeometryCollection(c) => {
+            for m in c.0 {
+                geo_to_geoms(m, out);
+            }
+        }
+    }
+}
+
+/// FlatGeobuf (WGS84 lon/lat): geometry through `geozero`, typed properties kept typed.
+fn read_fgb(
+    loader: &mut Loader<'_>,
+    reader: impl Read + std::io::Seek,
+    path: &Path,
+) -> Result<(), TilesError> {
+    use flatgeobuf::geozero::ToGeo;
+    use flatgeobuf::{FallibleStreamingIterator, FeatureProperties, FgbReader};
+    let err = |feature: u64, message: String| TilesError::Parse {
+        path: path.to_path_buf(),
+        line: 0,
+        column: 0,
+        feature,
+        message,
+    };
+    let fgb = FgbReader::open(reader).map_err(|e| err(0, e.to_string()))?;
+    if let Some(code) = fgb.header().crs().map(|c| c.code())
+        && code != 0
+        && code != 4326
+    {
+        return Err(err(
+            0,
+            format!("coordinates in EPSG:{code}; only WGS84 lon/lat (EPSG:4326) can be tiled"),
+        ));
+    }
+    let mut features = fgb.select_all().map_err(|e| err(0, e.to_string()))?;
+    loop {
+        let feature = loader.count + 1;
+        let Some(f) = features.next().map_err(|e| err(feature, e.to_string()))? else {
+            break;
+        };
+        loader.attrs.clear();
+        loader.attr_id = None;
+        let mut props = FgbProps {
+            loader: &mut *loader,
+            priority: 0.0,
+        };
+        f.process_properties(&mut props)
+            .map_err(|e| err(feature, e.to_string()))?;
+        let priority = props.priority;
+        let mut geoms = vec![];
+        if let Ok(g) = f.to_geo() {
+            geo_to_geoms(g, &mut geoms);
+        }
+        loader
+            .add_geoms(geoms, None, priority, &TcMember::default())
+            .map_err(|m| err(feature, m))?;
+    }
+    Ok(())
+}
+
 fn parse_err(path: &Path, e: &serde_json::Error, line_offset: usize, feature: u64) -> TilesError {
     if e.is_io() {
         return TilesError::Io {
@@ -300,6 +530,9 @@ fn parse_err(path: &Path, e: &serde_json::Error, line_offset: usize, feature: u6
     }
 }
 
+/// See [`Loader::key_info`].
+type KeyInfo = (Option<u32>, bool, Option<AttrType>, bool, bool);
+
 struct Loader<'a> {
     store: &'a mut Store,
     layer: u16,
@@ -315,9 +548,24 @@ impl Loader<'_> {
     fn add(
         &mut self,
         geometry: Option<RawGeometry>,
-        mut id: Option<u64>,
+        id: Option<u64>,
         priority: f32,
         tc: TcMember,
+    ) -> Result<(), String> {
+        let mut geoms = vec![];
+        if let Some(g) = geometry {
+            to_geoms(g, &mut geoms)?;
+        }
+        self.add_geoms(geoms, id, priority, &tc)
+    }
+
+    /// Adds one input feature (split into `geoms`) with the properties read into `self.attrs`.
+    fn add_geoms(
+        &mut self,
+        geoms: Vec<Geom>,
+        mut id: Option<u64>,
+        priority: f32,
+        tc: &TcMember,
     ) -> Result<(), String> {
         if self.opts.id_attribute.is_some() {
             id = self.attr_id;
@@ -345,9 +593,7 @@ impl Loader<'_> {
         {
             return Err(format!("tippecanoe minzoom {lo} is above maxzoom {hi}"));
         }
-        if let Some(g) = geometry {
-            let mut geoms = vec![];
-            to_geoms(g, &mut geoms)?;
+        if !geoms.is_empty() {
             let mut wrapped = wrap::Wrapped::default();
             let mut added = 0;
             for geom in geoms {
@@ -376,6 +622,66 @@ impl Loader<'_> {
         }
         self.count += 1;
         Ok(())
+    }
+
+    /// How property `name` is treated: its interned key if kept, whether it is special (id or
+    /// priority), its `-T` type, whether it is the id, whether it is the priority.
+    fn key_info(&mut self, name: &str) -> KeyInfo {
+        let (key, special) = self.key_decision(name);
+        let o = self.opts;
+        let ty = o.types.iter().find(|t| t.0 == name).map(|t| t.1);
+        (
+            key,
+            special,
+            ty,
+            o.id_attribute.as_deref() == Some(name),
+            o.priority.as_deref() == Some(name),
+        )
+    }
+
+    /// Takes one property value into the feature being read.
+    fn prop(&mut self, info: KeyInfo, mut v: PropValue, priority: &mut f32) {
+        let (key, _, ty, is_id, is_priority) = info;
+        if let Some(ty) = ty {
+            v = coerce(v, ty);
+        }
+        if is_id {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let id = match &v {
+                PropValue::Int(i) => u64::try_from(*i).ok(),
+                PropValue::UInt(u) => Some(*u),
+                PropValue::Float(f) if *f >= 0.0 && f.fract() == 0.0 && *f < 1.8e19 => {
+                    Some(*f as u64)
+                }
+                PropValue::Str(s) => s.trim().parse::<u64>().ok(),
+                _ => None,
+            };
+            self.attr_id = id;
+        }
+        if is_priority {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+            let p = match &v {
+                PropValue::Int(i) => *i as f32,
+                PropValue::UInt(u) => *u as f32,
+                PropValue::Float(f) => *f as f32,
+                PropValue::Bool(b) => f32::from(u8::from(*b)),
+                PropValue::Str(s) => s.trim().parse().unwrap_or(0.0),
+                PropValue::Null => 0.0,
+            };
+            *priority = p;
+        }
+        let Some(k) = key else { return };
+        let value = match &v {
+            PropValue::Null => return,
+            PropValue::Bool(b) => AttrValue::Bool(*b),
+            PropValue::Int(i) => AttrValue::Int(*i),
+            PropValue::UInt(u) => AttrValue::UInt(*u),
+            PropValue::Float(f) => AttrValue::Double(*f),
+            PropValue::Str(s) => AttrValue::Str(s),
+        };
+        let mut attrs = std::mem::take(&mut self.attrs);
+        self.store.encode_attr(&mut attrs, k, &value);
+        self.attrs = attrs;
     }
 
     fn key_decision(&mut self, key: &str) -> (Option<u32>, bool) {
@@ -534,24 +840,19 @@ struct PropKeySeed<'l, 'a> {
 }
 
 impl<'de> DeserializeSeed<'de> for PropKeySeed<'_, '_> {
-    type Value = (Option<u32>, bool, Option<AttrType>, bool, bool);
+    type Value = KeyInfo;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_str(self)
     }
 }
 
 impl Visitor<'_> for PropKeySeed<'_, '_> {
-    type Value = (Option<u32>, bool, Option<AttrType>, bool, bool);
+    type Value = KeyInfo;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a property name")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        let (key, special) = self.loader.key_decision(v);
-        let o = self.loader.opts;
-        let ty = o.types.iter().find(|t| t.0 == v).map(|t| t.1);
-        let is_id = o.id_attribute.as_deref() == Some(v);
-        let is_priority = o.priority.as_deref() == Some(v);
-        Ok((key, special, ty, is_id, is_priority))
+        Ok(self.loader.key_info(v))
     }
 }
 
@@ -580,47 +881,8 @@ impl<'de> Visitor<'de> for PropsSeed<'_, '_> {
                 map.next_value::<IgnoredAny>()?;
                 continue;
             }
-            let mut v: PropValue = map.next_value()?;
-            if let Some(ty) = ty {
-                v = coerce(v, ty);
-            }
-            if is_id {
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                let id = match &v {
-                    PropValue::Int(i) => u64::try_from(*i).ok(),
-                    PropValue::UInt(u) => Some(*u),
-                    PropValue::Float(f) if *f >= 0.0 && f.fract() == 0.0 && *f < 1.8e19 => {
-                        Some(*f as u64)
-                    }
-                    PropValue::Str(s) => s.trim().parse::<u64>().ok(),
-                    _ => None,
-                };
-                loader.attr_id = id;
-            }
-            if is_priority {
-                #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
-                let p = match &v {
-                    PropValue::Int(i) => *i as f32,
-                    PropValue::UInt(u) => *u as f32,
-                    PropValue::Float(f) => *f as f32,
-                    PropValue::Bool(b) => f32::from(u8::from(*b)),
-                    PropValue::Str(s) => s.trim().parse().unwrap_or(0.0),
-                    PropValue::Null => 0.0,
-                };
-                priority = p;
-            }
-            let Some(k) = key else { continue };
-            let value = match &v {
-                PropValue::Null => continue,
-                PropValue::Bool(b) => AttrValue::Bool(*b),
-                PropValue::Int(i) => AttrValue::Int(*i),
-                PropValue::UInt(u) => AttrValue::UInt(*u),
-                PropValue::Float(f) => AttrValue::Double(*f),
-                PropValue::Str(s) => AttrValue::Str(s),
-            };
-            let mut attrs = std::mem::take(&mut loader.attrs);
-            loader.store.encode_attr(&mut attrs, k, &value);
-            loader.attrs = attrs;
+            let v: PropValue = map.next_value()?;
+            loader.prop((key, special, ty, is_id, is_priority), v, &mut priority);
         }
         Ok(priority)
     }

@@ -1391,3 +1391,73 @@ fn metadata_has_tilestats_and_the_per_zoom_report() {
         "{stdout}"
     );
 }
+
+#[test]
+fn csv_and_flatgeobuf_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("camps.csv");
+    std::fs::write(
+        &csv,
+        "name,Latitude,pop,Lon,note\nRudnik,67.50944,1200,64.02472,\n\"Kochmes, camp\",66.2,300.5,60.9,old\n",
+    )
+    .unwrap();
+    let out = dir.path().join("camps.pmtiles");
+    cli_tiles(&["-z", "8", "--generate-ids"], &csv, &out);
+    let a = read_pmtiles(&out);
+    let mut seen: BTreeMap<String, (Option<f64>, Option<&mvt::Val>, [i64; 2], u32)> =
+        BTreeMap::new();
+    for ((_, x, _), t) in a.at_zoom(8) {
+        for f in &t.layers[0].features {
+            let p = f.parts[0][0];
+            if (0..4096).contains(&p[0]) && (0..4096).contains(&p[1]) {
+                let mvt::Val::Str(name) = &f.props["name"] else {
+                    panic!()
+                };
+                seen.insert(
+                    name.clone(),
+                    (f.props["pop"].as_f64(), f.props.get("note"), p, *x),
+                );
+            }
+        }
+    }
+    assert_eq!(seen.len(), 2);
+    let (pop, note, p, x) = seen["Rudnik"];
+    assert_eq!(pop, Some(1200.0));
+    assert!(note.is_none(), "empty cells are absent");
+    let (mx, _) = mercator(64.02472, 67.50944);
+    assert!((f64::from(x) * 4096.0 + p[0] as f64 - mx * 256.0 * 4096.0).abs() <= 1.0);
+    assert_eq!(seen["Kochmes, camp"].0, Some(300.5));
+    assert_eq!(a.metadata["vector_layers"][0]["fields"]["pop"], "Number");
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "lon,lat,name\n64.0,67.5,a\n64.1,north,b\n").unwrap();
+    util::gazmap()
+        .args(["tiles", "-o"])
+        .arg(dir.path().join("bad.pmtiles"))
+        .arg(&bad)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "bad.csv:3:6: feature 2: latitude `north`",
+        ));
+
+    // FlatGeobuf: the atlas sites as `gazmap build` writes them, tiled with typed properties.
+    let sites = atlas_layers().layer("sites").unwrap();
+    let written = gazmap::output::interchange::fgb::write_layer(sites, dir.path()).unwrap();
+    let out = dir.path().join("sites.pmtiles");
+    cli_tiles(&["-z", "10"], &dir.path().join("sites.fgb"), &out);
+    let a = read_pmtiles(&out);
+    let mut names = BTreeSet::new();
+    for (_, t) in a.at_zoom(10) {
+        for f in &t.layers[0].features {
+            if let Some(mvt::Val::Str(n)) = f.props.get("name") {
+                names.insert(n.clone());
+            }
+            if let Some(v) = f.props.get("uncertainty_m") {
+                assert!(v.as_f64().is_some(), "numbers stay numbers: {v:?}");
+            }
+        }
+    }
+    assert_eq!(names.len(), written.features);
+    assert!(names.contains("Vorkuta"), "{names:?}");
+}
