@@ -157,6 +157,23 @@ struct TilesArgs {
     /// neighbour of the same layer and type (which keeps its attributes): no geometry is lost.
     #[arg(long, group = "as_needed")]
     coalesce_densest_as_needed: bool,
+    /// When a tile is over the size limit, fold its densest points into clusters (with
+    /// point_count ... as --cluster-distance); other features are dropped.
+    #[arg(long, group = "as_needed")]
+    cluster_densest_as_needed: bool,
+    /// Cluster points within PX pixels of a cluster's first point, at zooms up to
+    /// --cluster-maxzoom. Clusters carry clustered, point_count, point_count_abbreviated,
+    /// sqrt_point_count and their members' bounding box (cluster_west, cluster_south,
+    /// cluster_east, cluster_north); clustering replaces thinning by the drop rate.
+    #[arg(long, value_name = "PX", default_value_t = 0.0)]
+    cluster_distance: f64,
+    /// Deepest zoom clustered by --cluster-distance (default: one less than maxzoom).
+    #[arg(long, value_name = "ZOOM")]
+    cluster_maxzoom: Option<u8>,
+    /// Combine a property over a cluster's members: NAME:sum, max, min, mean, concat or comma
+    /// (repeatable).
+    #[arg(long, value_name = "NAME:OP", value_parser = parse_accumulate)]
+    accumulate_attribute: Vec<(String, gazmap::tiles::Accumulate)>,
     /// Largest gzipped tile in bytes.
     #[arg(short = 'M', long, default_value_t = 500_000)]
     maximum_tile_bytes: usize,
@@ -205,6 +222,27 @@ struct TilesArgs {
     /// Attribution.
     #[arg(long, default_value = "")]
     attribution: String,
+}
+
+fn parse_accumulate(spec: &str) -> Result<(String, gazmap::tiles::Accumulate), String> {
+    use gazmap::tiles::Accumulate;
+    let (name, op) = spec
+        .rsplit_once(':')
+        .ok_or_else(|| format!("`{spec}`: expected NAME:sum|max|min|mean|concat|comma"))?;
+    let op = match op {
+        "sum" => Accumulate::Sum,
+        "max" => Accumulate::Max,
+        "min" => Accumulate::Min,
+        "mean" => Accumulate::Mean,
+        "concat" => Accumulate::Concat,
+        "comma" => Accumulate::Comma,
+        other => {
+            return Err(format!(
+                "unknown operation `{other}` (sum, max, min, mean, concat or comma)"
+            ));
+        }
+    };
+    Ok((name.to_owned(), op))
 }
 
 /// A zoom level, or `g`: guess it from the data.
@@ -490,10 +528,15 @@ fn run_tiles(a: TilesArgs) -> Result<String, Failure> {
             Some(tiles::AsNeeded::DropSmallest)
         } else if a.coalesce_densest_as_needed {
             Some(tiles::AsNeeded::CoalesceDensest)
+        } else if a.cluster_densest_as_needed {
+            Some(tiles::AsNeeded::ClusterDensest)
         } else {
             None
         },
         stats: true,
+        cluster_distance_px: a.cluster_distance,
+        cluster_maxzoom: a.cluster_maxzoom,
+        accumulate: a.accumulate_attribute.clone(),
         name: a.name.clone().unwrap_or_else(|| {
             a.output
                 .file_stem()
@@ -551,6 +594,8 @@ fn run_tiles(a: TilesArgs) -> Result<String, Failure> {
             ),
             (r.dropped_as_needed, "dropped as needed"),
             (r.coalesced_as_needed, "coalesced as needed"),
+            (r.clusters, "clusters"),
+            (r.clustered, "points folded into clusters"),
         ] {
             if n > 0 {
                 line.push_str(&format!(", {n} {what}"));

@@ -45,7 +45,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub use atlas::AtlasTiles;
-pub use pyramid::AsNeeded;
+pub use pyramid::{Accumulate, AsNeeded};
 pub use source::{AttrType, InputOptions, parse_type_spec};
 pub use store::Store;
 
@@ -178,6 +178,14 @@ pub struct TileOptions {
     pub as_needed: Option<AsNeeded>,
     /// Write `tilestats` and the per-zoom `strategies` report into the metadata.
     pub stats: bool,
+    /// Cluster points within this many **pixels** of a cluster's first point (0: no clustering
+    /// by distance). Clustering replaces thinning by the drop rate.
+    pub cluster_distance_px: f64,
+    /// Deepest zoom clustered by distance (default: one less than `maxzoom`, so the last zoom
+    /// shows every point).
+    pub cluster_maxzoom: Option<u8>,
+    /// Attributes combined over a cluster's members (`--accumulate-attribute NAME:OP`).
+    pub accumulate: Vec<(String, Accumulate)>,
     /// Tileset name for the metadata.
     pub name: String,
     /// Tileset description.
@@ -207,6 +215,9 @@ impl Default for TileOptions {
             drop_densest: false,
             as_needed: None,
             stats: false,
+            cluster_distance_px: 0.0,
+            cluster_maxzoom: None,
+            accumulate: vec![],
             name: String::new(),
             description: String::new(),
             attribution: String::new(),
@@ -481,6 +492,10 @@ pub struct ZoomReport {
     pub dropped_as_needed: u64,
     /// Features coalesced into a neighbour in tiles over a limit (counted per tile).
     pub coalesced_as_needed: u64,
+    /// Clusters written (counted per tile).
+    pub clusters: u64,
+    /// Points folded into clusters besides each cluster's first (counted per tile).
+    pub clustered: u64,
 }
 
 /// The deepest zoom at which `bounds` (west, south, east, north, **degrees**) still fit in about
@@ -567,7 +582,23 @@ pub fn write_store(
     let opts = &chosen;
     let base = opts.base_zoom.unwrap_or(opts.maxzoom);
     let levels = thin::spacing_levels(opts.drop_spacing_px).unwrap_or(4);
-    thin::assign_minzoom(&mut store, opts.minzoom, base, opts.drop_rate, levels);
+    let clustering = opts.cluster_distance_px > 0.0;
+    if !clustering {
+        thin::assign_minzoom(&mut store, opts.minzoom, base, opts.drop_rate, levels);
+    }
+    let cluster = (clustering || opts.as_needed == Some(AsNeeded::ClusterDensest)).then(|| {
+        pyramid::ClusterPlan {
+            distance_units: opts.cluster_distance_px * UNITS_PER_PX,
+            maxzoom: opts
+                .cluster_maxzoom
+                .unwrap_or_else(|| opts.maxzoom.saturating_sub(1)),
+            accumulate: opts
+                .accumulate
+                .iter()
+                .filter_map(|(name, op)| store.find_key(name).map(|k| (k, *op)))
+                .collect(),
+        }
+    });
     store.shrink();
     let plan = pyramid::Plan {
         minzoom: opts.minzoom,
@@ -579,6 +610,7 @@ pub fn write_store(
         as_needed: opts
             .as_needed
             .or(opts.drop_densest.then_some(AsNeeded::DropDensest)),
+        cluster,
     };
     let sink = pyramid::Sink::beside(dest).map_err(|source| TilesError::Io {
         path: dest.to_path_buf(),
@@ -639,6 +671,8 @@ pub fn write_store(
                 dropped_by_rate: later[zi + 1..].iter().sum(),
                 dropped_as_needed: collected.dropped[zi],
                 coalesced_as_needed: collected.coalesced[zi],
+                clusters: collected.clusters[zi],
+                clustered: collected.clustered[zi],
             }
         })
         .collect();

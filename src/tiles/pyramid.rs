@@ -22,12 +22,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use super::clip::{Pt, Rect, clip_line, clip_ring, ring_area};
-use super::encode::{EncFeature, EncGeom, encode_tile, gzip};
+use super::encode::{EncFeature, EncGeom, ExtraVal, encode_tile, gzip};
 use super::mercator::{WORLD_U32, hilbert, zoom_base};
 use super::simplify::{
     IPt, quantize_line, quantize_ring, round_ring, simplify_line, simplify_ring,
 };
-use super::store::{GeomKind, PointRec, ShapeRec, Store};
+use super::store::{AttrRef, GeomKind, PointRec, ShapeRec, Store};
 use super::valid;
 use super::{EXTENT, Progress, TilesError};
 
@@ -51,6 +51,37 @@ pub struct Plan {
     pub max_features: Option<usize>,
     /// What to do with a tile over a limit (`None`: fail).
     pub as_needed: Option<AsNeeded>,
+    /// Point clustering (`None`: none).
+    pub cluster: Option<ClusterPlan>,
+}
+
+/// Point clustering, as tippecanoe's `--cluster-distance` and `--accumulate-attribute`.
+#[derive(Debug, Clone)]
+pub struct ClusterPlan {
+    /// Points closer than this to a cluster's first point join it, **tile units** (0: only by
+    /// `--cluster-densest-as-needed`).
+    pub distance_units: f64,
+    /// Deepest zoom clustered by distance; deeper zooms show every point.
+    pub maxzoom: u8,
+    /// Attributes accumulated over a cluster's members: interned key and operation.
+    pub accumulate: Vec<(u32, Accumulate)>,
+}
+
+/// How `--accumulate-attribute NAME:OP` combines the members' values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accumulate {
+    /// Sum of the numbers.
+    Sum,
+    /// Largest number.
+    Max,
+    /// Smallest number.
+    Min,
+    /// Arithmetic mean of the numbers.
+    Mean,
+    /// The texts run together.
+    Concat,
+    /// The texts joined with commas.
+    Comma,
 }
 
 /// How a tile over the size or feature limit is brought under it (tippecanoe's `-as-needed`
@@ -63,6 +94,9 @@ pub enum AsNeeded {
     DropFraction,
     /// Drop the smallest features first (points, then the shortest lines and smallest polygons).
     DropSmallest,
+    /// As `DropDensest`, but each removed point joins its nearest kept point as a cluster member
+    /// (`point_count` ... as with `--cluster-distance`); other features are dropped.
+    ClusterDensest,
     /// As `DropDensest`, but each removed feature's geometry joins its nearest kept neighbour of
     /// the same layer and geometry type (which keeps its own attributes): nothing disappears.
     CoalesceDensest,
@@ -244,6 +278,10 @@ struct Cand {
     key: Option<u64>,
     /// Size in tile units of a line or polygon (smaller ones go first when thinning).
     size: f64,
+    /// Other points clustered into this one: their store point indices.
+    members: Vec<u32>,
+    /// Store point index of a single point.
+    point: Option<u32>,
 }
 
 /// Runs the pyramid into `sink`.
@@ -548,11 +586,14 @@ fn encode_node(ctx: &Ctx<'_>, node: &Node) {
                 feature: p.feature,
                 layer: f.layer,
                 geom: EncGeom::Points(vec![point_in_tile(p, z, x, y)]),
+                extra: vec![],
             },
             keep: f.keep(),
             priority: p.priority,
             key: Some(p.key),
             size: 0.0,
+            members: vec![],
+            point: u32::try_from(i).ok(),
         });
     };
     for i in node.own.clone() {
@@ -577,20 +618,32 @@ fn encode_node(ctx: &Ctx<'_>, node: &Node) {
                     feature: sh.feature,
                     layer: f.layer,
                     geom,
+                    extra: vec![],
                 },
                 keep: f.keep(),
                 priority: sh.priority,
                 key: None,
                 size,
+                members: vec![],
+                point: None,
             });
         }
     }
     if cands.is_empty() {
         return;
     }
+    if let Some(cp) = &ctx.plan.cluster
+        && cp.distance_units > 0.0
+        && z <= cp.maxzoom
+    {
+        cands = cluster_by_distance(cands, cp.distance_units);
+    }
     cands.sort_by_key(|c| (c.enc.layer, c.enc.feature));
     let id = zoom_base(z) + hilbert(z, x, y);
     if let Some(gz) = encode_limited(ctx, &mut cands, z, x, y) {
+        let clusters = cands.iter().filter(|c| !c.members.is_empty()).count() as u64;
+        let clustered = cands.iter().map(|c| c.members.len() as u64).sum::<u64>();
+        ctx.sink.note_clustered(z, clusters, clustered);
         ctx.sink.push(id, 1, z, &gz);
         ctx.progress.advance(1);
     }
@@ -603,6 +656,9 @@ fn encode_limited(ctx: &Ctx<'_>, cands: &mut [Cand], z: u8, x: u32, y: u32) -> O
     let mut alive = vec![true; cands.len()];
     let (mut dropped, mut coalesced) = (0u64, 0u64);
     loop {
+        for c in cands.iter_mut().filter(|c| !c.members.is_empty()) {
+            finish_cluster(ctx, c, z, x, y);
+        }
         let bytes = match encode_tile(
             ctx.store,
             cands
@@ -670,6 +726,8 @@ fn encode_limited(ctx: &Ctx<'_>, cands: &mut [Cand], z: u8, x: u32, y: u32) -> O
         if mode == AsNeeded::CoalesceDensest {
             coalesce(cands, &alive, &ranked);
             coalesced += ranked.len() as u64;
+        } else if mode == AsNeeded::ClusterDensest {
+            dropped += cluster_into_nearest(cands, &alive, &ranked);
         } else {
             dropped += ranked.len() as u64;
         }
@@ -705,7 +763,7 @@ fn rank_for_removal(
                     .then(a.cmp(&b))
             });
         }
-        AsNeeded::DropDensest | AsNeeded::CoalesceDensest => {
+        AsNeeded::DropDensest | AsNeeded::CoalesceDensest | AsNeeded::ClusterDensest => {
             // Density: the Hilbert distance to the nearest neighbouring point still in the tile.
             let mut pts: Vec<(u64, usize)> = (0..cands.len())
                 .filter(|&i| alive[i])
@@ -736,6 +794,201 @@ fn rank_for_removal(
     }
     ranked.truncate(remove);
     ranked
+}
+
+/// Greedy clustering along the Hilbert curve: each point joins the cluster started by the point
+/// before it if within `distance` tile units of that cluster's first point (tippecanoe's rule,
+/// by distance instead of curve gap). Lines, polygons and kept features pass through.
+fn cluster_by_distance(cands: Vec<Cand>, distance: f64) -> Vec<Cand> {
+    let (mut pts, mut out): (Vec<Cand>, Vec<Cand>) = cands
+        .into_iter()
+        .partition(|c| c.key.is_some() && !c.keep && c.point.is_some());
+    pts.sort_by_key(|c| (c.enc.layer, c.key, c.enc.feature));
+    let d2 = distance * distance;
+    let mut seed: Option<(Cand, IPt)> = None;
+    for c in pts {
+        let Some(at) = first_vertex(&c.enc.geom) else {
+            continue;
+        };
+        if let Some((s, s_at)) = &mut seed {
+            let dx = f64::from(at[0] - s_at[0]);
+            let dy = f64::from(at[1] - s_at[1]);
+            if s.enc.layer == c.enc.layer && dx * dx + dy * dy <= d2 {
+                s.members.extend(c.point);
+                s.members.extend(c.members);
+                if c.priority > s.priority {
+                    s.priority = c.priority;
+                }
+                continue;
+            }
+        }
+        if let Some((s, _)) = seed.replace((c, at)) {
+            out.push(s);
+        }
+    }
+    out.extend(seed.map(|s| s.0));
+    out
+}
+
+/// Each removed point joins its nearest kept point of the same layer as a cluster member; other
+/// removed features are dropped. Returns how many were dropped.
+fn cluster_into_nearest(cands: &mut [Cand], alive: &[bool], removed: &[usize]) -> u64 {
+    let mut dropped = 0;
+    for &r in removed {
+        let target = cands[r]
+            .point
+            .and(first_vertex(&cands[r].enc.geom))
+            .and_then(|at| {
+                let mut best: Option<(i64, usize)> = None;
+                for (j, c) in cands.iter().enumerate() {
+                    if !alive[j] || c.point.is_none() || c.enc.layer != cands[r].enc.layer {
+                        continue;
+                    }
+                    if let Some(p) = first_vertex(&c.enc.geom) {
+                        let d = (i64::from(p[0]) - i64::from(at[0])).pow(2)
+                            + (i64::from(p[1]) - i64::from(at[1])).pow(2);
+                        if best.is_none_or(|b| d < b.0) {
+                            best = Some((d, j));
+                        }
+                    }
+                }
+                best.map(|b| b.1)
+            });
+        match target {
+            Some(j) => {
+                let mut moved: Vec<u32> = cands[r].point.into_iter().collect();
+                moved.append(&mut cands[r].members);
+                cands[j].members.extend(moved);
+            }
+            None => dropped += 1,
+        }
+    }
+    dropped
+}
+
+/// `1234` as `1.2k`, `12345` as `12k` (supercluster's and tippecanoe's abbreviation).
+#[allow(clippy::cast_precision_loss)]
+fn abbreviate(n: u64) -> String {
+    if n >= 10_000 {
+        format!("{}k", (n as f64 / 1000.0).round())
+    } else if n >= 1000 {
+        format!("{}k", (n as f64 / 100.0).round() / 10.0)
+    } else {
+        n.to_string()
+    }
+}
+
+/// Sets a cluster's position (the mean of its points) and attributes: `clustered`,
+/// `point_count`, `point_count_abbreviated`, `sqrt_point_count`, the members' bounding box
+/// (`cluster_west`, `cluster_south`, `cluster_east`, `cluster_north`, degrees) and the
+/// accumulated attributes.
+#[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
+fn finish_cluster(ctx: &Ctx<'_>, c: &mut Cand, z: u8, x: u32, y: u32) {
+    let store = ctx.store;
+    let all: Vec<u32> = c
+        .point
+        .into_iter()
+        .chain(c.members.iter().copied())
+        .collect();
+    let pts: Vec<&PointRec> = all
+        .iter()
+        .filter_map(|&i| store.points.get(i as usize))
+        .collect();
+    if pts.is_empty() {
+        return;
+    }
+    let n = pts.len() as u64;
+    let (mut sx, mut sy) = (0.0, 0.0);
+    let mut bb = [u32::MAX, u32::MAX, 0, 0];
+    for p in &pts {
+        let t = point_in_tile(p, z, x, y);
+        sx += f64::from(t[0]);
+        sy += f64::from(t[1]);
+        bb = [
+            bb[0].min(p.x),
+            bb[1].min(p.y),
+            bb[2].max(p.x),
+            bb[3].max(p.y),
+        ];
+    }
+    c.enc.geom = EncGeom::Points(vec![[
+        (sx / n as f64).round() as i32,
+        (sy / n as f64).round() as i32,
+    ]]);
+    let (w, nn) = super::mercator::world_to_lon_lat(grid(bb[0]), grid(bb[1]));
+    let (e, s) = super::mercator::world_to_lon_lat(grid(bb[2]), grid(bb[3]));
+    let r6 = |v: f64| (v * 1e6).round() / 1e6;
+    let mut extra = vec![
+        ("clustered".to_owned(), ExtraVal::Bool(true)),
+        ("point_count".to_owned(), ExtraVal::Int(n as i64)),
+        (
+            "point_count_abbreviated".to_owned(),
+            ExtraVal::Str(abbreviate(n)),
+        ),
+        (
+            "sqrt_point_count".to_owned(),
+            ExtraVal::Double(((n as f64).sqrt() * 100.0).round() / 100.0),
+        ),
+        ("cluster_west".to_owned(), ExtraVal::Double(r6(w))),
+        ("cluster_south".to_owned(), ExtraVal::Double(r6(s))),
+        ("cluster_east".to_owned(), ExtraVal::Double(r6(e))),
+        ("cluster_north".to_owned(), ExtraVal::Double(r6(nn))),
+    ];
+    if let Some(cp) = &ctx.plan.cluster {
+        for &(key, op) in &cp.accumulate {
+            let mut nums: Vec<f64> = vec![];
+            let mut texts: Vec<String> = vec![];
+            for p in &pts {
+                let Some(f) = store.features.get(p.feature as usize) else {
+                    continue;
+                };
+                for (k, v) in store.attrs(f) {
+                    if k != key {
+                        continue;
+                    }
+                    match v {
+                        AttrRef::Str(t) => texts.push(t.to_owned()),
+                        AttrRef::Int(i) => nums.push(i as f64),
+                        AttrRef::UInt(u) => nums.push(u as f64),
+                        AttrRef::Double(d) => nums.push(d),
+                        AttrRef::Bool(b) => texts.push(b.to_string()),
+                    }
+                }
+            }
+            let num = |v: f64| {
+                if v.fract() == 0.0 && v.abs() < 9e15 {
+                    ExtraVal::Int(v as i64)
+                } else {
+                    ExtraVal::Double(v)
+                }
+            };
+            let value = match op {
+                Accumulate::Sum if !nums.is_empty() => num(nums.iter().sum()),
+                Accumulate::Max if !nums.is_empty() => {
+                    num(nums.iter().copied().fold(f64::MIN, f64::max))
+                }
+                Accumulate::Min if !nums.is_empty() => {
+                    num(nums.iter().copied().fold(f64::MAX, f64::min))
+                }
+                Accumulate::Mean if !nums.is_empty() => {
+                    ExtraVal::Double(nums.iter().sum::<f64>() / nums.len() as f64)
+                }
+                Accumulate::Concat | Accumulate::Comma => {
+                    let all: Vec<String> = texts
+                        .into_iter()
+                        .chain(nums.iter().map(|v| serde_json::Value::from(*v).to_string()))
+                        .collect();
+                    if all.is_empty() {
+                        continue;
+                    }
+                    ExtraVal::Str(all.join(if op == Accumulate::Comma { "," } else { "" }))
+                }
+                _ => continue,
+            };
+            extra.push((store.key_name(key).to_owned(), value));
+        }
+    }
+    c.enc.extra = extra;
 }
 
 fn same_kind(a: &EncGeom, b: &EncGeom) -> bool {
@@ -825,6 +1078,7 @@ fn emit_uniform(ctx: &Ctx<'_>, node: &Node) {
                         feature: sh.feature,
                         layer: f.layer,
                         geom: EncGeom::Polygons(vec![full_square(ctx.plan.buffer_units)]),
+                        extra: vec![],
                     },
                 )
             })
@@ -961,6 +1215,8 @@ struct SinkInner {
     per_zoom: [u64; 32],
     dropped: [u64; 32],
     coalesced: [u64; 32],
+    clusters: [u64; 32],
+    clustered: [u64; 32],
     oversized: u64,
     repaired: u64,
 }
@@ -996,6 +1252,10 @@ pub struct Collected {
     pub dropped: [u64; 32],
     /// Features coalesced into a neighbour to keep tiles under the limits, per zoom.
     pub coalesced: [u64; 32],
+    /// Clusters written, per zoom (one per tile).
+    pub clusters: [u64; 32],
+    /// Points folded into a cluster (besides its first), per zoom.
+    pub clustered: [u64; 32],
     /// Tiles still over a limit because only protected features were left.
     pub oversized: u64,
     /// Polygons (one per feature and tile) rebuilt because they were invalid on the tile grid.
@@ -1050,6 +1310,8 @@ impl Sink {
                 per_zoom: [0; 32],
                 dropped: [0; 32],
                 coalesced: [0; 32],
+                clusters: [0; 32],
+                clustered: [0; 32],
                 oversized: 0,
                 repaired: 0,
             }),
@@ -1076,6 +1338,15 @@ impl Sink {
             let z = usize::from(z).min(31);
             g.dropped[z] += dropped;
             g.coalesced[z] += coalesced;
+        }
+    }
+
+    fn note_clustered(&self, z: u8, clusters: u64, clustered: u64) {
+        if clusters > 0 {
+            let mut g = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+            let z = usize::from(z).min(31);
+            g.clusters[z] += clusters;
+            g.clustered[z] += clustered;
         }
     }
 
@@ -1168,6 +1439,8 @@ impl Sink {
             per_zoom,
             dropped,
             coalesced,
+            clusters,
+            clustered,
             oversized,
             repaired,
             dedup,
@@ -1198,6 +1471,8 @@ impl Sink {
             per_zoom,
             dropped,
             coalesced,
+            clusters,
+            clustered,
             oversized,
             repaired,
         })

@@ -125,6 +125,8 @@ pub fn strategies(zooms: &[ZoomReport]) -> Value {
                         ("dropped_by_rate", r.dropped_by_rate),
                         ("dropped_as_needed", r.dropped_as_needed),
                         ("coalesced_as_needed", r.coalesced_as_needed),
+                        ("clusters", r.clusters),
+                        ("clustered_points", r.clustered),
                     ] {
                         if v > 0 {
                             o.insert(k.into(), v.into());

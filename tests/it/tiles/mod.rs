@@ -1461,3 +1461,121 @@ fn csv_and_flatgeobuf_inputs() {
     assert_eq!(names.len(), written.features);
     assert!(names.contains("Vorkuta"), "{names:?}");
 }
+
+/// Points a zoom-0 tile stands for: each cluster's `point_count`, 1 for a plain point.
+fn z0_point_total(a: &Archive) -> (u64, usize, Vec<mvt::Feature>) {
+    let z0 = a.at_zoom(0).next().unwrap().1;
+    let feats: Vec<mvt::Feature> = z0.layers[0]
+        .features
+        .iter()
+        .filter(|f| f.geom_type == mvt::POINT)
+        .cloned()
+        .collect();
+    let total = feats
+        .iter()
+        .map(|f| {
+            f.props
+                .get("point_count")
+                .and_then(|v| v.as_f64())
+                .map_or(1, |n| n as u64)
+        })
+        .sum();
+    (total, feats.len(), feats)
+}
+
+#[test]
+fn clusters_count_their_points_accumulate_and_give_a_bbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = synthetic(dir.path());
+    let out = dir.path().join("clusters.pmtiles");
+    let stdout = cli_tiles(
+        &[
+            "-z",
+            "8",
+            "--cluster-distance",
+            "10",
+            "--cluster-maxzoom",
+            "7",
+            "--accumulate-attribute",
+            "rank:sum",
+            "--accumulate-attribute",
+            "name:comma",
+        ],
+        &input,
+        &out,
+    );
+    assert!(stdout.contains("clusters"), "{stdout}");
+    let a = read_pmtiles(&out);
+    let (total, n, feats) = z0_point_total(&a);
+    assert_eq!(total, 3000);
+    assert!(n < 300, "{n} features at z0");
+    let rank_sum: f64 = feats
+        .iter()
+        .map(|f| f.props["rank"].as_f64().unwrap())
+        .sum();
+    assert_eq!(rank_sum, (0..3000).map(|i| f64::from(i % 7)).sum::<f64>());
+    let mut names = 0;
+    for f in feats.iter().filter(|f| f.props.contains_key("point_count")) {
+        let count = f.props["point_count"].as_f64().unwrap();
+        assert_eq!(f.props["clustered"], mvt::Val::Bool(true));
+        assert_eq!(
+            f.props["sqrt_point_count"].as_f64().unwrap(),
+            (count.sqrt() * 100.0).round() / 100.0
+        );
+        let abbr = match &f.props["point_count_abbreviated"] {
+            mvt::Val::Str(s) => s.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(abbr, format!("{count}"), "under 1000");
+        let mvt::Val::Str(list) = &f.props["name"] else {
+            panic!()
+        };
+        assert_eq!(list.split(',').count() as f64, count);
+        names += list.split(',').count();
+        // The cluster sits inside its members' bounding box.
+        let (w, s, e, nn) = (
+            f.props["cluster_west"].as_f64().unwrap(),
+            f.props["cluster_south"].as_f64().unwrap(),
+            f.props["cluster_east"].as_f64().unwrap(),
+            f.props["cluster_north"].as_f64().unwrap(),
+        );
+        assert!(w < e && s < nn && w >= 50.0 && e <= 66.0 && s >= 60.0 && nn <= 69.0);
+        let p = f.parts[0][0];
+        let (x0, y0) = mercator(w, nn);
+        let (x1, y1) = mercator(e, s);
+        let (px, py) = (p[0] as f64 / 4096.0, p[1] as f64 / 4096.0);
+        assert!(px >= x0 - 1e-3 && px <= x1 + 1e-3 && py >= y0 - 1e-3 && py <= y1 + 1e-3);
+    }
+    assert!(names > 2000);
+    // Beyond the cluster maxzoom every point is itself.
+    assert_eq!(points_per_zoom(&a)[8], 3000);
+    assert!(a.at_zoom(8).all(|(_, t)| {
+        t.layers[0]
+            .features
+            .iter()
+            .all(|f| !f.props.contains_key("point_count"))
+    }));
+    assert!(a.metadata["strategies"][0]["clusters"].as_u64().unwrap() >= 1);
+    assert!(a.metadata["strategies"][7]["clusters"].as_u64().unwrap() > 100);
+    assert!(a.metadata["strategies"][8].get("clusters").is_none());
+
+    // --cluster-densest-as-needed: under the feature limit, and every point counted.
+    let out = dir.path().join("densest.pmtiles");
+    cli_tiles(
+        &[
+            "-z",
+            "4",
+            "-r",
+            "1",
+            "--maximum-tile-features",
+            "300",
+            "--cluster-densest-as-needed",
+        ],
+        &input,
+        &out,
+    );
+    let a = read_pmtiles(&out);
+    let (total, n, _) = z0_point_total(&a);
+    assert_eq!(total, 3000);
+    assert!(n < 300);
+}
