@@ -730,7 +730,8 @@ fn atlas_toml_sets_zooms_per_layer() {
 /// area (clockwise on the y-down tile) opens a polygon, negative ones are its holes. Errors when
 /// the first ring is a hole or a ring has no area.
 fn mvt_polygons(parts: &[Vec<[i64; 2]>]) -> Result<geo::MultiPolygon<f64>, String> {
-    let mut polys: Vec<(Vec<[i64; 2]>, Vec<Vec<[i64; 2]>>)> = vec![];
+    type Ring = Vec<[i64; 2]>;
+    let mut polys: Vec<(Ring, Vec<Ring>)> = vec![];
     for ring in parts {
         let a = mvt::area2(ring);
         if a == 0 {
@@ -1178,7 +1179,7 @@ fn zg_chooses_a_maxzoom_that_tells_the_points_apart_and_bg_a_base_zoom() {
     let lower = read_pmtiles(&{
         let o = dir.path().join("low.pmtiles");
         tile(
-            &[input.clone()],
+            std::slice::from_ref(&input),
             &TileOptions {
                 maxzoom: z - 3,
                 drop_rate: 1.0,
@@ -1404,8 +1405,8 @@ fn csv_and_flatgeobuf_inputs() {
     let out = dir.path().join("camps.pmtiles");
     cli_tiles(&["-z", "8", "--generate-ids"], &csv, &out);
     let a = read_pmtiles(&out);
-    let mut seen: BTreeMap<String, (Option<f64>, Option<&mvt::Val>, [i64; 2], u32)> =
-        BTreeMap::new();
+    type Seen<'t> = (Option<f64>, Option<&'t mvt::Val>, [i64; 2], u32);
+    let mut seen: BTreeMap<String, Seen<'_>> = BTreeMap::new();
     for ((_, x, _), t) in a.at_zoom(8) {
         for f in &t.layers[0].features {
             let p = f.parts[0][0];
