@@ -1580,3 +1580,33 @@ fn clusters_count_their_points_accumulate_and_give_a_bbox() {
     assert_eq!(total, 3000);
     assert!(n < 300);
 }
+
+#[test]
+fn every_tippecanoe_style_flag_is_in_the_help() {
+    let assert = util::gazmap().args(["tiles", "--help"]).assert().success();
+    let help = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    for flag in [
+        "--generate-ids",
+        "--use-attribute-for-id",
+        "--attribute-type",
+        "-T",
+        "--maxzoom",
+        "--base-zoom",
+        "or `g`",
+        "--drop-rate",
+        "--drop-spacing",
+        "--drop-densest-as-needed",
+        "--drop-fraction-as-needed",
+        "--drop-smallest-as-needed",
+        "--coalesce-densest-as-needed",
+        "--cluster-densest-as-needed",
+        "--cluster-distance",
+        "--cluster-maxzoom",
+        "--accumulate-attribute",
+        "point_count_abbreviated",
+        "CSV",
+        "FlatGeobuf",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from:\n{help}");
+    }
+}
