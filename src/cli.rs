@@ -117,8 +117,13 @@ struct TilesArgs {
     /// such when the name ends in .geojsonl, .geojsons, .geojsonseq, .ndjson or .jsonl, or the
     /// file starts with the RS character), CSV (.csv: a point per row from its lon/lat columns)
     /// or FlatGeobuf (.fgb, WGS84).
-    #[arg(required = true)]
+    #[arg(required_unless_present = "named_layer")]
     inputs: Vec<PathBuf>,
+    /// An input with its own layer: NAME:FILE, or a JSON layer spec
+    /// {"file": ..., "layer": ..., "description": ..., "minzoom": ..., "maxzoom": ...}
+    /// (repeatable).
+    #[arg(short = 'L', long, value_name = "SPEC", value_parser = gazmap::tiles::parse_named_layer)]
+    named_layer: Vec<gazmap::tiles::NamedLayer>,
     /// Output archive (.pmtiles, or .mbtiles).
     #[arg(short = 'o', long)]
     output: PathBuf,
@@ -556,6 +561,7 @@ fn run_tiles(a: TilesArgs) -> Result<String, Failure> {
         generate_ids: a.generate_ids,
         id_attribute: a.use_attribute_for_id.clone(),
         types: a.attribute_type.clone(),
+        named: a.named_layer.clone(),
     };
     let bar = tiles::StderrBar::default();
     let report =

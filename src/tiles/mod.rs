@@ -46,7 +46,7 @@ use std::sync::Mutex;
 
 pub use atlas::AtlasTiles;
 pub use pyramid::{Accumulate, AsNeeded};
-pub use source::{AttrType, InputOptions, parse_type_spec};
+pub use source::{AttrType, InputOptions, NamedLayer, parse_named_layer, parse_type_spec};
 pub use store::Store;
 
 /// Width and height of a tile in MVT units.

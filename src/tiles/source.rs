@@ -41,6 +41,49 @@ pub struct InputOptions {
     pub id_attribute: Option<String>,
     /// Properties converted to a type (`-T NAME:int|float|string|bool`).
     pub types: Vec<(String, AttrType)>,
+    /// Inputs with their own layer (`-L`), read after the plain inputs.
+    pub named: Vec<NamedLayer>,
+}
+
+/// One `-L` input: a file into a named layer, as tippecanoe's `-L NAME:FILE` or its JSON form
+/// `{"file": ..., "layer": ..., "description": ...}`, here also with `minzoom` and `maxzoom`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedLayer {
+    /// The input file.
+    pub file: PathBuf,
+    /// The layer (default: the file's stem).
+    #[serde(default)]
+    pub layer: Option<String>,
+    /// Description for `vector_layers`.
+    #[serde(default)]
+    pub description: String,
+    /// First zoom of the layer.
+    #[serde(default)]
+    pub minzoom: Option<u8>,
+    /// Last zoom of the layer.
+    #[serde(default)]
+    pub maxzoom: Option<u8>,
+}
+
+/// Parses a `-L` argument: `NAME:FILE` or a JSON object.
+///
+/// # Errors
+/// A message naming what is wrong.
+pub fn parse_named_layer(spec: &str) -> Result<NamedLayer, String> {
+    if spec.trim_start().starts_with('{') {
+        return serde_json::from_str(spec).map_err(|e| format!("-L {spec}: {e}"));
+    }
+    let (name, file) = spec
+        .split_once(':')
+        .ok_or_else(|| format!("`{spec}`: expected NAME:FILE or a JSON layer spec"))?;
+    Ok(NamedLayer {
+        file: file.into(),
+        layer: Some(name.to_owned()),
+        description: String::new(),
+        minzoom: None,
+        maxzoom: None,
+    })
 }
 
 /// The type `-T` converts a property to.
@@ -164,18 +207,36 @@ pub fn read_inputs(
     let mut next_id = 0u64;
     let total: u64 = paths
         .iter()
+        .chain(opts.named.iter().map(|n| &n.file))
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();
     progress.begin("reading", Some(total));
-    for path in paths {
-        let name = opts.layer.clone().unwrap_or_else(|| {
+    let plain = paths
+        .iter()
+        .map(|p| (p, opts.layer.clone(), "", None, None));
+    let named = opts.named.iter().map(|n| {
+        (
+            &n.file,
+            n.layer.clone(),
+            n.description.as_str(),
+            n.minzoom,
+            n.maxzoom,
+        )
+    });
+    for (path, layer_name, description, lo, hi) in plain.chain(named) {
+        let name = layer_name.unwrap_or_else(|| {
             path.file_stem()
                 .map_or_else(|| "layer".into(), |s| s.to_string_lossy().into_owned())
         });
         let layer = match store.layers.iter().position(|l| l.name == name) {
             Some(i) => u16::try_from(i).unwrap_or(u16::MAX),
-            None => store.add_layer(&name, "", minzoom, maxzoom),
+            None => store.add_layer(
+                &name,
+                description,
+                lo.unwrap_or(minzoom).max(minzoom),
+                hi.unwrap_or(maxzoom).min(maxzoom),
+            ),
         };
         read_file(&mut store, layer, path, opts, &mut next_id, progress)?;
     }

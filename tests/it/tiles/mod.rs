@@ -1606,7 +1606,65 @@ fn every_tippecanoe_style_flag_is_in_the_help() {
         "point_count_abbreviated",
         "CSV",
         "FlatGeobuf",
+        "--named-layer",
     ] {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");
     }
+}
+
+#[test]
+fn named_layers_from_l_specs_with_their_own_zooms() {
+    let dir = tempfile::tempdir().unwrap();
+    let a_in = write_geojson(
+        dir.path(),
+        "a.geojson",
+        &[
+            serde_json::json!({"type": "Feature", "properties": {"n": 1},
+            "geometry": {"type": "Point", "coordinates": [64.0, 67.5]}}),
+        ],
+    );
+    let b_in = write_geojson(
+        dir.path(),
+        "b.geojson",
+        &[serde_json::json!({"type": "Feature", "properties": {},
+            "geometry": {"type": "LineString", "coordinates": [[60.0, 66.0], [65.0, 67.0]]}})],
+    );
+    let out = dir.path().join("named.pmtiles");
+    let spec = serde_json::json!({"file": a_in, "layer": "camps", "description": "Camps",
+        "minzoom": 2, "maxzoom": 5})
+    .to_string();
+    util::gazmap()
+        .args(["tiles", "-z", "7", "-o"])
+        .arg(&out)
+        .arg("-L")
+        .arg(&spec)
+        .arg("-L")
+        .arg(format!("rivers:{}", b_in.display()))
+        .assert()
+        .success();
+    let a = read_pmtiles(&out);
+    let vl = a.metadata["vector_layers"].as_array().unwrap();
+    assert_eq!(vl[0]["id"], "camps");
+    assert_eq!(vl[0]["description"], "Camps");
+    assert_eq!(
+        (vl[0]["minzoom"].as_u64(), vl[0]["maxzoom"].as_u64()),
+        (Some(2), Some(5))
+    );
+    assert_eq!(vl[1]["id"], "rivers");
+    let zooms = |layer: &str| {
+        all_features(&a)
+            .into_iter()
+            .filter(|f| f.1 == layer)
+            .map(|f| f.0)
+            .collect::<BTreeSet<u8>>()
+    };
+    assert_eq!(zooms("camps"), (2..=5).collect());
+    assert_eq!(zooms("rivers"), (0..=7).collect());
+    util::gazmap()
+        .args(["tiles", "-o"])
+        .arg(dir.path().join("x.pmtiles"))
+        .args(["-L", "{\"file\": \"a.geojson\", \"colour\": 1}"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("unknown field `colour`"));
 }
