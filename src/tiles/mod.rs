@@ -1,25 +1,32 @@
 //! Vector tiles: Mapbox Vector Tile 2.1 in a PMTiles v3 archive (or MBTiles 1.3), from the atlas
-//! layers (`gazmap build`) or from any GeoJSON / GeoJSONSeq files (`gazmap tiles`).
+//! layers (`gazmap build`) or from GeoJSON, GeoJSONSeq, CSV or FlatGeobuf files (`gazmap tiles`).
 //!
 //! What the tiles are:
 //! * **MVT 2.1**, extent [`EXTENT`] (4096), a buffer around each tile (5 px of 256 by default),
 //!   zigzag/delta-encoded commands, typed attributes. Geometry is clipped to the tile plus buffer
 //!   *before* encoding ([`clip`]): an out-of-tile line never leaks into other tiles. Polygons get
-//!   MVT winding in tile space, and nothing degenerate survives rounding ([`simplify`]).
+//!   MVT winding in tile space, and nothing degenerate survives rounding ([`simplify`]); every
+//!   polygon is checked on the tile grid and rebuilt if clipping, rounding or the input made it
+//!   invalid ([`valid`]).
 //! * **Per-zoom simplification** (Douglas–Peucker) that never moves a vertex by more than the
 //!   tolerance, in pixels of that zoom (a pixel is 1/256 of a tile, 16 tile units).
 //! * **Thinning** ([`thin`]) below the base zoom like tippecanoe's drop rate, counted within
-//!   squares of 16 px so that sparse points stay at every zoom, and, with
-//!   `drop_densest`, a tile size limit (500 KB gzipped and 200,000 features by default, as
-//!   tippecanoe) that drops the densest, lowest-priority features of a tile that is too big.
-//!   Features marked *keep* (every atlas feature) are never dropped.
+//!   squares of 16 px so that sparse points stay at every zoom; or **clustering** of points
+//!   ([`pyramid::ClusterPlan`]). A tile size limit (500 KB gzipped and 200,000 features by default,
+//!   as tippecanoe) is met by dropping the densest, an even fraction or the smallest features, or
+//!   by coalescing or clustering them ([`AsNeeded`]). Features marked *keep* (every atlas feature)
+//!   are never dropped.
+//! * **Input**: longitudes 0..360 wrapped and shapes cut at the antimeridian ([`wrap`]); ids,
+//!   attribute types, per-feature zooms and layers as tippecanoe reads them ([`source`]); `-zg` and
+//!   `-Bg` ([`guess`]).
 //! * **PMTiles v3** ([`pmtiles`]): clustered, tiles deduplicated by content, directories in
 //!   Hilbert order, gzip tile compression, metadata JSON with `vector_layers` (ids, typed fields,
-//!   zooms), bounds and center. **MBTiles** ([`mbtiles`]) when the output ends in `.mbtiles`.
+//!   zooms), bounds and center, and for `gazmap tiles` `tilestats` and the per-zoom `strategies`
+//!   ([`stats`]). **MBTiles** ([`mbtiles`]) when the output ends in `.mbtiles`.
 //! * **Deterministic**: the same input gives the same bytes, whatever the thread timing.
 //!
-//! Not supported: tippecanoe's clustering/coalescing, attribute accumulation, feature filters,
-//! per-feature zoom ranges from the input, and zooms beyond [`mercator::MAX_ZOOM`] (20).
+//! Not supported: feature filters, zooms beyond [`mercator::MAX_ZOOM`] (20), and spilling to
+//! disk: the store is in memory (about 75 MB per million points).
 //!
 //! The pipeline: [`source`] (or [`atlas`]) fills a compact [`Store`]; [`thin`] gives points their
 //! first zoom; [`pyramid`] cuts the quadtree on all cores into a temporary file; [`pmtiles`] or

@@ -39,12 +39,10 @@ pub fn assign_minzoom(store: &mut Store, min_zoom: u8, base_zoom: u8, rate: f64,
         (0..u32::try_from(store.points.len()).unwrap_or(u32::MAX)).collect();
     for z in (min_zoom..base_zoom).rev() {
         let order = u32::from(z) + u32::from(levels);
-        let cell_of = |key: u64| {
-            if order >= 32 {
-                key
-            } else {
-                key >> (64 - 2 * order)
-            }
+        let cell_of = |key: u64| match order {
+            0 => 0,
+            1..32 => key >> (64 - 2 * order),
+            _ => key,
         };
         let mut groups = vec![
             Group {
@@ -255,6 +253,14 @@ mod tests {
         #[allow(clippy::cast_precision_loss)]
         let kept = shown.iter().sum::<f32>() / shown.len() as f32;
         assert!(kept > all, "{kept} vs {all}");
+    }
+
+    #[test]
+    fn one_square_per_tile_works_down_to_zoom_0() {
+        let mut s = store_of(&uniform(1_000), 0);
+        assign_minzoom(&mut s, 0, 14, 2.5, 0);
+        assert!(shown_at(&s, 0) >= 1 && shown_at(&s, 0) <= shown_at(&s, 1));
+        assert_eq!(shown_at(&s, 14), 1_000);
     }
 
     #[test]
