@@ -187,7 +187,10 @@ fn inside(e: [f64; 4], lat: f64, lon: f64) -> bool {
 }
 
 fn check_extent(atlas: &Atlas, extent_line: Option<u64>, findings: &mut Vec<Finding>) {
-    let Some(e) = atlas.meta.extent else { return };
+    // A malformed extent is already an error of its own.
+    let Some(e) = atlas.meta.extent.filter(|e| e[0] < e[2] && e[1] < e[3]) else {
+        return;
+    };
     let at_line = extent_line.map_or_else(String::new, |l| format!(" (atlas.toml line {l})"));
     for site in &atlas.sites {
         let Some(loc) = site.location else { continue };

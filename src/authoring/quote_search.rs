@@ -45,13 +45,41 @@ struct Canonical {
     origin: Vec<(usize, usize)>,
 }
 
+/// True when the whitespace run at the start of `rest` breaks a hyphenated word across lines
+/// (`to-\nday`): `prev` and `before` are the two characters before it (`-` and a letter), the run
+/// holds a line break and a letter or digit follows it. Such a run is left out, so that `to-day`
+/// finds it.
+fn hyphen_break(prev: Option<char>, before: Option<char>, rest: &[char]) -> bool {
+    prev == Some('-')
+        && before.is_some_and(char::is_alphanumeric)
+        && rest
+            .iter()
+            .take_while(|c| c.is_whitespace())
+            .any(|c| *c == '\n')
+        && rest
+            .iter()
+            .find(|c| !c.is_whitespace())
+            .is_some_and(|c| c.is_alphanumeric())
+}
+
 fn canonicalise(text: &str, fold_case: bool) -> Canonical {
+    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut origin = Vec::with_capacity(text.len());
-    for (i, c) in text.chars().enumerate() {
+    let mut in_break = false;
+    for (i, &c) in chars.iter().enumerate() {
         let Some(mut k) = canonical(c) else { continue };
-        if k == ' ' && out.ends_with(' ') {
-            continue;
+        if k == ' ' {
+            if in_break || out.ends_with(' ') {
+                continue;
+            }
+            let mut tail = out.chars().rev();
+            if hyphen_break(tail.next(), tail.next(), &chars[i..]) {
+                in_break = true;
+                continue;
+            }
+        } else {
+            in_break = false;
         }
         if fold_case {
             k = k.to_lowercase().next().unwrap_or(k);
@@ -204,10 +232,24 @@ pub fn differences(exact: &str, typed: &str) -> Vec<(String, String)> {
     // Walk both in step through their canonical forms; each canonical character covers a run
     // of original characters (a whitespace run, or one character).
     fn runs(s: &str) -> Vec<(char, String)> {
+        let chars: Vec<char> = s.chars().collect();
         let mut out: Vec<(char, String)> = vec![];
-        for c in s.chars() {
+        let mut in_break = false;
+        for (i, &c) in chars.iter().enumerate() {
+            if canonical(c) != Some(' ') {
+                in_break = false;
+            }
             match canonical(c) {
-                Some(' ') if out.last().is_some_and(|(k, _)| *k == ' ') => {
+                Some(' ')
+                    if in_break
+                        || out.last().is_some_and(|(k, _)| *k == ' ')
+                        || hyphen_break(
+                            out.last().map(|r| r.0),
+                            out.len().checked_sub(2).map(|j| out[j].0),
+                            &chars[i..],
+                        ) =>
+                {
+                    in_break = in_break || out.last().is_some_and(|(k, _)| *k == '-');
                     if let Some(last) = out.last_mut() {
                         last.1.push(c);
                     }
@@ -385,6 +427,22 @@ mod tests {
             "{}",
             m.explanation
         );
+    }
+
+    #[test]
+    fn a_word_hyphenated_across_lines_is_found_whole() {
+        let text = "the sea-\nbirds followed us; the north -\nwest wind";
+        let f = find(text, "the sea-birds followed");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].exact, "the sea-\nbirds followed");
+        let m = near_miss(text, "sea-birds").unwrap();
+        assert_eq!(
+            m.explanation,
+            "U+002D HYPHEN-MINUS + U+000A LINE FEED (a line break) in the source vs U+002D HYPHEN-MINUS in the quote"
+        );
+        // A dash standing alone is not a hyphenated word: the line break stays a space.
+        assert_eq!(find(text, "north - west").len(), 1);
+        assert!(find(text, "north -west").is_empty());
     }
 
     #[test]

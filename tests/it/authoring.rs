@@ -501,7 +501,7 @@ pinegga = "Pinega"
     // A projection the printer does not know fails `check` too, naming the sheet and the line.
     std::fs::write(
         &path,
-        toml_text.replace("period = \"jorney\"", "projection = \"mercator\""),
+        toml_text.replace("period = \"jorney\"", "projection = \"mollweide\""),
     )
     .unwrap();
     let err = check_errors(&atlas);
@@ -574,7 +574,11 @@ fn atlas_toml_errors_carry_line_numbers() {
             "time_range = \"1872-06/1872-07\"",
             "time_range = \"1872-14\"",
         )
-        .replace("when = \"1872-06-01/1872-06-30\"", "when = \"June 1872\"");
+        .replace("when = \"1872-06-01/1872-06-30\"", "when = \"June 1872\"")
+        .replace(
+            "extent = [40.0, 63.8, 45.0, 66.2]",
+            "extent = [40.0, 66.2, 45.0, 63.8]",
+        );
     std::fs::write(&path, &text).unwrap();
     let err = check_errors(&atlas);
     assert!(
@@ -591,6 +595,14 @@ fn atlas_toml_errors_carry_line_numbers() {
         )),
         "{err}"
     );
+    assert!(
+        err.contains(&format!(
+            "atlas.toml:{}: error: atlas.extent [40.0, 66.2, 45.0, 63.8] must be",
+            line_with(&text, "extent =")
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("outside the atlas extent"), "{err}");
 }
 
 #[test]
