@@ -6,8 +6,8 @@
 //! **degrees clockwise from true north**, in 0..360.
 
 use geo::{
-    Bearing, Coord, Densify, Destination, Distance, Geodesic, LineString, MultiLineString, Point,
-    Polygon,
+    Bearing, ConvexHull, Coord, Densify, Destination, Distance, Geodesic, LineString,
+    MultiLineString, MultiPoint, Point, Polygon,
 };
 
 /// Geodesic distance between two lon/lat points, **metres**.
@@ -53,6 +53,122 @@ pub fn circle(centre: Point, radius_m: f64, vertices: usize) -> Polygon {
         .collect();
     ring.push(ring[0]);
     Polygon::new(LineString::new(ring), vec![])
+}
+
+/// Largest angle between two vertices of an arc of a ring or sector, **degrees** (72 per full
+/// turn, like [`crate::layers::CIRCLE_VERTICES`]).
+pub const ARC_STEP_DEG: f64 = 5.0;
+
+/// A geodesic annulus: every point between `min_m` and `max_m` **metres** from `centre`.
+///
+/// The exterior ring (at `max_m`) runs counter-clockwise and the hole (at `min_m`) clockwise, as
+/// RFC 7946 asks; with `min_m` of 0 there is no hole and the result is [`circle`].
+#[must_use]
+pub fn annulus(centre: Point, min_m: f64, max_m: f64) -> Polygon {
+    let n = full_turn_vertices();
+    let outer = circle(centre, max_m, n);
+    if min_m <= 0.0 {
+        return outer;
+    }
+    let mut hole = circle(centre, min_m, n).exterior().clone();
+    hole.0.reverse();
+    Polygon::new(outer.exterior().clone(), vec![hole])
+}
+
+fn full_turn_vertices() -> usize {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let n = (360.0 / ARC_STEP_DEG).ceil() as usize;
+    n
+}
+
+/// Bearings from `from_deg` clockwise to `to_deg` (across north when `from_deg` > `to_deg`),
+/// at most [`ARC_STEP_DEG`] apart, both ends included.
+fn arc_bearings(from_deg: f64, to_deg: f64) -> Vec<f64> {
+    let span = sector_span_deg(from_deg, to_deg);
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let steps = ((span / ARC_STEP_DEG).ceil() as usize).max(2);
+    #[allow(clippy::cast_precision_loss)]
+    (0..=steps)
+        .map(|i| (from_deg + span * i as f64 / steps as f64).rem_euclid(360.0))
+        .collect()
+}
+
+/// Width of the sector from `from_deg` clockwise to `to_deg`, **degrees**, in (0, 360]; equal
+/// bearings mean the full turn.
+#[must_use]
+pub fn sector_span_deg(from_deg: f64, to_deg: f64) -> f64 {
+    let span = (to_deg - from_deg).rem_euclid(360.0);
+    if span == 0.0 { 360.0 } else { span }
+}
+
+/// True when `bearing_deg` lies in the sector from `from_deg` clockwise to `to_deg`
+/// (`slack_deg` wider on each side).
+#[must_use]
+pub fn bearing_in_sector(bearing_deg: f64, from_deg: f64, to_deg: f64, slack_deg: f64) -> bool {
+    let span = sector_span_deg(from_deg, to_deg);
+    let off = (bearing_deg - from_deg + slack_deg).rem_euclid(360.0);
+    span >= 360.0 || off <= span + 2.0 * slack_deg
+}
+
+/// A geodesic annular sector: the points between `min_m` and `max_m` **metres** from `centre`
+/// whose bearing from it lies between `from_deg` and `to_deg` clockwise (across north when
+/// `from_deg` > `to_deg`). One counter-clockwise ring: the outer arc walked backwards, then the
+/// inner arc (a single vertex at the centre when `min_m` is 0). A full turn gives [`annulus`].
+#[must_use]
+pub fn annular_sector(
+    centre: Point,
+    min_m: f64,
+    max_m: f64,
+    from_deg: f64,
+    to_deg: f64,
+) -> Polygon {
+    if sector_span_deg(from_deg, to_deg) >= 360.0 {
+        return annulus(centre, min_m, max_m);
+    }
+    let bearings = arc_bearings(from_deg, to_deg);
+    // Bearings grow clockwise, so the outer arc walked from `to` back to `from` turns
+    // counter-clockwise, and the inner arc continues the same way from `from` to `to`.
+    let mut ring: Vec<Coord> = bearings
+        .iter()
+        .rev()
+        .map(|b| destination(centre, *b, max_m).into())
+        .collect();
+    if min_m > 0.0 {
+        ring.extend(
+            bearings
+                .iter()
+                .map(|b| Coord::from(destination(centre, *b, min_m))),
+        );
+    } else {
+        ring.push(centre.into());
+    }
+    ring.push(ring[0]);
+    Polygon::new(LineString::new(ring), vec![])
+}
+
+/// An outline around `parts` with a margin: the convex hull of a geodesic circle of `margin_m`
+/// **metres** around every part, so every part lies at least `margin_m` inside it (a geodesic
+/// buffer of the hull, approximated from its circles' vertices). `None` without parts.
+#[must_use]
+pub fn hull_with_margin(parts: &[Point], margin_m: f64) -> Option<Polygon> {
+    if parts.is_empty() {
+        return None;
+    }
+    let vertices: Vec<Point> = parts
+        .iter()
+        .flat_map(|p| {
+            if margin_m > 0.0 {
+                circle(*p, margin_m, full_turn_vertices())
+                    .exterior()
+                    .points()
+                    .collect()
+            } else {
+                vec![*p]
+            }
+        })
+        .collect();
+    let hull = MultiPoint::new(vertices).convex_hull();
+    (hull.exterior().0.len() >= 4).then_some(hull)
 }
 
 /// The geodesic from `a` to `b`, densified so no segment is longer than `max_segment_m`, and split

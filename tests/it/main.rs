@@ -9,6 +9,7 @@ mod interchange; // Linked Places, KML, FlatGeobuf, GeoJSONSeq read back
 mod print; // printed sheets: SVG, PDF, PNG
 mod qgis; // the same opened and rendered by QGIS itself, where installed
 mod serve; // gazmap serve: ranges, ETags, content types, traversal, loopback
+mod shapes; // rings, sectors and areas: loaded, checked, drawn
 mod tiles; // vector tiles: PMTiles/MBTiles read back, MVT decoded from the spec
 mod util;
 mod web; // the web map: viewer files, generated style, atlas.json, source texts
