@@ -277,6 +277,121 @@ mod tests {
         }
     }
 
+    mod rings {
+        use super::*;
+        use geo::Validation;
+
+        const MINE: Point = Point(Coord {
+            x: 64.02472,
+            y: 67.50944,
+        });
+
+        fn is_ccw(ring: &LineString) -> bool {
+            use geo::Winding;
+            ring.is_ccw()
+        }
+
+        #[test]
+        fn annulus_vertices_lie_on_both_radii_with_a_clockwise_hole() {
+            let poly = annulus(MINE, 35_000.0, 45_000.0);
+            assert!(poly.is_valid(), "{:?}", poly.validation_errors());
+            let outer = poly.exterior();
+            assert_eq!(outer.0.first(), outer.0.last());
+            assert!(is_ccw(outer));
+            assert_eq!(poly.interiors().len(), 1);
+            let hole = &poly.interiors()[0];
+            assert_eq!(hole.0.first(), hole.0.last());
+            assert!(!is_ccw(hole));
+            for v in outer.points() {
+                assert_abs_diff_eq!(distance_m(MINE, v), 45_000.0, epsilon = 1.0);
+            }
+            for v in hole.points() {
+                assert_abs_diff_eq!(distance_m(MINE, v), 35_000.0, epsilon = 1.0);
+            }
+            assert_eq!(outer.0.len(), 73);
+        }
+
+        #[test]
+        fn zero_inner_radius_is_a_circle() {
+            assert_eq!(annulus(MINE, 0.0, 5_000.0), circle(MINE, 5_000.0, 72));
+        }
+
+        #[test]
+        fn sector_across_north_keeps_its_bearings_and_radii() {
+            let poly = annular_sector(MINE, 35_000.0, 45_000.0, 340.0, 40.0);
+            assert!(poly.is_valid(), "{:?}", poly.validation_errors());
+            assert!(poly.interiors().is_empty());
+            let ring = poly.exterior();
+            assert_eq!(ring.0.first(), ring.0.last());
+            assert!(is_ccw(ring));
+            for v in ring.points() {
+                let d = distance_m(MINE, v);
+                assert!(
+                    (d - 35_000.0).abs() < 1.0 || (d - 45_000.0).abs() < 1.0,
+                    "vertex at {d} m"
+                );
+                let b = bearing_deg(MINE, v).rem_euclid(360.0);
+                assert!(bearing_in_sector(b, 340.0, 40.0, 1e-6), "bearing {b}");
+            }
+            // 60 degrees in 5-degree steps: 13 vertices per arc, plus the closing one.
+            assert_eq!(ring.0.len(), 27);
+            // Densified: no two neighbours on an arc more than 5 degrees apart.
+            let outer: Vec<_> = ring.points().take(13).collect();
+            for w in outer.windows(2) {
+                let step = (bearing_deg(MINE, w[0]) - bearing_deg(MINE, w[1])).rem_euclid(360.0);
+                assert!(step <= 5.0 + 1e-6, "step {step}");
+            }
+        }
+
+        #[test]
+        fn sector_from_the_centre_is_a_wedge() {
+            let poly = annular_sector(MINE, 0.0, 10_000.0, 10.0, 50.0);
+            assert!(poly.is_valid());
+            assert!(is_ccw(poly.exterior()));
+            assert!(poly.exterior().0.contains(&MINE.0));
+        }
+
+        #[test]
+        fn full_turn_sector_is_the_annulus() {
+            assert_eq!(
+                annular_sector(MINE, 1_000.0, 2_000.0, 90.0, 90.0),
+                annulus(MINE, 1_000.0, 2_000.0)
+            );
+        }
+
+        #[test]
+        fn bearing_sectors_wrap_across_north() {
+            assert!(bearing_in_sector(350.0, 340.0, 40.0, 0.0));
+            assert!(bearing_in_sector(10.0, 340.0, 40.0, 0.0));
+            assert!(!bearing_in_sector(180.0, 340.0, 40.0, 0.0));
+            assert!(!bearing_in_sector(41.0, 340.0, 40.0, 0.0));
+            assert!(bearing_in_sector(41.0, 340.0, 40.0, 1.5));
+            assert!(bearing_in_sector(100.0, 90.0, 180.0, 0.0));
+            assert!(!bearing_in_sector(80.0, 90.0, 180.0, 0.0));
+        }
+
+        #[test]
+        fn hull_keeps_every_part_a_margin_inside() {
+            use geo::Contains;
+            let parts = [MINE, Point::new(64.2, 67.6), Point::new(63.9, 67.4)];
+            let hull = hull_with_margin(&parts, 20_000.0).unwrap();
+            assert!(hull.is_valid(), "{:?}", hull.validation_errors());
+            assert!(is_ccw(hull.exterior()));
+            assert_eq!(hull.exterior().0.first(), hull.exterior().0.last());
+            for p in parts {
+                assert!(hull.contains(&p));
+                // Geodesic distance to the hull's boundary vertices: none closer than the margin.
+                let nearest = hull
+                    .exterior()
+                    .points()
+                    .map(|v| distance_m(p, v))
+                    .fold(f64::INFINITY, f64::min);
+                assert!(nearest >= 20_000.0 - 1.0, "{nearest}");
+            }
+            assert!(hull_with_margin(&[], 1_000.0).is_none());
+        }
+    }
+
     mod geodesic_line {
         use super::*;
 
