@@ -221,6 +221,17 @@ pub fn distance_to_line_m(p: Point, line: &MultiLineString) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
+/// Like [`distance_to_line_m`] with the line densified to `step_m` **metres** instead of 25.
+#[must_use]
+pub fn distance_to_line_m_step(p: Point, line: &MultiLineString, step_m: f64) -> f64 {
+    line.0
+        .iter()
+        .map(|ls| Geodesic.densify(ls, step_m))
+        .flat_map(|ls| ls.0.into_iter())
+        .map(|c| distance_m(p, Point(c)))
+        .fold(f64::INFINITY, f64::min)
+}
+
 /// The point of `line` nearest to `p` (see [`distance_to_line_m`] for the precision).
 #[must_use]
 pub fn nearest_on_line(p: Point, line: &MultiLineString) -> Option<Point> {

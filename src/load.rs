@@ -1392,6 +1392,7 @@ fn read_claims(table: &CsvTable, findings: &mut Vec<Finding>) -> Vec<Claim> {
             by_construction,
             citation: row.citation(),
             notes: row.get("notes").to_owned(),
+            verdict: None,
             origin: row.origin(),
         });
     }

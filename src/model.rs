@@ -388,6 +388,46 @@ impl Event {
     }
 }
 
+/// How a stated distance compares with the coordinates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimStatus {
+    /// The stated distance fits within both places' uncertainty.
+    Consistent,
+    /// Agrees, but only because a point was placed from this statement: proves nothing.
+    ByConstruction,
+    /// The coordinates cannot be reconciled with the statement.
+    Contradicted,
+}
+
+impl ClaimStatus {
+    /// The word used in outputs.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Consistent => "consistent",
+            Self::ByConstruction => "by construction",
+            Self::Contradicted => "contradicted",
+        }
+    }
+}
+
+/// A stated distance measured against the coordinates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClaimVerdict {
+    /// Where the measurement starts.
+    pub from: Point,
+    /// Where it ends (the nearest point of the line, for a line feature).
+    pub to: Point,
+    /// Geodesic distance between the two, **metres**.
+    pub computed_m: f64,
+    /// Smallest distance the two places' shapes (circles, rings, areas, lines) allow, **metres**.
+    pub min_m: f64,
+    /// Largest distance the two places' shapes allow, **metres**.
+    pub max_m: f64,
+    /// The judgement.
+    pub status: ClaimStatus,
+}
+
 /// A distance stated in a source between two places.
 #[derive(Debug, Clone)]
 pub struct Claim {
@@ -407,6 +447,10 @@ pub struct Claim {
     pub citation: Citation,
     /// Free notes.
     pub notes: String,
+    /// The statement measured against the places, set once by [`crate::check::run`] (`None`
+    /// before the check, or when an end is unknown or unlocated). Writers read it; none
+    /// measures again.
+    pub verdict: Option<ClaimVerdict>,
     /// Where the row stands in `claims.csv`.
     pub origin: RowOrigin,
 }
