@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use gazmap::model::{AreaSource, Extent};
+use gazmap::output::format::Format;
+use gazmap::output::interchange::lpf;
 
 use crate::util;
 
@@ -350,4 +352,153 @@ fn areas_geojson_outline_replaces_the_hull_and_unknown_ids_are_errors() {
             && f.contains("no site")),
         "{findings:#?}"
     );
+}
+
+/// Every geometry of every GeoJSON file under `dir` that geo's OGC validity check rejects, as
+/// `file feature-index: reason`.
+fn invalid_geometries(dir: &Path) -> (usize, Vec<String>) {
+    use geo::Validation;
+    let mut checked = 0;
+    let mut bad = vec![];
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "geojson") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let fc: geojson::FeatureCollection = text.parse().unwrap();
+            for (i, f) in fc.features.iter().enumerate() {
+                let Some(g) = &f.geometry else { continue };
+                let g = geo::Geometry::<f64>::try_from(g.value.clone()).unwrap();
+                checked += 1;
+                if let Err(e) = g.check_validation() {
+                    bad.push(format!("{} {i}: {e}", path.display()));
+                }
+            }
+        }
+    }
+    (checked, bad)
+}
+
+#[test]
+fn every_geojson_geometry_of_both_atlases_is_valid() {
+    let geojson = gazmap::BuildOptions::only([Format::GeoJson, Format::Web]);
+    let tiny = tempfile::tempdir().unwrap();
+    gazmap::build_with(&util::tiny(), tiny.path(), &geojson).unwrap();
+    let (_tmp, shaped) = shaped_tiny();
+    let shaped_out = tempfile::tempdir().unwrap();
+    gazmap::build_with(&shaped, shaped_out.path(), &geojson).unwrap();
+    for dir in [util::vorkuta_build(), tiny.path(), shaped_out.path()] {
+        let (checked, bad) = invalid_geometries(dir);
+        assert!(
+            checked >= 10,
+            "{}: only {checked} geometries",
+            dir.display()
+        );
+        assert!(bad.is_empty(), "{bad:#?}");
+    }
+}
+
+#[test]
+fn the_validity_check_catches_a_zero_length_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = r#"{"type": "FeatureCollection", "features": [
+{"type": "Feature", "properties": {}, "geometry": {"type": "MultiLineString", "coordinates": [[[63.56, 67.50], [63.56, 67.50]]]}}]}"#;
+    std::fs::write(dir.path().join("transfers.geojson"), line).unwrap();
+    let (checked, bad) = invalid_geometries(dir.path());
+    assert_eq!(checked, 1);
+    assert_eq!(bad.len(), 1, "{bad:?}");
+}
+
+#[test]
+fn rings_and_areas_reach_every_output() {
+    let (_tmp, dir) = shaped_tiny();
+    let out = tempfile::tempdir().unwrap();
+    let formats = [Format::GeoJson, Format::Csv, Format::Gpkg, Format::Lpf];
+    gazmap::build_with(&dir, out.path(), &gazmap::BuildOptions::only(formats)).unwrap();
+    let read = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(out.path().join(name)).unwrap()).unwrap()
+    };
+    let feature = |doc: &serde_json::Value, id: &str| -> serde_json::Value {
+        doc["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == id || f["properties"]["id"] == id)
+            .unwrap_or_else(|| panic!("no {id}"))
+            .clone()
+    };
+    // GeoJSON: the sector and the hull in `uncertainty`, the event on the area.
+    let unc = read("uncertainty.geojson");
+    let ring = feature(&unc, "fishing_camps");
+    assert_eq!(ring["properties"]["shape"], "ring");
+    assert_eq!(ring["properties"]["ring_from"], "mezen");
+    assert_eq!(ring["properties"]["bearing_min_deg"], 315.0);
+    assert_eq!(ring["geometry"]["type"], "Polygon");
+    let area = feature(&unc, "dvina_villages");
+    assert_eq!(area["properties"]["shape"], "area");
+    assert_eq!(
+        area["properties"]["outline_ref"],
+        "convex hull of arkhangelsk, kholmogory plus 10 km"
+    );
+    let event_areas = read("event_areas.geojson");
+    assert_eq!(event_areas["features"].as_array().unwrap().len(), 1);
+    let hired = feature(&event_areas, "men_hired");
+    assert_eq!(hired["geometry"], area["geometry"]);
+    assert_eq!(hired["properties"]["people_min"], 30);
+    assert_eq!(hired["properties"]["people_max"], 40);
+    let events = read("events.geojson");
+    assert!(feature(&events, "men_hired")["geometry"].is_null());
+    // CSV timeline carries the range.
+    let timeline = std::fs::read_to_string(out.path().join("timeline.csv")).unwrap();
+    let header = timeline.lines().next().unwrap();
+    assert!(
+        header.contains("people,people_min,people_max,people_text"),
+        "{header}"
+    );
+    assert!(
+        timeline
+            .lines()
+            .any(|l| l.contains("men_hired") && l.contains(",35,30,40,"))
+    );
+    // GeoPackage: an event_areas table with the polygon.
+    let db = rusqlite::Connection::open(out.path().join("tiny.gpkg")).unwrap();
+    let (n, people_max): (i64, i64) = db
+        .query_row(
+            "SELECT count(*), max(people_max) FROM event_areas",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((n, people_max), (1, 40));
+    // LPF: the ring's polygon beside its point.
+    let lpf = read("tiny.lpf.json");
+    let camps = lpf["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["@id"].as_str().unwrap().ends_with("fishing_camps"))
+        .unwrap();
+    let members = camps["geometry"]["geometries"].as_array().unwrap();
+    assert_eq!(
+        members
+            .iter()
+            .map(|m| m["type"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["Point", "Polygon"]
+    );
+    assert_eq!(members[1]["certainty"], "less-certain");
+    assert!(
+        members[1]["citations"][0]["label"]
+            .as_str()
+            .unwrap()
+            .starts_with("Ring: 37.338 to 48.006 km from Mezen, bearing 315° to 45°")
+    );
+    assert!(lpf::problems(&lpf).is_empty(), "{:?}", lpf::problems(&lpf));
 }
