@@ -6,8 +6,8 @@
 //! **degrees clockwise from true north**, in 0..360.
 
 use geo::{
-    Bearing, Coord, Densify, Destination, Distance, Geodesic, LineString, MultiLineString, Point,
-    Polygon,
+    Bearing, ConvexHull, Coord, Densify, Destination, Distance, Geodesic, LineString,
+    MultiLineString, MultiPoint, Point, Polygon,
 };
 
 /// Geodesic distance between two lon/lat points, **metres**.
@@ -55,6 +55,122 @@ pub fn circle(centre: Point, radius_m: f64, vertices: usize) -> Polygon {
     Polygon::new(LineString::new(ring), vec![])
 }
 
+/// Largest angle between two vertices of an arc of a ring or sector, **degrees** (72 per full
+/// turn, like [`crate::layers::CIRCLE_VERTICES`]).
+pub const ARC_STEP_DEG: f64 = 5.0;
+
+/// A geodesic annulus: every point between `min_m` and `max_m` **metres** from `centre`.
+///
+/// The exterior ring (at `max_m`) runs counter-clockwise and the hole (at `min_m`) clockwise, as
+/// RFC 7946 asks; with `min_m` of 0 there is no hole and the result is [`circle`].
+#[must_use]
+pub fn annulus(centre: Point, min_m: f64, max_m: f64) -> Polygon {
+    let n = full_turn_vertices();
+    let outer = circle(centre, max_m, n);
+    if min_m <= 0.0 {
+        return outer;
+    }
+    let mut hole = circle(centre, min_m, n).exterior().clone();
+    hole.0.reverse();
+    Polygon::new(outer.exterior().clone(), vec![hole])
+}
+
+fn full_turn_vertices() -> usize {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let n = (360.0 / ARC_STEP_DEG).ceil() as usize;
+    n
+}
+
+/// Bearings from `from_deg` clockwise to `to_deg` (across north when `from_deg` > `to_deg`),
+/// at most [`ARC_STEP_DEG`] apart, both ends included.
+fn arc_bearings(from_deg: f64, to_deg: f64) -> Vec<f64> {
+    let span = sector_span_deg(from_deg, to_deg);
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let steps = ((span / ARC_STEP_DEG).ceil() as usize).max(2);
+    #[allow(clippy::cast_precision_loss)]
+    (0..=steps)
+        .map(|i| (from_deg + span * i as f64 / steps as f64).rem_euclid(360.0))
+        .collect()
+}
+
+/// Width of the sector from `from_deg` clockwise to `to_deg`, **degrees**, in (0, 360]; equal
+/// bearings mean the full turn.
+#[must_use]
+pub fn sector_span_deg(from_deg: f64, to_deg: f64) -> f64 {
+    let span = (to_deg - from_deg).rem_euclid(360.0);
+    if span == 0.0 { 360.0 } else { span }
+}
+
+/// True when `bearing_deg` lies in the sector from `from_deg` clockwise to `to_deg`
+/// (`slack_deg` wider on each side).
+#[must_use]
+pub fn bearing_in_sector(bearing_deg: f64, from_deg: f64, to_deg: f64, slack_deg: f64) -> bool {
+    let span = sector_span_deg(from_deg, to_deg);
+    let off = (bearing_deg - from_deg + slack_deg).rem_euclid(360.0);
+    span >= 360.0 || off <= span + 2.0 * slack_deg
+}
+
+/// A geodesic annular sector: the points between `min_m` and `max_m` **metres** from `centre`
+/// whose bearing from it lies between `from_deg` and `to_deg` clockwise (across north when
+/// `from_deg` > `to_deg`). One counter-clockwise ring: the outer arc walked backwards, then the
+/// inner arc (a single vertex at the centre when `min_m` is 0). A full turn gives [`annulus`].
+#[must_use]
+pub fn annular_sector(
+    centre: Point,
+    min_m: f64,
+    max_m: f64,
+    from_deg: f64,
+    to_deg: f64,
+) -> Polygon {
+    if sector_span_deg(from_deg, to_deg) >= 360.0 {
+        return annulus(centre, min_m, max_m);
+    }
+    let bearings = arc_bearings(from_deg, to_deg);
+    // Bearings grow clockwise, so the outer arc walked from `to` back to `from` turns
+    // counter-clockwise, and the inner arc continues the same way from `from` to `to`.
+    let mut ring: Vec<Coord> = bearings
+        .iter()
+        .rev()
+        .map(|b| destination(centre, *b, max_m).into())
+        .collect();
+    if min_m > 0.0 {
+        ring.extend(
+            bearings
+                .iter()
+                .map(|b| Coord::from(destination(centre, *b, min_m))),
+        );
+    } else {
+        ring.push(centre.into());
+    }
+    ring.push(ring[0]);
+    Polygon::new(LineString::new(ring), vec![])
+}
+
+/// An outline around `parts` with a margin: the convex hull of a geodesic circle of `margin_m`
+/// **metres** around every part, so every part lies at least `margin_m` inside it (a geodesic
+/// buffer of the hull, approximated from its circles' vertices). `None` without parts.
+#[must_use]
+pub fn hull_with_margin(parts: &[Point], margin_m: f64) -> Option<Polygon> {
+    if parts.is_empty() {
+        return None;
+    }
+    let vertices: Vec<Point> = parts
+        .iter()
+        .flat_map(|p| {
+            if margin_m > 0.0 {
+                circle(*p, margin_m, full_turn_vertices())
+                    .exterior()
+                    .points()
+                    .collect()
+            } else {
+                vec![*p]
+            }
+        })
+        .collect();
+    let hull = MultiPoint::new(vertices).convex_hull();
+    (hull.exterior().0.len() >= 4).then_some(hull)
+}
+
 /// The geodesic from `a` to `b`, densified so no segment is longer than `max_segment_m`, and split
 /// where it crosses the antimeridian so that every part stays within -180..180.
 #[must_use]
@@ -100,6 +216,17 @@ pub fn distance_to_line_m(p: Point, line: &MultiLineString) -> f64 {
     line.0
         .iter()
         .map(|ls| Geodesic.densify(ls, 25.0))
+        .flat_map(|ls| ls.0.into_iter())
+        .map(|c| distance_m(p, Point(c)))
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Like [`distance_to_line_m`] with the line densified to `step_m` **metres** instead of 25.
+#[must_use]
+pub fn distance_to_line_m_step(p: Point, line: &MultiLineString, step_m: f64) -> f64 {
+    line.0
+        .iter()
+        .map(|ls| Geodesic.densify(ls, step_m))
         .flat_map(|ls| ls.0.into_iter())
         .map(|c| distance_m(p, Point(c)))
         .fold(f64::INFINITY, f64::min)
@@ -158,6 +285,121 @@ mod tests {
             let ring = poly.exterior();
             assert_eq!(ring.0.first(), ring.0.last());
             assert_eq!(poly.clone().orient(Direction::Default), poly);
+        }
+    }
+
+    mod rings {
+        use super::*;
+        use geo::Validation;
+
+        const MINE: Point = Point(Coord {
+            x: 64.02472,
+            y: 67.50944,
+        });
+
+        fn is_ccw(ring: &LineString) -> bool {
+            use geo::Winding;
+            ring.is_ccw()
+        }
+
+        #[test]
+        fn annulus_vertices_lie_on_both_radii_with_a_clockwise_hole() {
+            let poly = annulus(MINE, 35_000.0, 45_000.0);
+            assert!(poly.is_valid(), "{:?}", poly.validation_errors());
+            let outer = poly.exterior();
+            assert_eq!(outer.0.first(), outer.0.last());
+            assert!(is_ccw(outer));
+            assert_eq!(poly.interiors().len(), 1);
+            let hole = &poly.interiors()[0];
+            assert_eq!(hole.0.first(), hole.0.last());
+            assert!(!is_ccw(hole));
+            for v in outer.points() {
+                assert_abs_diff_eq!(distance_m(MINE, v), 45_000.0, epsilon = 1.0);
+            }
+            for v in hole.points() {
+                assert_abs_diff_eq!(distance_m(MINE, v), 35_000.0, epsilon = 1.0);
+            }
+            assert_eq!(outer.0.len(), 73);
+        }
+
+        #[test]
+        fn zero_inner_radius_is_a_circle() {
+            assert_eq!(annulus(MINE, 0.0, 5_000.0), circle(MINE, 5_000.0, 72));
+        }
+
+        #[test]
+        fn sector_across_north_keeps_its_bearings_and_radii() {
+            let poly = annular_sector(MINE, 35_000.0, 45_000.0, 340.0, 40.0);
+            assert!(poly.is_valid(), "{:?}", poly.validation_errors());
+            assert!(poly.interiors().is_empty());
+            let ring = poly.exterior();
+            assert_eq!(ring.0.first(), ring.0.last());
+            assert!(is_ccw(ring));
+            for v in ring.points() {
+                let d = distance_m(MINE, v);
+                assert!(
+                    (d - 35_000.0).abs() < 1.0 || (d - 45_000.0).abs() < 1.0,
+                    "vertex at {d} m"
+                );
+                let b = bearing_deg(MINE, v).rem_euclid(360.0);
+                assert!(bearing_in_sector(b, 340.0, 40.0, 1e-6), "bearing {b}");
+            }
+            // 60 degrees in 5-degree steps: 13 vertices per arc, plus the closing one.
+            assert_eq!(ring.0.len(), 27);
+            // Densified: no two neighbours on an arc more than 5 degrees apart.
+            let outer: Vec<_> = ring.points().take(13).collect();
+            for w in outer.windows(2) {
+                let step = (bearing_deg(MINE, w[0]) - bearing_deg(MINE, w[1])).rem_euclid(360.0);
+                assert!(step <= 5.0 + 1e-6, "step {step}");
+            }
+        }
+
+        #[test]
+        fn sector_from_the_centre_is_a_wedge() {
+            let poly = annular_sector(MINE, 0.0, 10_000.0, 10.0, 50.0);
+            assert!(poly.is_valid());
+            assert!(is_ccw(poly.exterior()));
+            assert!(poly.exterior().0.contains(&MINE.0));
+        }
+
+        #[test]
+        fn full_turn_sector_is_the_annulus() {
+            assert_eq!(
+                annular_sector(MINE, 1_000.0, 2_000.0, 90.0, 90.0),
+                annulus(MINE, 1_000.0, 2_000.0)
+            );
+        }
+
+        #[test]
+        fn bearing_sectors_wrap_across_north() {
+            assert!(bearing_in_sector(350.0, 340.0, 40.0, 0.0));
+            assert!(bearing_in_sector(10.0, 340.0, 40.0, 0.0));
+            assert!(!bearing_in_sector(180.0, 340.0, 40.0, 0.0));
+            assert!(!bearing_in_sector(41.0, 340.0, 40.0, 0.0));
+            assert!(bearing_in_sector(41.0, 340.0, 40.0, 1.5));
+            assert!(bearing_in_sector(100.0, 90.0, 180.0, 0.0));
+            assert!(!bearing_in_sector(80.0, 90.0, 180.0, 0.0));
+        }
+
+        #[test]
+        fn hull_keeps_every_part_a_margin_inside() {
+            use geo::Contains;
+            let parts = [MINE, Point::new(64.2, 67.6), Point::new(63.9, 67.4)];
+            let hull = hull_with_margin(&parts, 20_000.0).unwrap();
+            assert!(hull.is_valid(), "{:?}", hull.validation_errors());
+            assert!(is_ccw(hull.exterior()));
+            assert_eq!(hull.exterior().0.first(), hull.exterior().0.last());
+            for p in parts {
+                assert!(hull.contains(&p));
+                // Geodesic distance to the hull's boundary vertices: none closer than the margin.
+                let nearest = hull
+                    .exterior()
+                    .points()
+                    .map(|v| distance_m(p, v))
+                    .fold(f64::INFINITY, f64::min);
+                assert!(nearest >= 20_000.0 - 1.0, "{nearest}");
+            }
+            assert!(hull_with_margin(&[], 1_000.0).is_none());
         }
     }
 

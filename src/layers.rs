@@ -11,7 +11,7 @@ use jiff::civil::Date;
 
 use crate::check::{self, ClaimStatus};
 use crate::geodesy;
-use crate::model::{Atlas, Citation, Event, Place, Site};
+use crate::model::{AreaSource, Atlas, Citation, Event, Extent, Place, Site};
 use crate::time::DateRange;
 
 /// The type of a layer's field.
@@ -236,7 +236,7 @@ pub struct Layers {
     pub time_range: Option<(Date, Date)>,
     /// Named periods: id, title, first day, last day.
     pub periods: Vec<(String, String, Date, Date)>,
-    /// Atlas layers: lines, uncertainty, transfers, claims, events, sites.
+    /// Atlas layers: lines, uncertainty, event areas, transfers, claims, events, sites.
     pub atlas: Vec<Layer>,
     /// Basemap layers, bottom first.
     pub basemap: Vec<Layer>,
@@ -380,6 +380,7 @@ pub fn build(atlas: &Atlas) -> Result<Layers, LayersError> {
         atlas: vec![
             lines_layer(atlas),
             uncertainty_layer(atlas),
+            event_areas_layer(atlas),
             transfers_layer(atlas),
             claims_layer(atlas),
             events_layer(atlas),
@@ -419,6 +420,7 @@ fn sites_layer(atlas: &Atlas) -> Layer {
             ("lon", Real),
             ("lat", Real),
             ("uncertainty_m", Real),
+            ("shape", Text),
             ("basis", Text),
             ("uncertain", Boolean),
             ("basis_reason", Text),
@@ -459,6 +461,7 @@ fn sites_layer(atlas: &Atlas) -> Layer {
             site.location.map(|l| l.lon).into(),
             site.location.map(|l| l.lat).into(),
             site.location.map(|l| l.uncertainty_m).into(),
+            site.extent.as_str().into(),
             site.basis.as_str().into(),
             (site.basis != crate::model::Basis::Documented).into(),
             site.basis_reason.as_str().into(),
@@ -531,6 +534,13 @@ fn uncertainty_layer(atlas: &Atlas) -> Layer {
             ("kind", Text),
             ("uncertainty_m", Real),
             ("basis", Text),
+            ("shape", Text),
+            ("ring_from", Text),
+            ("ring_min_m", Real),
+            ("ring_max_m", Real),
+            ("bearing_min_deg", Real),
+            ("bearing_max_deg", Real),
+            ("outline_ref", Text),
         ],
         CITATION_FIELDS,
     ]);
@@ -542,24 +552,121 @@ fn uncertainty_layer(atlas: &Atlas) -> Layer {
         &schema,
     );
     for site in &atlas.sites {
-        let Some(loc) = site.location.filter(|l| l.uncertainty_m > 0.0) else {
+        let Some(shape) = site.shape(CIRCLE_VERTICES) else {
             continue;
         };
-        let circle = geodesy::circle(
-            Point::new(loc.lon, loc.lat),
-            loc.uncertainty_m,
-            CIRCLE_VERTICES,
-        );
+        let ring = match &site.extent {
+            Extent::Ring(r) => Some(r),
+            _ => None,
+        };
         let mut values = vec![
             site.id.as_str().into(),
             site.id.as_str().into(),
             site.name.as_str().into(),
             site.kind.as_str().into(),
-            loc.uncertainty_m.into(),
+            site.location.map(|l| l.uncertainty_m).into(),
             site.basis.as_str().into(),
+            site.extent.as_str().into(),
+            ring.map(|r| r.from.clone()).into(),
+            ring.map(|r| r.min_m).into(),
+            ring.map(|r| r.max_m).into(),
+            ring.and_then(|r| r.bearings).map(|b| b.0).into(),
+            ring.and_then(|r| r.bearings).map(|b| b.1).into(),
+            outline_ref(site).into(),
         ];
         values.extend(citation_values(&site.citation));
-        layer.push(&site.id, Some(Geometry::Polygon(circle)), values);
+        layer.push(&site.id, Some(shape), values);
+    }
+    layer.sort();
+    layer
+}
+
+/// Where an area's outline comes from, in words (empty for circles and rings).
+#[must_use]
+pub fn outline_ref(site: &Site) -> String {
+    match &site.extent {
+        Extent::Area(a) => match &a.source {
+            AreaSource::Drawn {
+                geometry_ref,
+                documented,
+            } => {
+                if *documented {
+                    geometry_ref.clone()
+                } else {
+                    format!("{geometry_ref} (sketched)")
+                }
+            }
+            AreaSource::Hull { parts, margin_m } => format!(
+                "convex hull of {} plus {} km",
+                parts.join(", "),
+                margin_m / 1000.0
+            ),
+        },
+        _ => String::new(),
+    }
+}
+
+/// The schema of the `events` and `event_areas` layers.
+fn event_schema() -> Vec<(&'static str, FieldType)> {
+    use FieldType::{Real, Text};
+    fields(&[
+        EVENT_COMMON,
+        &[
+            ("site", Text),
+            ("site_name", Text),
+            ("site_basis", Text),
+            ("uncertainty_m", Real),
+            ("site_shape", Text),
+        ],
+        DATE_FIELDS,
+        CITATION_FIELDS,
+    ])
+}
+
+fn event_values(event: &Event, site: Option<&Site>) -> Vec<Value> {
+    let mut values = event_common(event);
+    values.extend([
+        site.map(|s| s.id.clone()).into(),
+        site.map(|s| s.name.clone()).into(),
+        site.map(|s| s.basis.as_str()).into(),
+        site.and_then(|s| s.location)
+            .map(|l| l.uncertainty_m)
+            .into(),
+        site.map(|s| s.extent.as_str()).into(),
+    ]);
+    values.extend(date_values(&event.when));
+    values.extend(citation_values(&event.citation));
+    values
+}
+
+/// The site of a non-movement event, if it names a known one.
+fn event_site<'a>(atlas: &'a Atlas, event: &Event) -> Option<&'a Site> {
+    match &event.place {
+        Place::At(Some(id)) => atlas.site(id),
+        _ => None,
+    }
+}
+
+/// Events the account places in a camp system, district or region, drawn on its area. The same
+/// rows stand in `events` with no point (one geometry type per layer), so `events` stays the one
+/// complete list; do not add the two layers' counts.
+fn event_areas_layer(atlas: &Atlas) -> Layer {
+    let mut layer = Layer::new(
+        "event_areas",
+        "Events in a camp system or region",
+        LayerRole::Atlas,
+        GeometryKind::Polygon,
+        &event_schema(),
+    );
+    for event in atlas.events.iter().filter(|e| !e.is_movement()) {
+        let Some(site) = event_site(atlas, event).filter(|s| s.is_area()) else {
+            continue;
+        };
+        layer.push(
+            &event.id,
+            site.shape(CIRCLE_VERTICES),
+            event_values(event, Some(site)),
+        );
     }
     layer.sort();
     layer
@@ -571,6 +678,8 @@ fn event_common(event: &Event) -> Vec<Value> {
         event.title.as_str().into(),
         event.kind.as_str().into(),
         event.people.into(),
+        event.people_min.into(),
+        event.people_max.into(),
         event.people_text.as_str().into(),
         event.mode.as_str().into(),
         event.disputed.as_str().into(),
@@ -584,6 +693,8 @@ const EVENT_COMMON: &[(&str, FieldType)] = &[
     ("title", FieldType::Text),
     ("kind", FieldType::Text),
     ("people", FieldType::Integer),
+    ("people_min", FieldType::Integer),
+    ("people_max", FieldType::Integer),
     ("people_text", FieldType::Text),
     ("mode", FieldType::Text),
     ("disputed", FieldType::Text),
@@ -592,45 +703,21 @@ const EVENT_COMMON: &[(&str, FieldType)] = &[
 ];
 
 fn events_layer(atlas: &Atlas) -> Layer {
-    use FieldType::{Real, Text};
-    let schema = fields(&[
-        EVENT_COMMON,
-        &[
-            ("site", Text),
-            ("site_name", Text),
-            ("site_basis", Text),
-            ("uncertainty_m", Real),
-        ],
-        DATE_FIELDS,
-        CITATION_FIELDS,
-    ]);
     let mut layer = Layer::new(
         "events",
         "Events",
         LayerRole::Atlas,
         GeometryKind::Point,
-        &schema,
+        &event_schema(),
     );
     for event in atlas.events.iter().filter(|e| !e.is_movement()) {
-        let site = match &event.place {
-            Place::At(Some(id)) => atlas.site(id),
-            _ => None,
-        };
-        let mut values = event_common(event);
-        values.extend([
-            site.map(|s| s.id.clone()).into(),
-            site.map(|s| s.name.clone()).into(),
-            site.map(|s| s.basis.as_str()).into(),
-            site.and_then(|s| s.location)
-                .map(|l| l.uncertainty_m)
-                .into(),
-        ]);
-        values.extend(date_values(&event.when));
-        values.extend(citation_values(&event.citation));
+        let site = event_site(atlas, event);
+        // An event at an area has no point: `event_areas` draws it on the area.
+        let point = site.filter(|s| !s.is_area()).and_then(site_point);
         layer.push(
             &event.id,
-            site.and_then(site_point).map(Geometry::Point),
-            values,
+            point.map(Geometry::Point),
+            event_values(event, site),
         );
     }
     layer.sort();
@@ -682,12 +769,11 @@ fn transfers_layer(atlas: &Atlas) -> Layer {
         ]);
         values.extend(date_values(&event.when));
         values.extend(citation_values(&event.citation));
+        // Ends on one point have no line (a zero-length line is invalid): `check` warns.
         let geometry = match (site_point(a), site_point(b)) {
-            (Some(p), Some(q)) => Some(Geometry::MultiLineString(geodesy::geodesic_line(
-                p,
-                q,
-                MAX_SEGMENT_M,
-            ))),
+            (Some(p), Some(q)) if !check::coincide(p, q) => Some(Geometry::MultiLineString(
+                geodesy::geodesic_line(p, q, MAX_SEGMENT_M),
+            )),
             _ => None,
         };
         layer.push(&event.id, geometry, values);
@@ -786,7 +872,7 @@ fn claims_layer(atlas: &Atlas) -> Layer {
         &schema,
     );
     for claim in &atlas.claims {
-        let verdict = check::evaluate_claim(atlas, claim);
+        let verdict = claim.verdict;
         let mut values = vec![
             claim.id.as_str().into(),
             claim.from_site.as_str().into(),
@@ -801,7 +887,7 @@ fn claims_layer(atlas: &Atlas) -> Layer {
             claim.notes.as_str().into(),
         ];
         values.extend(citation_values(&claim.citation));
-        let geometry = verdict.map(|v| {
+        let geometry = verdict.filter(|v| !check::coincide(v.from, v.to)).map(|v| {
             Geometry::MultiLineString(geodesy::geodesic_line(v.from, v.to, MAX_SEGMENT_M))
         });
         layer.push(&claim.id, geometry, values);

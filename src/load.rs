@@ -9,13 +9,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use geo::{LineString, MultiLineString};
+use geo::{Intersects, LineString, MultiLineString, MultiPolygon, Point, Validation};
 use serde::Deserialize;
 
 use crate::diagnostics::Finding;
+use crate::geodesy;
 use crate::model::{
-    Atlas, AtlasMeta, Basis, Citation, Claim, Event, Location, Name, Period, Place, RowOrigin,
-    Site, SiteLine, Source,
+    Area, AreaSource, Atlas, AtlasMeta, Basis, Citation, Claim, Event, Extent, Location, Name,
+    Period, Place, Ring, RowOrigin, Site, SiteLine, Source,
 };
 use crate::time::{self, DateRange};
 
@@ -258,7 +259,7 @@ pub fn read(dir: &Path) -> Result<Loaded, LoadError> {
     } else {
         None
     };
-    let mut sites = sites_table
+    let (mut sites, shapes) = sites_table
         .as_ref()
         .map(|t| read_sites(t, &mut findings))
         .unwrap_or_default();
@@ -283,6 +284,13 @@ pub fn read(dir: &Path) -> Result<Loaded, LoadError> {
         crate::diagnostics::sort(&mut broken);
         return Err(LoadError::Invalid(broken));
     }
+    let areas_path = dir.join("areas.geojson");
+    let outlines = if areas_path.exists() {
+        read_areas(&areas_path, &sites, &shapes, &mut findings)?
+    } else {
+        BTreeMap::new()
+    };
+    resolve_shapes(&mut sites, shapes, outlines, &mut findings);
 
     Ok(Loaded {
         atlas: Atlas {
@@ -337,6 +345,13 @@ const SITE_COLUMNS: &[Column] = &[
     opt("wikidata"),
     opt("geonames"),
     opt("notes"),
+    opt("shape"),
+    opt("ring_from"),
+    opt("ring_min_m"),
+    opt("ring_max_m"),
+    opt("bearing_min_deg"),
+    opt("bearing_max_deg"),
+    opt("area_margin_m"),
 ];
 const EVENT_COLUMNS: &[Column] = &[
     req("id"),
@@ -348,6 +363,8 @@ const EVENT_COLUMNS: &[Column] = &[
     opt("to_site"),
     opt("people"),
     opt("people_text"),
+    opt("people_min"),
+    opt("people_max"),
     opt("mode"),
     req("source"),
     req("quote"),
@@ -634,9 +651,172 @@ fn is_language_tag(tag: &str) -> bool {
             .all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-fn read_sites(table: &CsvTable, findings: &mut Vec<Finding>) -> Vec<Site> {
+/// A site's `shape` columns as written, before the other sites it refers to are known.
+#[derive(Debug, Clone, PartialEq)]
+enum ShapeSpec {
+    Circle,
+    Ring {
+        from: String,
+        min_m: f64,
+        max_m: f64,
+        bearings: Option<(f64, f64)>,
+    },
+    Area {
+        margin_m: f64,
+    },
+}
+
+/// Margin around an area's parts when `area_margin_m` is empty, **metres**.
+pub const DEFAULT_AREA_MARGIN_M: f64 = 20_000.0;
+
+const RING_COLUMNS: &[&str] = &[
+    "ring_from",
+    "ring_min_m",
+    "ring_max_m",
+    "bearing_min_deg",
+    "bearing_max_deg",
+];
+
+/// Reads the `shape` columns of a row, reporting values that contradict each other.
+fn read_shape(row: &Row<'_>, findings: &mut Vec<Finding>) -> ShapeSpec {
+    let shape = row.get("shape");
+    let spec = match shape {
+        "" | "circle" => ShapeSpec::Circle,
+        "ring" => {
+            let from = row.get("ring_from").to_owned();
+            if from.is_empty() {
+                findings.push(row.error(
+                    "ring_from",
+                    "a ring needs `ring_from`: the site its distance is measured from",
+                ));
+            }
+            if from == row.get("id") && !from.is_empty() {
+                findings.push(row.error("ring_from", "a ring cannot be measured from itself"));
+            }
+            let min = row.number("ring_min_m", findings);
+            let max = row.number("ring_max_m", findings);
+            for (c, v) in [("ring_min_m", min), ("ring_max_m", max)] {
+                if v.is_none() && row.get(c).is_empty() {
+                    findings
+                        .push(row.error(c, "a ring needs `ring_min_m` and `ring_max_m` (metres)"));
+                }
+                if let Some(v) = v.filter(|v| *v < 0.0) {
+                    findings.push(row.error(c, format!("a distance cannot be negative ({v})")));
+                }
+            }
+            let bmin = row.number("bearing_min_deg", findings);
+            let bmax = row.number("bearing_max_deg", findings);
+            let mut bearings_ok = true;
+            for (c, v) in [("bearing_min_deg", bmin), ("bearing_max_deg", bmax)] {
+                if let Some(v) = v.filter(|v| !(0.0..=360.0).contains(v)) {
+                    findings.push(row.error(c, format!("bearing {v} is out of range 0..360")));
+                    bearings_ok = false;
+                }
+            }
+            let bearings = match (bmin, bmax) {
+                (Some(a), Some(b)) if bearings_ok => {
+                    if (a - b).rem_euclid(360.0) == 0.0 {
+                        findings.push(row.error(
+                            "bearing_max_deg",
+                            "the bearings are equal: leave both empty for a full ring",
+                        ));
+                        None
+                    } else {
+                        Some((a, b))
+                    }
+                }
+                (Some(_), None) if row.get("bearing_max_deg").is_empty() => {
+                    findings.push(row.error(
+                        "bearing_max_deg",
+                        "give both bearings of the sector or neither",
+                    ));
+                    None
+                }
+                (None, Some(_)) if row.get("bearing_min_deg").is_empty() => {
+                    findings.push(row.error(
+                        "bearing_min_deg",
+                        "give both bearings of the sector or neither",
+                    ));
+                    None
+                }
+                _ => None,
+            };
+            match (min, max) {
+                (Some(min_m), Some(max_m)) if min_m >= 0.0 && max_m > 0.0 && !from.is_empty() => {
+                    if min_m > max_m {
+                        findings.push(row.error(
+                            "ring_min_m",
+                            format!("ring_min_m ({min_m}) is larger than ring_max_m ({max_m})"),
+                        ));
+                        ShapeSpec::Circle
+                    } else {
+                        ShapeSpec::Ring {
+                            from,
+                            min_m,
+                            max_m,
+                            bearings,
+                        }
+                    }
+                }
+                (_, Some(max_m)) if max_m <= 0.0 => {
+                    findings.push(row.error("ring_max_m", "ring_max_m must be positive"));
+                    ShapeSpec::Circle
+                }
+                _ => ShapeSpec::Circle,
+            }
+        }
+        "area" => {
+            let margin = row.number("area_margin_m", findings);
+            if let Some(v) = margin.filter(|v| *v < 0.0) {
+                findings.push(row.error(
+                    "area_margin_m",
+                    format!("a margin cannot be negative ({v})"),
+                ));
+            }
+            ShapeSpec::Area {
+                margin_m: margin
+                    .filter(|v| *v >= 0.0)
+                    .unwrap_or(DEFAULT_AREA_MARGIN_M),
+            }
+        }
+        other => {
+            findings.push(row.error(
+                "shape",
+                format!("unknown shape `{other}` (known: circle, ring, area; empty means circle)"),
+            ));
+            ShapeSpec::Circle
+        }
+    };
+    if shape != "ring" {
+        for c in RING_COLUMNS {
+            if !row.get(c).is_empty() {
+                findings.push(row.error(c, "only a site of shape `ring` uses this column"));
+            }
+        }
+    }
+    if shape != "area" && !row.get("area_margin_m").is_empty() {
+        findings.push(row.error(
+            "area_margin_m",
+            "only a site of shape `area` uses this column",
+        ));
+    }
+    if matches!(shape, "ring" | "area") && row.get("basis") == "unlocated" {
+        findings.push(row.error(
+            "shape",
+            "a ring or area still needs lat/lon: its representative point (for labels)",
+        ));
+    }
+    spec
+}
+
+/// A shape spec with the row it came from, for messages while resolving.
+type ShapeRow = (ShapeSpec, RowOrigin);
+
+fn read_sites(table: &CsvTable, findings: &mut Vec<Finding>) -> (Vec<Site>, Vec<ShapeRow>) {
     let mut sites = vec![];
+    let mut shapes = vec![];
     for row in table.rows() {
+        shapes.push((read_shape(&row, findings), row.origin()));
         row.check_required(findings);
         let id = row.id(findings);
         let basis = Basis::parse(row.get("basis"));
@@ -713,10 +893,11 @@ fn read_sites(table: &CsvTable, findings: &mut Vec<Finding>) -> Vec<Site> {
             geonames: row.get("geonames").to_owned(),
             notes: row.get("notes").to_owned(),
             line: None,
+            extent: Extent::Circle,
             origin: row.origin(),
         });
     }
-    sites
+    (sites, shapes)
 }
 
 fn read_lines(
@@ -805,6 +986,320 @@ fn read_lines(
     Ok(())
 }
 
+/// An outline from `areas.geojson`: the polygons, `geometry_ref` and `documented`.
+type Outline = (MultiPolygon, String, bool);
+
+/// 1-based line of the feature whose `"id"` is `id` in a GeoJSON text (for messages).
+fn feature_line(text: &str, id: &str) -> Option<u64> {
+    let quoted = format!("\"{id}\"");
+    let mut from = 0;
+    while let Some(i) = text[from..].find(&quoted) {
+        let at = from + i;
+        let before = text[..at].trim_end();
+        if before.ends_with(':') && before[..before.len() - 1].trim_end().ends_with("\"id\"") {
+            return Some(line_col(text, at).0);
+        }
+        from = at + quoted.len();
+    }
+    None
+}
+
+/// Reads `areas.geojson`: one Polygon or MultiPolygon per area site, keyed by site id.
+fn read_areas(
+    path: &Path,
+    sites: &[Site],
+    shapes: &[ShapeRow],
+    findings: &mut Vec<Finding>,
+) -> Result<BTreeMap<String, Outline>, LoadError> {
+    let text = read_text(path)?;
+    let not_fc = |e: &dyn std::fmt::Display| {
+        LoadError::Invalid(vec![Finding::error(
+            path,
+            None,
+            format!("not a GeoJSON FeatureCollection: {e}"),
+        )])
+    };
+    let collection: geojson::FeatureCollection = text
+        .parse::<geojson::GeoJson>()
+        .map_err(|e| not_fc(&e))?
+        .try_into()
+        .map_err(|e: geojson::Error| not_fc(&e))?;
+    let mut outlines = BTreeMap::new();
+    for (index, feature) in collection.features.iter().enumerate() {
+        let id = match &feature.id {
+            Some(geojson::feature::Id::String(s)) => s.clone(),
+            _ => {
+                findings.push(Finding::error(
+                    path,
+                    None,
+                    format!("feature {index}: needs a string `id` naming its area site"),
+                ));
+                continue;
+            }
+        };
+        let line = feature_line(&text, &id);
+        let label = |msg: String| Finding::error(path, line, msg).at(None, id.as_str());
+        let geometry = feature
+            .geometry
+            .as_ref()
+            .map(|g| geo::Geometry::<f64>::try_from(g.value.clone()));
+        let polygons = match geometry {
+            Some(Ok(geo::Geometry::Polygon(p))) => MultiPolygon::new(vec![p]),
+            Some(Ok(geo::Geometry::MultiPolygon(m))) => m,
+            _ => {
+                findings.push(label(
+                    "an area outline must be a Polygon or MultiPolygon".into(),
+                ));
+                continue;
+            }
+        };
+        if let Some(bad) = polygons
+            .0
+            .iter()
+            .flat_map(|p| {
+                p.exterior()
+                    .coords()
+                    .chain(p.interiors().iter().flat_map(LineString::coords))
+            })
+            .find(|c| c.x.abs() > 180.0 || c.y.abs() > 90.0)
+        {
+            findings.push(label(format!(
+                "a coordinate is out of range: {}, {}",
+                bad.x, bad.y
+            )));
+            continue;
+        }
+        if let Err(e) = polygons.check_validation() {
+            findings.push(label(format!("the outline is not a valid polygon: {e}")));
+            continue;
+        }
+        let prop = |k: &str| feature.properties.as_ref().and_then(|p| p.get(k));
+        let geometry_ref = prop("geometry_ref")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        if geometry_ref.is_empty() {
+            findings.push(label(
+                "needs a text property `geometry_ref`: where the outline comes from".into(),
+            ));
+        }
+        let Some(documented) = prop("documented").and_then(serde_json::Value::as_bool) else {
+            findings.push(label("needs a boolean property `documented`".into()));
+            continue;
+        };
+        match sites.iter().position(|s| s.id == id) {
+            None => findings.push(label("no site in sites.csv has this id".into())),
+            Some(i) if !matches!(shapes[i].0, ShapeSpec::Area { .. }) => findings.push(label(
+                "this site's `shape` is not `area`: set it to `area` or remove the outline".into(),
+            )),
+            Some(_) => {
+                if outlines
+                    .insert(id.clone(), (polygons, geometry_ref, documented))
+                    .is_some()
+                {
+                    findings.push(label("this id has two outlines".into()));
+                }
+            }
+        }
+    }
+    Ok(outlines)
+}
+
+/// Turns every site's shape spec into its [`Extent`], now that all sites and outlines are read.
+/// A shape that cannot be drawn is reported and left a circle.
+fn resolve_shapes(
+    sites: &mut [Site],
+    shapes: Vec<ShapeRow>,
+    mut outlines: BTreeMap<String, Outline>,
+    findings: &mut Vec<Finding>,
+) {
+    let extents: Vec<Extent> = shapes
+        .iter()
+        .enumerate()
+        .map(|(i, (spec, origin))| resolve_one(sites, i, spec, origin, &mut outlines, findings))
+        .collect();
+    for (site, extent) in sites.iter_mut().zip(extents) {
+        site.extent = extent;
+    }
+}
+
+fn resolve_one(
+    sites: &[Site],
+    index: usize,
+    spec: &ShapeSpec,
+    origin: &RowOrigin,
+    outlines: &mut BTreeMap<String, Outline>,
+    findings: &mut Vec<Finding>,
+) -> Extent {
+    let site = &sites[index];
+    let error = |column: &str, value: &str, msg: String| {
+        Finding::error(&origin.file, Some(origin.line), msg).at(origin.column(column), value)
+    };
+    let warning = |column: &str, value: String, msg: String| {
+        Finding::warning(&origin.file, Some(origin.line), msg).at(origin.column(column), value)
+    };
+    match spec {
+        ShapeSpec::Circle => Extent::Circle,
+        ShapeSpec::Ring {
+            from,
+            min_m,
+            max_m,
+            bearings,
+        } => {
+            let Some(centre_site) = sites.iter().find(|s| s.id == *from) else {
+                findings.push(error("ring_from", from, "unknown site id".into()));
+                return Extent::Circle;
+            };
+            let Some(centre) = centre_site.point() else {
+                findings.push(error(
+                    "ring_from",
+                    from,
+                    "this site is unlocated: a ring needs a point to measure from".into(),
+                ));
+                return Extent::Circle;
+            };
+            let polygon = match bearings {
+                Some((a, b)) => geodesy::annular_sector(centre, *min_m, *max_m, *a, *b),
+                None => geodesy::annulus(centre, *min_m, *max_m),
+            };
+            if let Some(p) = site.point() {
+                let d = geodesy::distance_m(centre, p);
+                let inside_distance = d >= min_m - 1.0 && d <= max_m + 1.0;
+                let inside_bearing = bearings.is_none_or(|(a, b)| {
+                    geodesy::bearing_in_sector(
+                        geodesy::bearing_deg(centre, p).rem_euclid(360.0),
+                        a,
+                        b,
+                        0.01,
+                    )
+                });
+                if !(inside_distance && inside_bearing) {
+                    findings.push(warning(
+                        "lat",
+                        format!("{}, {}", p.y(), p.x()),
+                        format!(
+                            "the representative point lies outside its ring: {:.1} km at {:.0}° from `{from}`",
+                            d / 1000.0,
+                            geodesy::bearing_deg(centre, p).rem_euclid(360.0)
+                        ),
+                    ));
+                }
+                cover_warning(
+                    site,
+                    &polygon.exterior().points().collect::<Vec<_>>(),
+                    &warning,
+                    findings,
+                );
+            }
+            Extent::Ring(Ring {
+                from: from.clone(),
+                min_m: *min_m,
+                max_m: *max_m,
+                bearings: *bearings,
+                polygon,
+            })
+        }
+        ShapeSpec::Area { margin_m } => {
+            let (outline, source) = if let Some((outline, geometry_ref, documented)) =
+                outlines.remove(&site.id)
+            {
+                (
+                    outline,
+                    AreaSource::Drawn {
+                        geometry_ref,
+                        documented,
+                    },
+                )
+            } else {
+                let parts = descendants(sites, &site.id);
+                let points: Vec<Point> = parts.iter().filter_map(|i| sites[*i].point()).collect();
+                let Some(hull) = geodesy::hull_with_margin(&points, *margin_m) else {
+                    findings.push(error(
+                        "shape",
+                        "area",
+                        format!(
+                            "an area needs an outline in areas.geojson or located parts (sites whose `part_of` is `{}`)",
+                            site.id
+                        ),
+                    ));
+                    return Extent::Circle;
+                };
+                let mut ids: Vec<String> = parts
+                    .iter()
+                    .filter(|i| sites[**i].location.is_some())
+                    .map(|i| sites[*i].id.clone())
+                    .collect();
+                ids.sort();
+                (
+                    MultiPolygon::new(vec![hull]),
+                    AreaSource::Hull {
+                        parts: ids,
+                        margin_m: *margin_m,
+                    },
+                )
+            };
+            if let Some(p) = site.point() {
+                if !outline.intersects(&p) {
+                    findings.push(warning(
+                        "lat",
+                        format!("{}, {}", p.y(), p.x()),
+                        "the representative point lies outside its area".into(),
+                    ));
+                }
+                let vertices: Vec<Point> = outline
+                    .0
+                    .iter()
+                    .flat_map(|poly| poly.exterior().points())
+                    .collect();
+                cover_warning(site, &vertices, &warning, findings);
+            }
+            Extent::Area(Area { outline, source })
+        }
+    }
+}
+
+/// Warns when `uncertainty_m` is too small for a circle around the point to cover the shape.
+fn cover_warning(
+    site: &Site,
+    vertices: &[Point],
+    warning: &dyn Fn(&str, String, String) -> Finding,
+    findings: &mut Vec<Finding>,
+) {
+    let (Some(p), Some(l)) = (site.point(), site.location) else {
+        return;
+    };
+    let reach = vertices
+        .iter()
+        .map(|v| geodesy::distance_m(p, *v))
+        .fold(0.0, f64::max);
+    if reach > l.uncertainty_m * 1.01 + 1.0 {
+        findings.push(warning(
+            "uncertainty_m",
+            format!("{}", l.uncertainty_m),
+            format!(
+                "the shape reaches {:.0} m from the point: uncertainty_m should cover it (at least {:.0})",
+                reach,
+                reach.ceil()
+            ),
+        ));
+    }
+}
+
+/// Indices of the sites whose `part_of` chain leads to `id` (cycles are cut).
+fn descendants(sites: &[Site], id: &str) -> Vec<usize> {
+    let mut out = vec![];
+    let mut frontier = vec![id.to_owned()];
+    while let Some(parent) = frontier.pop() {
+        for (i, s) in sites.iter().enumerate() {
+            if s.part_of.as_deref() == Some(parent.as_str()) && s.id != id && !out.contains(&i) {
+                out.push(i);
+                frontier.push(s.id.clone());
+            }
+        }
+    }
+    out
+}
+
 fn read_events(
     table: &CsvTable,
     time_range: Option<&DateRange>,
@@ -863,6 +1358,26 @@ fn read_events(
                 }
             },
         };
+        let people_min = whole_number(&row, "people_min", findings);
+        let people_max = whole_number(&row, "people_max", findings);
+        if let (Some(lo), Some(hi)) = (people_min, people_max)
+            && lo > hi
+        {
+            findings.push(row.error(
+                "people_min",
+                format!("people_min ({lo}) is larger than people_max ({hi})"),
+            ));
+        }
+        if let Some(n) = people {
+            if let Some(lo) = people_min.filter(|lo| n < *lo) {
+                findings
+                    .push(row.error("people", format!("people ({n}) is below people_min ({lo})")));
+            }
+            if let Some(hi) = people_max.filter(|hi| n > *hi) {
+                findings
+                    .push(row.error("people", format!("people ({n}) is above people_max ({hi})")));
+            }
+        }
         let Some(when) = row.date("when", time_range, findings) else {
             continue;
         };
@@ -873,6 +1388,8 @@ fn read_events(
             when,
             place,
             people,
+            people_min,
+            people_max,
             people_text: row.get("people_text").to_owned(),
             mode: row.get("mode").to_owned(),
             citation: row.citation(),
@@ -882,6 +1399,20 @@ fn read_events(
         });
     }
     events
+}
+
+/// An optional whole number of people in column `name`.
+fn whole_number(row: &Row<'_>, name: &str, findings: &mut Vec<Finding>) -> Option<u32> {
+    match row.get(name) {
+        "" => None,
+        v => v.parse::<u32>().map_or_else(
+            |_| {
+                findings.push(row.error(name, "not a whole number"));
+                None
+            },
+            Some,
+        ),
+    }
 }
 
 fn read_claims(table: &CsvTable, findings: &mut Vec<Finding>) -> Vec<Claim> {
@@ -923,6 +1454,7 @@ fn read_claims(table: &CsvTable, findings: &mut Vec<Finding>) -> Vec<Claim> {
             by_construction,
             citation: row.citation(),
             notes: row.get("notes").to_owned(),
+            verdict: None,
             origin: row.origin(),
         });
     }

@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use geo::MultiLineString;
+use geo::{Geometry, MultiLineString, MultiPolygon, Point, Polygon};
 
 use crate::time::DateRange;
 
@@ -223,8 +223,114 @@ pub struct Site {
     pub notes: String,
     /// Line geometry for rivers and railways, from `lines.geojson`.
     pub line: Option<SiteLine>,
+    /// The shape the place lies in: a circle of `uncertainty_m`, a ring or an area.
+    pub extent: Extent,
     /// Where the row stands in `sites.csv`.
     pub origin: RowOrigin,
+}
+
+/// The region a site lies somewhere in (`shape` in `sites.csv`). The site's lat/lon stay its
+/// representative point (labels, distance tables); the extent is what the map draws.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Extent {
+    /// A geodesic circle of the location's `uncertainty_m` around its point.
+    Circle,
+    /// Known by its distance (and perhaps direction) from another site.
+    Ring(Ring),
+    /// A camp system, district or region.
+    Area(Area),
+}
+
+/// A place stated to lie at some distance from another: an annulus or a sector of one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ring {
+    /// Site id the distance is measured from.
+    pub from: String,
+    /// Nearest the place can be, **metres**.
+    pub min_m: f64,
+    /// Farthest the place can be, **metres**.
+    pub max_m: f64,
+    /// Bearing range, **degrees** clockwise from north, from the first clockwise to the second
+    /// (across north when the first is larger); `None` for the full annulus.
+    pub bearings: Option<(f64, f64)>,
+    /// The annulus or sector around `from`'s point, lon/lat.
+    pub polygon: Polygon,
+}
+
+/// A camp system, district or region drawn as a polygon.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Area {
+    /// The outline, lon/lat.
+    pub outline: MultiPolygon,
+    /// Where the outline comes from.
+    pub source: AreaSource,
+}
+
+/// How an area's outline was obtained.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AreaSource {
+    /// A feature of `areas.geojson`.
+    Drawn {
+        /// Where the outline comes from (its `geometry_ref` property).
+        geometry_ref: String,
+        /// True when the outline is documented, not sketched.
+        documented: bool,
+    },
+    /// The convex hull of the located parts (sites whose `part_of` leads here) plus a margin.
+    Hull {
+        /// Ids of the parts, sorted.
+        parts: Vec<String>,
+        /// The margin, **metres**.
+        margin_m: f64,
+    },
+}
+
+impl Extent {
+    /// The word used in CSV files and outputs: `circle`, `ring` or `area`.
+    #[must_use]
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Circle => "circle",
+            Self::Ring(_) => "ring",
+            Self::Area(_) => "area",
+        }
+    }
+}
+
+impl Site {
+    /// The representative point (lon/lat), if located.
+    #[must_use]
+    pub fn point(&self) -> Option<Point> {
+        self.location.map(|l| Point::new(l.lon, l.lat))
+    }
+
+    /// The polygon the place lies in: a circle of `circle_vertices` vertices for [`Extent::Circle`]
+    /// (`None` when the radius is 0 or the site unlocated), else the ring or area.
+    #[must_use]
+    pub fn shape(&self, circle_vertices: usize) -> Option<Geometry> {
+        match &self.extent {
+            Extent::Circle => {
+                let l = self.location.filter(|l| l.uncertainty_m > 0.0)?;
+                Some(Geometry::Polygon(crate::geodesy::circle(
+                    Point::new(l.lon, l.lat),
+                    l.uncertainty_m,
+                    circle_vertices,
+                )))
+            }
+            Extent::Ring(r) => Some(Geometry::Polygon(r.polygon.clone())),
+            Extent::Area(a) => Some(if a.outline.0.len() == 1 {
+                Geometry::Polygon(a.outline.0[0].clone())
+            } else {
+                Geometry::MultiPolygon(a.outline.clone())
+            }),
+        }
+    }
+
+    /// True when the site is drawn as an area (events there are drawn on it).
+    #[must_use]
+    pub fn is_area(&self) -> bool {
+        matches!(self.extent, Extent::Area(_))
+    }
 }
 
 /// Where an event happened.
@@ -256,6 +362,10 @@ pub struct Event {
     pub place: Place,
     /// Number of people when stated.
     pub people: Option<u32>,
+    /// Lower end of a stated range of people ("thirty to forty" -> 30).
+    pub people_min: Option<u32>,
+    /// Upper end of a stated range of people.
+    pub people_max: Option<u32>,
     /// The account's words for the number.
     pub people_text: String,
     /// Mode of travel when stated.
@@ -278,6 +388,46 @@ impl Event {
     }
 }
 
+/// How a stated distance compares with the coordinates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimStatus {
+    /// The stated distance fits within both places' uncertainty.
+    Consistent,
+    /// Agrees, but only because a point was placed from this statement: proves nothing.
+    ByConstruction,
+    /// The coordinates cannot be reconciled with the statement.
+    Contradicted,
+}
+
+impl ClaimStatus {
+    /// The word used in outputs.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Consistent => "consistent",
+            Self::ByConstruction => "by construction",
+            Self::Contradicted => "contradicted",
+        }
+    }
+}
+
+/// A stated distance measured against the coordinates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClaimVerdict {
+    /// Where the measurement starts.
+    pub from: Point,
+    /// Where it ends (the nearest point of the line, for a line feature).
+    pub to: Point,
+    /// Geodesic distance between the two, **metres**.
+    pub computed_m: f64,
+    /// Smallest distance the two places' shapes (circles, rings, areas, lines) allow, **metres**.
+    pub min_m: f64,
+    /// Largest distance the two places' shapes allow, **metres**.
+    pub max_m: f64,
+    /// The judgement.
+    pub status: ClaimStatus,
+}
+
 /// A distance stated in a source between two places.
 #[derive(Debug, Clone)]
 pub struct Claim {
@@ -297,6 +447,10 @@ pub struct Claim {
     pub citation: Citation,
     /// Free notes.
     pub notes: String,
+    /// The statement measured against the places, set once by [`crate::check::run`] (`None`
+    /// before the check, or when an end is unknown or unlocated). Writers read it; none
+    /// measures again.
+    pub verdict: Option<ClaimVerdict>,
     /// Where the row stands in `claims.csv`.
     pub origin: RowOrigin,
 }

@@ -196,6 +196,8 @@ pub fn transfer_width_mm(people: Option<u32>) -> f64 {
 
 /// Events: the ring drawn round the place of an event.
 pub const EVENT_COLOUR: &str = "#67001f";
+/// Fill opacity of an event drawn on a camp system or region (`event_areas`).
+pub const EVENT_AREA_OPACITY: f64 = 0.08;
 /// Event ring diameter, **mm**.
 pub const EVENT_RING_MM: f64 = 5.0;
 /// Label text.

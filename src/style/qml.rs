@@ -786,6 +786,19 @@ fn uncertainty(layer: &Layer) -> Spec {
     spec(renderer, None, layer)
 }
 
+/// Events in a camp system or region: a light wash of the event colour over the area, so that
+/// several stacked areas (one per event) darken where the story is dense.
+fn event_areas(layer: &Layer) -> Spec {
+    let renderer = Renderer::Single(Symbol {
+        kind: "fill",
+        layers: vec![fill(
+            &rgba(style::EVENT_COLOUR, style::EVENT_AREA_OPACITY),
+            Some((&rgba(style::EVENT_COLOUR, 0.8), 0.3, "dash")),
+        )],
+    });
+    spec(renderer, None, layer)
+}
+
 fn lines(layer: &Layer) -> Spec {
     let river = Symbol {
         kind: "line",
@@ -936,6 +949,7 @@ fn spec_for(layer: &Layer) -> Spec {
         (LayerRole::Atlas, "transfers") => transfers(layer),
         (LayerRole::Atlas, "claims") => claims(layer),
         (LayerRole::Atlas, "uncertainty") => uncertainty(layer),
+        (LayerRole::Atlas, "event_areas") => event_areas(layer),
         (LayerRole::Atlas, "lines") => lines(layer),
         (LayerRole::Basemap, "coast") => coast(layer),
         (LayerRole::Basemap, "lakes") => lakes(layer),

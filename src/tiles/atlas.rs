@@ -12,7 +12,7 @@
 //! maxzoom = 10
 //! ```
 //!
-//! Atlas features (sites, events, transfers, claims, lines, uncertainty) are marked *keep*: no
+//! Atlas features (sites, events, event areas, transfers, claims, lines, uncertainty) are marked *keep*: no
 //! thinning or size limit ever drops them, and a feature too small for a zoom becomes the
 //! smallest shape the tile can hold rather than vanishing. Only basemap features can be thinned.
 

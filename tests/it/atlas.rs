@@ -30,10 +30,8 @@ fn vorkuta_counts() {
         a.events.iter().filter(|e| e.is_movement()).count(),
         crate::atlas_expect::MOVEMENTS
     );
-    assert!(
-        a.claims.len() >= 4,
-        "the account states at least four distances"
-    );
+    // Three distances the account states in numbers (issue 10 removed an implied one).
+    assert_eq!(a.claims.len(), 3, "the account states three distances");
 }
 
 #[test]

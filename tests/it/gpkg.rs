@@ -141,6 +141,7 @@ fn every_layer_is_a_registered_feature_table_with_the_geojson_features() {
     let tables = feature_tables(&db);
     let atlas = [
         "claims",
+        "event_areas",
         "events",
         "lines",
         "sites",
@@ -170,7 +171,7 @@ fn every_layer_is_a_registered_feature_table_with_the_geojson_features() {
         assert_eq!(rtree, 1, "{t} has an R-tree");
         let expect_type = match t.as_str() {
             "sites" | "events" => "POINT",
-            "uncertainty" | "coast" | "lakes" | "regions" => "MULTIPOLYGON",
+            "uncertainty" | "event_areas" | "coast" | "lakes" | "regions" => "MULTIPOLYGON",
             _ => "MULTILINESTRING",
         };
         assert_eq!(ty, expect_type, "{t}");
@@ -599,6 +600,7 @@ fn sources_and_citations_point_at_the_quoted_words() {
     for name in [
         "sites",
         "events",
+        "event_areas",
         "transfers",
         "claims",
         "uncertainty",
@@ -802,6 +804,7 @@ fn formats_select_the_qgis_files() {
     for layer in [
         "sites",
         "events",
+        "event_areas",
         "transfers",
         "claims",
         "uncertainty",
@@ -813,5 +816,5 @@ fn formats_select_the_qgis_files() {
             "{layer}.qml beside {layer}.geojson"
         );
     }
-    assert_eq!(files.len(), 12, "{files:?}");
+    assert_eq!(files.len(), 14, "{files:?}");
 }

@@ -442,6 +442,7 @@ mod command_line {
         let expected: BTreeSet<&str> = [
             "vorkuta.kml",
             "claims.fgb",
+            "event_areas.fgb",
             "events.fgb",
             "lines.fgb",
             "sites.fgb",

@@ -10,6 +10,7 @@ mod interchange; // Linked Places, KML, FlatGeobuf, GeoJSONSeq read back
 mod print; // printed sheets: SVG, PDF, PNG
 mod qgis; // the same opened and rendered by QGIS itself, where installed
 mod serve; // gazmap serve: ranges, ETags, content types, traversal, loopback
+mod shapes; // rings, sectors and areas: loaded, checked, drawn
 mod tiles; // vector tiles: PMTiles/MBTiles read back, MVT decoded from the spec
 mod util;
 mod web; // the web map: viewer files, generated style, atlas.json, source texts
@@ -17,9 +18,9 @@ mod world; // any atlas anywhere: atomic builds, projections, world basemap
 
 /// Figures the tests hold the real data to (update them with the data, deliberately).
 mod atlas_expect {
-    pub const SITES: usize = 36;
-    pub const EVENTS: usize = 104;
-    pub const MOVEMENTS: usize = 26;
+    pub const SITES: usize = 39;
+    pub const EVENTS: usize = 110;
+    pub const MOVEMENTS: usize = 23;
     pub const TINY_SITES: usize = 4;
     /// GeographicLib 2.0 Geodesic.WGS84.Inverse(63.56622, 53.70473, 67.50944, 64.02472).
     pub const CHIBYU_RUDNIK_M: f64 = 647_284.407;

@@ -6,7 +6,7 @@ import { quoteBlock } from './source.js';
 import { activityIn, describeDates, longDate } from './time.js';
 
 /** Layers a click looks at, most specific first. */
-export const CLICK_ORDER = ['sites', 'events', 'transfers', 'claims', 'lines', 'uncertainty'];
+export const CLICK_ORDER = ['sites', 'events', 'transfers', 'claims', 'lines', 'event_areas', 'uncertainty'];
 
 export function popups(ctx) {
   const { map, store, ui, siteById, symbolByKind, styleLayersOf } = ctx;
@@ -38,6 +38,12 @@ export function popups(ctx) {
     return el('p', { class: 'uncertainty' }, `Location: ${basis ?? ''}${basis ? ', ' : ''}${radius}`);
   }
 
+  /** " (30–40)" when the row states a range of people, else nothing. */
+  function peopleRange(p) {
+    const has = (x) => x !== null && x !== undefined && x !== '';
+    return has(p.people_min) && has(p.people_max) ? ` (${p.people_min}–${p.people_max})` : '';
+  }
+
   function entry(layer, p) {
     const parts = [];
     switch (layer) {
@@ -46,16 +52,17 @@ export function popups(ctx) {
           uncertaintyLine(p), p.basis_reason ? el('p', { class: 'hint' }, p.basis_reason) : null);
         break;
       case 'events':
-        parts.push(el('h3', {}, p.title), el('p', { class: 'kind' }, `${p.kind ?? 'event'}${p.site_name ? ` at ${p.site_name}` : ''}`),
+      case 'event_areas':
+        parts.push(el('h3', {}, p.title), el('p', { class: 'kind' }, `${p.kind ?? 'event'}${p.site_name ? ` ${layer === 'event_areas' ? 'in' : 'at'} ${p.site_name}` : ''}`),
           el('p', { class: 'dates' }, describeDates(p)), activityLine(p),
-          p.people_text ? el('p', {}, `People: ${p.people_text}`) : null, uncertaintyLine(p),
+          p.people_text ? el('p', {}, `People: ${p.people_text}${peopleRange(p)}`) : null, uncertaintyLine(p),
           p.disputed ? el('p', { class: 'disputed' }, `Disputed: ${p.disputed}`) : null);
         break;
       case 'transfers':
         parts.push(el('h3', {}, p.title),
           el('p', {}, `${p.from_name} → ${p.to_name}: ${fmtKm(p.distance_km)} km (${fmtKm(p.distance_min_km)}–${fmtKm(p.distance_max_km)} km allowing for location uncertainty)`),
           el('p', { class: 'dates' }, describeDates(p)), activityLine(p),
-          p.people_text ? el('p', {}, `People: ${p.people_text}`) : null,
+          p.people_text ? el('p', {}, `People: ${p.people_text}${peopleRange(p)}`) : null,
           p.mode ? el('p', {}, `Means: ${p.mode}`) : null,
           p.disputed ? el('p', { class: 'disputed' }, `Disputed: ${p.disputed}`) : null);
         break;
@@ -95,8 +102,8 @@ export function popups(ctx) {
       out.push({ layer, properties: f.properties });
     }
     out.sort((a, b) => CLICK_ORDER.indexOf(a.layer) - CLICK_ORDER.indexOf(b.layer));
-    // Uncertainty circles are big: only when nothing else is there.
-    const specific = out.filter((f) => f.layer !== 'uncertainty');
+    // Uncertainty shapes and event areas are big: only when nothing else is there.
+    const specific = out.filter((f) => f.layer !== 'uncertainty' && f.layer !== 'event_areas');
     return specific.length ? specific : out;
   }
 

@@ -28,6 +28,10 @@
 //! * `geometry`: a `GeometryCollection`; the point carries `certainty` from the location basis
 //!   (documented: certain, approximate: less-certain, inferred: uncertain) and the coordinate
 //!   reference as its citation (its first URL as `@id`); a river's or railway's line is a second member.
+//!   A place of shape `ring` or `area` adds its polygon (the annulus or sector, or the area's
+//!   outline) as a further member, `less-certain` (`certain` for a documented outline), whose
+//!   citation label gives the stated distances or where the outline comes from; the point then
+//!   only stands for the place (labels, WHG's point-based matching).
 //!   **Unlocated places** get an *empty* `GeometryCollection`: the spec suggests
 //!   `"geometry": null`, but WHG's validator types `geometry` as an object and would reject
 //!   null, while an empty collection is valid GeoJSON (RFC 7946 §3.1.8) and valid for WHG.
@@ -51,7 +55,7 @@ use super::{
     InterchangeError, PlaceWhen, citation_label, citation_reference, one_line, place_when,
     publication_year, url_with_fragment,
 };
-use crate::model::{Atlas, Basis, Citation, Site};
+use crate::model::{AreaSource, Atlas, Basis, Citation, Extent, Site};
 use crate::output::{Written, round_coord, write_atomic};
 use crate::style;
 use crate::time::DateRange;
@@ -379,7 +383,69 @@ fn geometry_json(atlas: &Atlas, site: &Site) -> Json {
             "citations": [{ "label": label }],
         }));
     }
+    if let Some(member) = shape_member(atlas, site) {
+        members.push(member);
+    }
     json!({ "type": "GeometryCollection", "geometries": members })
+}
+
+/// The ring, sector or area a place lies in, as a polygon member of its geometry: the honest
+/// extent, where the point is only representative (for labels).
+fn shape_member(atlas: &Atlas, site: &Site) -> Option<Json> {
+    let (certainty, label) = match &site.extent {
+        Extent::Circle => return None,
+        Extent::Ring(r) => {
+            let from = atlas
+                .site(&r.from)
+                .map_or(r.from.as_str(), |s| s.name.as_str());
+            let bearings = r.bearings.map_or_else(String::new, |(a, b)| {
+                format!(", bearing {a}° to {b}° clockwise from north")
+            });
+            (
+                "less-certain",
+                format!(
+                    "Ring: {} to {} km from {from}{bearings}: {}",
+                    r.min_m / 1000.0,
+                    r.max_m / 1000.0,
+                    site.basis_reason
+                ),
+            )
+        }
+        Extent::Area(a) => (
+            match a.source {
+                AreaSource::Drawn {
+                    documented: true, ..
+                } => "certain",
+                _ => "less-certain",
+            },
+            format!("Area: {}", crate::layers::outline_ref(site)),
+        ),
+    };
+    let ring = |r: &geo::LineString| -> Vec<[f64; 2]> {
+        r.0.iter()
+            .map(|c| [round_coord(c.x), round_coord(c.y)])
+            .collect()
+    };
+    let polygon = |p: &geo::Polygon| -> Vec<Vec<[f64; 2]>> {
+        std::iter::once(p.exterior())
+            .chain(p.interiors())
+            .map(ring)
+            .collect()
+    };
+    let (kind, coordinates) = match site.shape(crate::layers::CIRCLE_VERTICES)? {
+        geo::Geometry::Polygon(p) => ("Polygon", json!(polygon(&p))),
+        geo::Geometry::MultiPolygon(m) => (
+            "MultiPolygon",
+            json!(m.0.iter().map(polygon).collect::<Vec<_>>()),
+        ),
+        _ => return None,
+    };
+    Some(json!({
+        "type": kind,
+        "coordinates": coordinates,
+        "certainty": certainty,
+        "citations": [{ "label": one_line(&label) }],
+    }))
 }
 
 fn links_json(site: &Site) -> Json {

@@ -249,7 +249,7 @@ fn style_layers(layers: &Layers, data: &DataSource) -> Vec<Json> {
         json!({"paint": {"line-color": style::BORDER_COLOUR, "line-width": 1.0,
                          "line-dasharray": ["literal", [4, 2]]}}),
     );
-    // Atlas, bottom first: lines, uncertainty, transfers, claims, events, sites.
+    // Atlas, bottom first: lines, uncertainty, event areas, transfers, claims, events, sites.
     let line_colour = json!([
         "match",
         ["to-string", ["get", "kind"]],
@@ -290,6 +290,31 @@ fn style_layers(layers: &Layers, data: &DataSource) -> Vec<Json> {
         "line",
         json!({"paint": {"line-color": style::UNCERTAINTY_FILL, "line-width": 1.0,
                          "line-opacity": 0.8}}),
+    );
+    // Events the account places in a whole camp system or region: a wash over the area.
+    let area_paint = |opacity: f64| {
+        json!({"fill-color": style::EVENT_COLOUR,
+               "fill-opacity": opacity * style::EVENT_AREA_OPACITY / EVENT_OPACITY})
+    };
+    add(
+        "event_areas",
+        "event-areas-possible",
+        "fill",
+        json!({"filter": possible_filter(), "paint": area_paint(faded(EVENT_OPACITY))}),
+    );
+    add(
+        "event_areas",
+        "event-areas-certain",
+        "fill",
+        json!({"filter": certain_filter(), "paint": area_paint(EVENT_OPACITY)}),
+    );
+    add(
+        "event_areas",
+        "event-areas-outline",
+        "line",
+        json!({"filter": certain_filter(),
+               "paint": {"line-color": style::EVENT_COLOUR, "line-width": px(EVENT_STROKE_MM),
+                         "line-opacity": EVENT_OPACITY, "line-dasharray": ["literal", [2, 2]]}}),
     );
     add(
         "transfers",
@@ -454,6 +479,10 @@ pub fn legend() -> Json {
              "stroke_opacity": faded(EVENT_OPACITY),
              "radius_px": px(style::EVENT_RING_MM / 2.0), "stroke_px": px(EVENT_STROKE_MM)},
         ]},
+        {"layer": "event_areas", "title": "Events in a whole camp system or region", "items": [
+            {"type": "fill", "label": "the account places the event in the area, not at a point",
+             "colour": style::EVENT_COLOUR, "opacity": style::EVENT_AREA_OPACITY},
+        ]},
         {"layer": "transfers", "title": "Transfers and movements", "items": [
             {"type": "line", "label": "certainly under way", "colour": style::TRANSFER_COLOUR,
              "width_px": w(Some(100)), "opacity": 1.0},
@@ -468,7 +497,7 @@ pub fn legend() -> Json {
              "width_px": px(0.4), "dash": [1, 2]},
         ]},
         {"layer": "uncertainty", "title": "Location uncertainty", "items": [
-            {"type": "fill", "label": "the site lies somewhere in the circle",
+            {"type": "fill", "label": "the site lies somewhere in the circle, ring or area",
              "colour": style::UNCERTAINTY_FILL, "opacity": style::UNCERTAINTY_OPACITY},
         ]},
         {"layer": "lines", "title": "Rivers and railway named in the account", "items": [

@@ -319,7 +319,8 @@ pub fn atlas_json(layers: &Layers, data: &DataSource) -> Json {
         "transfers": rows(layers.layer("transfers"), &[
             "id", "title", "kind", "from_site", "to_site", "from_name", "to_name", "when",
             "start", "end", "certain_start", "certain_end", "date_approximate", "distance_km",
-            "distance_min_km", "distance_max_km", "people", "people_text", "mode",
+            "distance_min_km", "distance_max_km", "people", "people_min", "people_max",
+            "people_text", "mode",
             "is_disputed", "source", "char_offset", "citation", "quote",
         ]),
     })
