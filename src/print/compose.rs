@@ -1105,24 +1105,29 @@ fn area_label_points(ctx: &Ctx, v: &View, site: &str, at: (f64, f64)) -> Option<
 }
 
 /// Paper outline of one uncertainty shape: every ring (holes too) projected and clipped to the
-/// grown frame, for one path filled with the even-odd rule.
-fn outline_d(ctx: &Ctx, v: &View, o: &Outline) -> Option<(String, BoxMm)> {
+/// grown frame, for one path filled with the even-odd rule; with its box and whether any of its
+/// edges crosses the frame (when none does, the frame lies wholly inside or outside it).
+fn outline_d(ctx: &Ctx, v: &View, o: &Outline) -> Option<(String, BoxMm, bool)> {
     let mut d = String::new();
     let mut all: Vec<(f64, f64)> = vec![];
+    let mut edge = false;
     for ring in uncertainty::rings(&o.polygons) {
         let p = ctx.project_line(v, &ring, 0.1);
+        edge = edge || p.windows(2).any(|w| v.rect.hits_segment(w[0], w[1]));
         let p = clip_ring(&p, &v.rect.grow(2.0));
         if p.len() >= 3 {
             d.push_str(&path_d(&p, true));
             all.extend(p);
         }
     }
-    Some((d, bbox_of(&all)?))
+    Some((d, bbox_of(&all)?, edge))
 }
 
 /// Whether a site's uncertainty shape is worth drawing: circles only around a drawn symbol
-/// they outgrow (and never for a region), rings and areas whenever the site is shown.
-fn wants_outline(ctx: &Ctx, art: &MapArt, o: &Outline, b: &BoxMm) -> bool {
+/// they outgrow (and never for a region), rings whenever the site is shown, areas when shown
+/// and their outline crosses the frame (a sheet wholly inside a camp system is not tinted all
+/// over: the area's label says it).
+fn wants_outline(ctx: &Ctx, art: &MapArt, o: &Outline, b: &BoxMm, edge: bool) -> bool {
     match o.kind {
         ShapeKind::Circle => {
             let region = ctx
@@ -1134,7 +1139,8 @@ fn wants_outline(ctx: &Ctx, art: &MapArt, o: &Outline, b: &BoxMm) -> bool {
                 .get(&o.site)
                 .is_some_and(|spot| !region && b.w() >= spot.r * 2.6)
         }
-        ShapeKind::Ring | ShapeKind::Area => ctx.shown.contains(&o.site),
+        ShapeKind::Ring => ctx.shown.contains(&o.site),
+        ShapeKind::Area => edge && ctx.shown.contains(&o.site),
     }
 }
 
@@ -1143,10 +1149,10 @@ fn wants_outline(ctx: &Ctx, art: &MapArt, o: &Outline, b: &BoxMm) -> bool {
 fn draw_uncertainty(ctx: &mut Ctx, v: &View, art: &mut MapArt) {
     let mut by_kind: BTreeMap<ShapeKind, (Vec<Element>, String)> = BTreeMap::new();
     for o in &ctx.outlines {
-        let Some((d, b)) = outline_d(ctx, v, o) else {
+        let Some((d, b, edge)) = outline_d(ctx, v, o) else {
             continue;
         };
-        if !b.intersects(&v.rect) || !wants_outline(ctx, art, o, &b) {
+        if !b.intersects(&v.rect) || !wants_outline(ctx, art, o, &b, edge) {
             continue;
         }
         let e = by_kind.entry(o.kind).or_default();

@@ -41,6 +41,22 @@ pub struct EncFeature {
     pub layer: u16,
     /// Geometry in tile units.
     pub geom: EncGeom,
+    /// Attributes written instead of (or beside) the stored ones: a cluster's counts and
+    /// accumulated values.
+    pub extra: Vec<(String, ExtraVal)>,
+}
+
+/// An attribute value computed while tiling.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExtraVal {
+    /// Text.
+    Str(String),
+    /// Integer.
+    Int(i64),
+    /// Real number.
+    Double(f64),
+    /// true/false.
+    Bool(bool),
 }
 
 /// Encodes the features (sorted by layer) into one tile.
@@ -103,6 +119,9 @@ pub fn encode_tile<'f>(
         }
         for (key, value) in store.attrs(&rec) {
             let k = store.key_name(key);
+            if f.extra.iter().any(|e| e.0 == k) {
+                continue;
+            }
             match value {
                 AttrRef::Str(s) => feature.add_tag_string(k, s),
                 AttrRef::Int(i) if i < 0 => feature.add_tag_sint(k, i),
@@ -111,6 +130,16 @@ pub fn encode_tile<'f>(
                 AttrRef::UInt(u) => feature.add_tag_uint(k, u),
                 AttrRef::Double(d) => feature.add_tag_double(k, d),
                 AttrRef::Bool(b) => feature.add_tag_bool(k, b),
+            }
+        }
+        for (k, v) in &f.extra {
+            match v {
+                ExtraVal::Str(s) => feature.add_tag_string(k, s),
+                ExtraVal::Int(i) if *i < 0 => feature.add_tag_sint(k, *i),
+                #[allow(clippy::cast_sign_loss)]
+                ExtraVal::Int(i) => feature.add_tag_uint(k, *i as u64),
+                ExtraVal::Double(d) => feature.add_tag_double(k, *d),
+                ExtraVal::Bool(b) => feature.add_tag_bool(k, *b),
             }
         }
         current = Some((lid, feature.into_layer()));

@@ -1,24 +1,32 @@
 //! Vector tiles: Mapbox Vector Tile 2.1 in a PMTiles v3 archive (or MBTiles 1.3), from the atlas
-//! layers (`gazmap build`) or from any GeoJSON / GeoJSONSeq files (`gazmap tiles`).
+//! layers (`gazmap build`) or from GeoJSON, GeoJSONSeq, CSV or FlatGeobuf files (`gazmap tiles`).
 //!
 //! What the tiles are:
 //! * **MVT 2.1**, extent [`EXTENT`] (4096), a buffer around each tile (5 px of 256 by default),
 //!   zigzag/delta-encoded commands, typed attributes. Geometry is clipped to the tile plus buffer
 //!   *before* encoding ([`clip`]): an out-of-tile line never leaks into other tiles. Polygons get
-//!   MVT winding in tile space, and nothing degenerate survives rounding ([`simplify`]).
+//!   MVT winding in tile space, and nothing degenerate survives rounding ([`simplify`]); every
+//!   polygon is checked on the tile grid and rebuilt if clipping, rounding or the input made it
+//!   invalid ([`valid`]).
 //! * **Per-zoom simplification** (Douglas–Peucker) that never moves a vertex by more than the
 //!   tolerance, in pixels of that zoom (a pixel is 1/256 of a tile, 16 tile units).
-//! * **Thinning** ([`thin`]) below the base zoom like tippecanoe's drop rate, and, with
-//!   `drop_densest`, a tile size limit (500 KB gzipped and 200,000 features by default, as
-//!   tippecanoe) that drops the densest, lowest-priority features of a tile that is too big.
-//!   Features marked *keep* (every atlas feature) are never dropped.
+//! * **Thinning** ([`thin`]) below the base zoom like tippecanoe's drop rate, counted within
+//!   squares of 16 px so that sparse points stay at every zoom; or **clustering** of points
+//!   ([`pyramid::ClusterPlan`]). A tile size limit (500 KB gzipped and 200,000 features by default,
+//!   as tippecanoe) is met by dropping the densest, an even fraction or the smallest features, or
+//!   by coalescing or clustering them ([`AsNeeded`]). Features marked *keep* (every atlas feature)
+//!   are never dropped.
+//! * **Input**: longitudes 0..360 wrapped and shapes cut at the antimeridian ([`wrap`]); ids,
+//!   attribute types, per-feature zooms and layers as tippecanoe reads them ([`source`]); `-zg` and
+//!   `-Bg` ([`guess`]).
 //! * **PMTiles v3** ([`pmtiles`]): clustered, tiles deduplicated by content, directories in
 //!   Hilbert order, gzip tile compression, metadata JSON with `vector_layers` (ids, typed fields,
-//!   zooms), bounds and center. **MBTiles** ([`mbtiles`]) when the output ends in `.mbtiles`.
+//!   zooms), bounds and center, and for `gazmap tiles` `tilestats` and the per-zoom `strategies`
+//!   ([`stats`]). **MBTiles** ([`mbtiles`]) when the output ends in `.mbtiles`.
 //! * **Deterministic**: the same input gives the same bytes, whatever the thread timing.
 //!
-//! Not supported: tippecanoe's clustering/coalescing, attribute accumulation, feature filters,
-//! per-feature zoom ranges from the input, and zooms beyond [`mercator::MAX_ZOOM`] (20).
+//! Not supported: feature filters, zooms beyond [`mercator::MAX_ZOOM`] (20), and spilling to
+//! disk: the store is in memory (about 75 MB per million points).
 //!
 //! The pipeline: [`source`] (or [`atlas`]) fills a compact [`Store`]; [`thin`] gives points their
 //! first zoom; [`pyramid`] cuts the quadtree on all cores into a temporary file; [`pmtiles`] or
@@ -27,20 +35,25 @@
 pub mod atlas;
 pub mod clip;
 pub mod encode;
+pub mod guess;
 pub mod mbtiles;
 pub mod mercator;
 pub mod pmtiles;
 pub mod pyramid;
 pub mod simplify;
 pub mod source;
+pub mod stats;
 pub mod store;
 pub mod thin;
+pub mod valid;
+pub mod wrap;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub use atlas::AtlasTiles;
-pub use source::InputOptions;
+pub use pyramid::{Accumulate, AsNeeded};
+pub use source::{AttrType, InputOptions, NamedLayer, parse_named_layer, parse_type_spec};
 pub use store::Store;
 
 /// Width and height of a tile in MVT units.
@@ -148,8 +161,16 @@ pub struct TileOptions {
     pub maxzoom: u8,
     /// Zoom from which every point is shown (default: `maxzoom`).
     pub base_zoom: Option<u8>,
+    /// `-zg`: choose `maxzoom` from the spacing of the data (tippecanoe's rule).
+    pub guess_maxzoom: bool,
+    /// `-Bg`: choose the base zoom: the lowest zoom whose tiles all hold under 50,000 features
+    /// (with `guess_maxzoom`: the chosen maxzoom, as tippecanoe).
+    pub guess_base_zoom: bool,
     /// Below the base zoom each zoom keeps one point in `drop_rate` (1: keep all).
     pub drop_rate: f64,
+    /// The drop rate is counted within squares of this many **pixels** (a power of two, 1..=256)
+    /// at each zoom; every square that had a point keeps one.
+    pub drop_spacing_px: f64,
     /// Buffer around each tile, **pixels** (1/256 of a tile).
     pub buffer_px: f64,
     /// Simplification tolerance, **pixels** (1/256 of a tile) at each zoom.
@@ -160,6 +181,18 @@ pub struct TileOptions {
     pub max_tile_features: Option<usize>,
     /// Drop the densest features of a tile over a limit instead of failing.
     pub drop_densest: bool,
+    /// Another way to bring a tile under the limits (overrides `drop_densest`).
+    pub as_needed: Option<AsNeeded>,
+    /// Write `tilestats` and the per-zoom `strategies` report into the metadata.
+    pub stats: bool,
+    /// Cluster points within this many **pixels** of a cluster's first point (0: no clustering
+    /// by distance). Clustering replaces thinning by the drop rate.
+    pub cluster_distance_px: f64,
+    /// Deepest zoom clustered by distance (default: one less than `maxzoom`, so the last zoom
+    /// shows every point).
+    pub cluster_maxzoom: Option<u8>,
+    /// Attributes combined over a cluster's members (`--accumulate-attribute NAME:OP`).
+    pub accumulate: Vec<(String, Accumulate)>,
     /// Tileset name for the metadata.
     pub name: String,
     /// Tileset description.
@@ -178,12 +211,20 @@ impl Default for TileOptions {
             minzoom: 0,
             maxzoom: 14,
             base_zoom: None,
+            guess_maxzoom: false,
+            guess_base_zoom: false,
             drop_rate: 2.5,
+            drop_spacing_px: 16.0,
             buffer_px: 5.0,
             simplify_px: 0.25,
             max_tile_bytes: Some(500_000),
             max_tile_features: Some(200_000),
             drop_densest: false,
+            as_needed: None,
+            stats: false,
+            cluster_distance_px: 0.0,
+            cluster_maxzoom: None,
+            accumulate: vec![],
             name: String::new(),
             description: String::new(),
             attribution: String::new(),
@@ -297,6 +338,10 @@ pub struct Metadata {
     pub center_zoom: u8,
     /// The vector layers.
     pub layers: Vec<VectorLayer>,
+    /// Mapbox `tilestats`: per layer its count, geometry type and attribute values.
+    pub tilestats: Option<serde_json::Value>,
+    /// Per zoom (from 0), what was thinned, dropped or coalesced, as tippecanoe's `strategies`.
+    pub strategies: Option<serde_json::Value>,
 }
 
 /// One entry of the TileJSON `vector_layers` list.
@@ -339,7 +384,7 @@ impl Metadata {
     /// The metadata JSON of the PMTiles archive (keys in a fixed order).
     #[must_use]
     pub fn json(&self) -> String {
-        let v = serde_json::json!({
+        let mut v = serde_json::json!({
             "name": self.name,
             "description": self.description,
             "attribution": self.attribution,
@@ -353,6 +398,14 @@ impl Metadata {
             "center": [self.center[0], self.center[1], self.center_zoom],
             "vector_layers": self.vector_layers(),
         });
+        if let Some(o) = v.as_object_mut() {
+            if let Some(t) = &self.tilestats {
+                o.insert("tilestats".into(), t.clone());
+            }
+            if let Some(st) = &self.strategies {
+                o.insert("strategies".into(), st.clone());
+            }
+        }
         v.to_string()
     }
 
@@ -378,10 +431,18 @@ impl Metadata {
                 "center",
                 format!("{},{},{}", self.center[0], self.center[1], self.center_zoom),
             ),
-            (
-                "json",
-                serde_json::json!({ "vector_layers": self.vector_layers() }).to_string(),
-            ),
+            ("json", {
+                let mut j = serde_json::json!({ "vector_layers": self.vector_layers() });
+                if let Some(o) = j.as_object_mut() {
+                    if let Some(t) = &self.tilestats {
+                        o.insert("tilestats".into(), t.clone());
+                    }
+                    if let Some(st) = &self.strategies {
+                        o.insert("strategies".into(), st.clone());
+                    }
+                }
+                j.to_string()
+            }),
         ]
     }
 }
@@ -403,10 +464,45 @@ pub struct TilesReport {
     pub per_zoom: Vec<(u8, u64)>,
     /// Features per layer, `(layer, count)`.
     pub layers: Vec<(String, u64)>,
-    /// Features dropped from tiles over a size limit.
+    /// Features dropped from tiles over a size limit (one per tile they left).
     pub dropped_for_size: u64,
+    /// Per zoom: what thinning, the size limit and clustering did (nothing dropped silently).
+    pub zooms: Vec<ZoomReport>,
     /// Tiles still over a limit because only protected features were left in them.
     pub oversized_tiles: u64,
+    /// The last zoom written (chosen from the data with `-zg`).
+    pub maxzoom: u8,
+    /// The base zoom used (chosen from the data with `-Bg`).
+    pub base_zoom: u8,
+    /// With `-zg`: the points' typical spacing and the spacing the chosen zoom resolves,
+    /// **metres**.
+    pub guessed_spacing_m: Option<[f64; 2]>,
+    /// Polygons (one per feature and tile) that clipping, rounding or the input made invalid and
+    /// that were rebuilt valid ([`valid`]).
+    pub repaired_polygons: u64,
+    /// Input features whose longitudes were outside -180..180 (0..360 data) and were wrapped.
+    pub wrapped_features: u64,
+    /// Input lines and polygons cut at the antimeridian.
+    pub split_features: u64,
+}
+
+/// What happened to the features at one zoom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct ZoomReport {
+    /// The zoom.
+    pub zoom: u8,
+    /// Tiles written.
+    pub tiles: u64,
+    /// Points not shown yet at this zoom by the drop rate (or their own `tippecanoe` minzoom).
+    pub dropped_by_rate: u64,
+    /// Features dropped from tiles over a limit (counted per tile).
+    pub dropped_as_needed: u64,
+    /// Features coalesced into a neighbour in tiles over a limit (counted per tile).
+    pub coalesced_as_needed: u64,
+    /// Clusters written (counted per tile).
+    pub clusters: u64,
+    /// Points folded into clusters besides each cluster's first (counted per tile).
+    pub clustered: u64,
 }
 
 /// The deepest zoom at which `bounds` (west, south, east, north, **degrees**) still fit in about
@@ -441,6 +537,12 @@ fn check_options(o: &TileOptions) -> Result<(), TilesError> {
             o.drop_rate
         )));
     }
+    if thin::spacing_levels(o.drop_spacing_px).is_none() {
+        return Err(TilesError::Options(format!(
+            "drop spacing {} must be a power of two from 1 to 256 pixels",
+            o.drop_spacing_px
+        )));
+    }
     if !(0.0..=128.0).contains(&o.buffer_px) || o.simplify_px.is_nan() || o.simplify_px < 0.0 {
         return Err(TilesError::Options(
             "buffer must be 0..128 pixels and simplification at least 0".into(),
@@ -466,8 +568,44 @@ pub fn write_store(
         return Err(TilesError::Empty);
     }
     store.finish();
+    let mut guessed_spacing_m = None;
+    let mut chosen = opts.clone();
+    if opts.guess_maxzoom {
+        let g = guess::guess_maxzoom(&store).ok_or_else(|| {
+            TilesError::Options(
+                "cannot guess maxzoom (-zg) without at least two distinct feature locations".into(),
+            )
+        })?;
+        chosen.maxzoom = g.maxzoom.max(opts.minzoom);
+        guessed_spacing_m = Some([g.typical_m, g.nearby_m]);
+    }
+    if opts.guess_base_zoom {
+        chosen.base_zoom = Some(if opts.guess_maxzoom {
+            chosen.maxzoom
+        } else {
+            guess::guess_base_zoom(&store, 50_000).min(chosen.maxzoom)
+        });
+    }
+    let opts = &chosen;
     let base = opts.base_zoom.unwrap_or(opts.maxzoom);
-    thin::assign_minzoom(&mut store, opts.minzoom, base, opts.drop_rate);
+    let levels = thin::spacing_levels(opts.drop_spacing_px).unwrap_or(4);
+    let clustering = opts.cluster_distance_px > 0.0;
+    if !clustering {
+        thin::assign_minzoom(&mut store, opts.minzoom, base, opts.drop_rate, levels);
+    }
+    let cluster = (clustering || opts.as_needed == Some(AsNeeded::ClusterDensest)).then(|| {
+        pyramid::ClusterPlan {
+            distance_units: opts.cluster_distance_px * UNITS_PER_PX,
+            maxzoom: opts
+                .cluster_maxzoom
+                .unwrap_or_else(|| opts.maxzoom.saturating_sub(1)),
+            accumulate: opts
+                .accumulate
+                .iter()
+                .filter_map(|(name, op)| store.find_key(name).map(|k| (k, *op)))
+                .collect(),
+        }
+    });
     store.shrink();
     let plan = pyramid::Plan {
         minzoom: opts.minzoom,
@@ -476,7 +614,10 @@ pub fn write_store(
         tolerance_units: opts.simplify_px * UNITS_PER_PX,
         max_bytes: opts.max_tile_bytes,
         max_features: opts.max_tile_features,
-        drop_densest: opts.drop_densest,
+        as_needed: opts
+            .as_needed
+            .or(opts.drop_densest.then_some(AsNeeded::DropDensest)),
+        cluster,
     };
     let sink = pyramid::Sink::beside(dest).map_err(|source| TilesError::Io {
         path: dest.to_path_buf(),
@@ -517,8 +658,38 @@ pub fn write_store(
         center,
         center_zoom: fit.clamp(opts.minzoom, opts.maxzoom),
         layers,
+        tilestats: None,
+        strategies: None,
     };
+    let mut later = [0u64; 33];
+    for f in store
+        .features
+        .iter()
+        .filter(|f| f.kind == store::GeomKind::Point)
+    {
+        later[usize::from(f.minzoom.min(32))] += 1;
+    }
+    let zooms: Vec<ZoomReport> = (opts.minzoom..=opts.maxzoom)
+        .map(|z| {
+            let zi = usize::from(z);
+            ZoomReport {
+                zoom: z,
+                tiles: collected.per_zoom[zi],
+                dropped_by_rate: later[zi + 1..].iter().sum(),
+                dropped_as_needed: collected.dropped[zi],
+                coalesced_as_needed: collected.coalesced[zi],
+                clusters: collected.clusters[zi],
+                clustered: collected.clustered[zi],
+            }
+        })
+        .collect();
+    let mut meta = meta;
+    if opts.stats {
+        meta.tilestats = Some(stats::tilestats(&store));
+        meta.strategies = Some(stats::strategies(&zooms));
+    }
     let features = store.len() as u64;
+    let (wrapped_features, split_features) = (store.wrapped, store.split);
     let layer_counts = store
         .layers()
         .iter()
@@ -546,8 +717,15 @@ pub fn write_store(
             .filter(|(z, _)| *z >= opts.minzoom)
             .collect(),
         layers: layer_counts,
-        dropped_for_size: collected.dropped,
+        dropped_for_size: collected.dropped.iter().sum(),
+        zooms,
         oversized_tiles: collected.oversized,
+        maxzoom: opts.maxzoom,
+        base_zoom: base,
+        guessed_spacing_m,
+        repaired_polygons: collected.repaired,
+        wrapped_features,
+        split_features,
     })
 }
 
@@ -563,6 +741,12 @@ pub fn tile_geojson(
     progress: &dyn Progress,
 ) -> Result<TilesReport, TilesError> {
     check_options(opts)?;
-    let store = source::read_inputs(inputs, input, opts.minzoom, opts.maxzoom, progress)?;
+    // With -zg the layers are open to the deepest zoom; the chosen maxzoom cuts them later.
+    let layer_max = if opts.guess_maxzoom {
+        mercator::MAX_ZOOM
+    } else {
+        opts.maxzoom
+    };
+    let store = source::read_inputs(inputs, input, opts.minzoom, layer_max, progress)?;
     write_store(store, opts, dest, progress)
 }

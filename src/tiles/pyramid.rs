@@ -22,10 +22,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use super::clip::{Pt, Rect, clip_line, clip_ring, ring_area};
-use super::encode::{EncFeature, EncGeom, encode_tile, gzip};
+use super::encode::{EncFeature, EncGeom, ExtraVal, encode_tile, gzip};
 use super::mercator::{WORLD_U32, hilbert, zoom_base};
-use super::simplify::{IPt, quantize_line, quantize_ring, simplify_line, simplify_ring};
-use super::store::{GeomKind, PointRec, ShapeRec, Store};
+use super::simplify::{
+    IPt, quantize_line, quantize_ring, round_ring, simplify_line, simplify_ring,
+};
+use super::store::{AttrRef, GeomKind, PointRec, ShapeRec, Store};
+use super::valid;
 use super::{EXTENT, Progress, TilesError};
 
 /// Tiles down to this zoom are handed to rayon as separate tasks; deeper ones run inline.
@@ -46,8 +49,57 @@ pub struct Plan {
     pub max_bytes: Option<usize>,
     /// Most features in one tile (`None`: no limit).
     pub max_features: Option<usize>,
-    /// Drop features from tiles over a limit instead of failing.
-    pub drop_densest: bool,
+    /// What to do with a tile over a limit (`None`: fail).
+    pub as_needed: Option<AsNeeded>,
+    /// Point clustering (`None`: none).
+    pub cluster: Option<ClusterPlan>,
+}
+
+/// Point clustering, as tippecanoe's `--cluster-distance` and `--accumulate-attribute`.
+#[derive(Debug, Clone)]
+pub struct ClusterPlan {
+    /// Points closer than this to a cluster's first point join it, **tile units** (0: only by
+    /// `--cluster-densest-as-needed`).
+    pub distance_units: f64,
+    /// Deepest zoom clustered by distance; deeper zooms show every point.
+    pub maxzoom: u8,
+    /// Attributes accumulated over a cluster's members: interned key and operation.
+    pub accumulate: Vec<(u32, Accumulate)>,
+}
+
+/// How `--accumulate-attribute NAME:OP` combines the members' values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accumulate {
+    /// Sum of the numbers.
+    Sum,
+    /// Largest number.
+    Max,
+    /// Smallest number.
+    Min,
+    /// Arithmetic mean of the numbers.
+    Mean,
+    /// The texts run together.
+    Concat,
+    /// The texts joined with commas.
+    Comma,
+}
+
+/// How a tile over the size or feature limit is brought under it (tippecanoe's `-as-needed`
+/// strategies). Features marked *keep* are never touched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsNeeded {
+    /// Drop the lowest-priority, densest points first, then the smallest other features.
+    DropDensest,
+    /// Drop an evenly spread fraction of the features.
+    DropFraction,
+    /// Drop the smallest features first (points, then the shortest lines and smallest polygons).
+    DropSmallest,
+    /// As `DropDensest`, but each removed point joins its nearest kept point as a cluster member
+    /// (`point_count` ... as with `--cluster-distance`); other features are dropped.
+    ClusterDensest,
+    /// As `DropDensest`, but each removed feature's geometry joins its nearest kept neighbour of
+    /// the same layer and geometry type (which keeps its own attributes): nothing disappears.
+    CoalesceDensest,
 }
 
 /// A line or polygon (or point set) clipped to a tile's buffered rectangle, in world coordinates.
@@ -226,6 +278,10 @@ struct Cand {
     key: Option<u64>,
     /// Size in tile units of a line or polygon (smaller ones go first when thinning).
     size: f64,
+    /// Other points clustered into this one: their store point indices.
+    members: Vec<u32>,
+    /// Store point index of a single point.
+    point: Option<u32>,
 }
 
 /// Runs the pyramid into `sink`.
@@ -459,18 +515,31 @@ fn piece_geom(ctx: &Ctx<'_>, piece: &Piece, z: u8, x: u32, y: u32) -> (Option<En
         }
         GeomKind::Polygon => {
             let mut rings: Vec<Vec<IPt>> = vec![];
+            let mut raw: Vec<(Vec<IPt>, bool)> = vec![];
             let mut outer_alive = false;
             for (r, outer) in &parts {
+                let s = simplify_ring(r, tol);
+                if let Some(q) = round_ring(&s) {
+                    raw.push((q, *outer));
+                }
                 if !*outer && !outer_alive {
                     continue;
                 }
-                let q = quantize_ring(&simplify_ring(r, tol), *outer);
+                let q = quantize_ring(&s, *outer);
                 if *outer {
                     outer_alive = q.is_some();
                 }
                 if let Some(q) = q {
                     rings.push(q);
                 }
+            }
+            // Clipping and rounding can make a ring touch or cross itself, and the input may
+            // have been invalid: whatever fails the check is rebuilt on the tile grid.
+            if !raw.is_empty() && (rings.is_empty() || !valid::is_valid(&rings)) {
+                if !rings.is_empty() {
+                    ctx.sink.note_repaired();
+                }
+                rings = valid::repair(&raw);
             }
             (!rings.is_empty()).then_some(EncGeom::Polygons(rings))
         }
@@ -509,7 +578,7 @@ fn encode_node(ctx: &Ctx<'_>, node: &Node) {
         let Some(f) = store.features.get(p.feature as usize) else {
             return;
         };
-        if f.minzoom > z || !layer_active(store, f.layer, z) {
+        if f.minzoom > z || z > f.maxzoom || !layer_active(store, f.layer, z) {
             return;
         }
         cands.push(Cand {
@@ -517,11 +586,14 @@ fn encode_node(ctx: &Ctx<'_>, node: &Node) {
                 feature: p.feature,
                 layer: f.layer,
                 geom: EncGeom::Points(vec![point_in_tile(p, z, x, y)]),
+                extra: vec![],
             },
             keep: f.keep(),
             priority: p.priority,
             key: Some(p.key),
             size: 0.0,
+            members: vec![],
+            point: u32::try_from(i).ok(),
         });
     };
     for i in node.own.clone() {
@@ -537,7 +609,7 @@ fn encode_node(ctx: &Ctx<'_>, node: &Node) {
         let Some(f) = store.features.get(sh.feature as usize) else {
             continue;
         };
-        if f.minzoom > z || !layer_active(store, f.layer, z) {
+        if f.minzoom > z || z > f.maxzoom || !layer_active(store, f.layer, z) {
             continue;
         }
         if let (Some(geom), size) = piece_geom(ctx, pc, z, x, y) {
@@ -546,20 +618,32 @@ fn encode_node(ctx: &Ctx<'_>, node: &Node) {
                     feature: sh.feature,
                     layer: f.layer,
                     geom,
+                    extra: vec![],
                 },
                 keep: f.keep(),
                 priority: sh.priority,
                 key: None,
                 size,
+                members: vec![],
+                point: None,
             });
         }
     }
     if cands.is_empty() {
         return;
     }
+    if let Some(cp) = &ctx.plan.cluster
+        && cp.distance_units > 0.0
+        && z <= cp.maxzoom
+    {
+        cands = cluster_by_distance(cands, cp.distance_units);
+    }
     cands.sort_by_key(|c| (c.enc.layer, c.enc.feature));
     let id = zoom_base(z) + hilbert(z, x, y);
     if let Some(gz) = encode_limited(ctx, &mut cands, z, x, y) {
+        let clusters = cands.iter().filter(|c| !c.members.is_empty()).count() as u64;
+        let clustered = cands.iter().map(|c| c.members.len() as u64).sum::<u64>();
+        ctx.sink.note_clustered(z, clusters, clustered);
         ctx.sink.push(id, 1, z, &gz);
         ctx.progress.advance(1);
     }
@@ -570,8 +654,11 @@ fn encode_node(ctx: &Ctx<'_>, node: &Node) {
 fn encode_limited(ctx: &Ctx<'_>, cands: &mut [Cand], z: u8, x: u32, y: u32) -> Option<Vec<u8>> {
     let plan = ctx.plan;
     let mut alive = vec![true; cands.len()];
-    let mut dropped = 0u64;
+    let (mut dropped, mut coalesced) = (0u64, 0u64);
     loop {
+        for c in cands.iter_mut().filter(|c| !c.members.is_empty()) {
+            finish_cluster(ctx, c, z, x, y);
+        }
         let bytes = match encode_tile(
             ctx.store,
             cands
@@ -594,22 +681,22 @@ fn encode_limited(ctx: &Ctx<'_>, cands: &mut [Cand], z: u8, x: u32, y: u32) -> O
         let over_bytes = plan.max_bytes.is_some_and(|m| gz.len() > m);
         let over_count = plan.max_features.is_some_and(|m| count > m);
         if !over_bytes && !over_count {
-            ctx.sink.note_dropped(dropped);
+            ctx.sink.note_dropped(z, dropped, coalesced);
             return Some(gz);
         }
         let droppable: Vec<usize> = (0..cands.len())
             .filter(|&i| alive[i] && !cands[i].keep)
             .collect();
-        if !plan.drop_densest {
+        let Some(mode) = plan.as_needed else {
             ctx.sink.fail(TilesError::TileTooBig {
                 tile: format!("{z}/{x}/{y}"),
                 bytes: gz.len(),
                 features: count,
             });
             return None;
-        }
+        };
         if droppable.is_empty() {
-            ctx.sink.note_dropped(dropped);
+            ctx.sink.note_dropped(z, dropped, coalesced);
             ctx.sink.note_oversized();
             return Some(gz);
         }
@@ -632,37 +719,344 @@ fn encode_limited(ctx: &Ctx<'_>, cands: &mut [Cand], z: u8, x: u32, y: u32) -> O
         )]
         let keep_n = ((droppable.len() as f64) * keep_frac * 0.9).floor() as usize;
         let remove = droppable.len().saturating_sub(keep_n).max(1);
-        // Density: the Hilbert distance to the nearest neighbouring point still in the tile.
-        let mut pts: Vec<(u64, usize)> = (0..cands.len())
-            .filter(|&i| alive[i])
-            .filter_map(|i| cands[i].key.map(|k| (k, i)))
-            .collect();
-        pts.sort_unstable();
-        let mut gap: HashMap<usize, u64> = HashMap::with_capacity(pts.len());
-        for (j, &(k, i)) in pts.iter().enumerate() {
-            let prev = j.checked_sub(1).map_or(u64::MAX, |p| k - pts[p].0);
-            let next = pts.get(j + 1).map_or(u64::MAX, |n| n.0 - k);
-            gap.insert(i, prev.min(next));
-        }
-        let mut ranked = droppable;
-        ranked.sort_by(|&a, &b| {
-            let (ca, cb) = (&cands[a], &cands[b]);
-            ca.priority
-                .total_cmp(&cb.priority)
-                .then(ca.key.is_none().cmp(&cb.key.is_none()))
-                .then(
-                    gap.get(&a)
-                        .copied()
-                        .unwrap_or(0)
-                        .cmp(&gap.get(&b).copied().unwrap_or(0)),
-                )
-                .then(ca.size.total_cmp(&cb.size))
-                .then(a.cmp(&b))
-        });
-        for &i in ranked.iter().take(remove) {
+        let ranked = rank_for_removal(cands, &alive, droppable, remove, mode);
+        for &i in &ranked {
             alive[i] = false;
         }
-        dropped += remove as u64;
+        if mode == AsNeeded::CoalesceDensest {
+            coalesce(cands, &alive, &ranked);
+            coalesced += ranked.len() as u64;
+        } else if mode == AsNeeded::ClusterDensest {
+            dropped += cluster_into_nearest(cands, &alive, &ranked);
+        } else {
+            dropped += ranked.len() as u64;
+        }
+    }
+}
+
+/// The `remove` candidates to take out of a tile, chosen by `mode`.
+fn rank_for_removal(
+    cands: &[Cand],
+    alive: &[bool],
+    droppable: Vec<usize>,
+    remove: usize,
+    mode: AsNeeded,
+) -> Vec<usize> {
+    let mut ranked = droppable;
+    match mode {
+        AsNeeded::DropFraction => {
+            // Evenly spread over the tile's features (in layer and input order).
+            let n = ranked.len();
+            #[allow(clippy::cast_precision_loss)]
+            let step = n as f64 / remove.min(n).max(1) as f64;
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            return (0..remove.min(n))
+                .map(|k| ranked[((k as f64 + 0.5) * step) as usize % n])
+                .collect();
+        }
+        AsNeeded::DropSmallest => {
+            ranked.sort_by(|&a, &b| {
+                let (ca, cb) = (&cands[a], &cands[b]);
+                ca.priority
+                    .total_cmp(&cb.priority)
+                    .then(ca.size.total_cmp(&cb.size))
+                    .then(a.cmp(&b))
+            });
+        }
+        AsNeeded::DropDensest | AsNeeded::CoalesceDensest | AsNeeded::ClusterDensest => {
+            // Density: the Hilbert distance to the nearest neighbouring point still in the tile.
+            let mut pts: Vec<(u64, usize)> = (0..cands.len())
+                .filter(|&i| alive[i])
+                .filter_map(|i| cands[i].key.map(|k| (k, i)))
+                .collect();
+            pts.sort_unstable();
+            let mut gap: HashMap<usize, u64> = HashMap::with_capacity(pts.len());
+            for (j, &(k, i)) in pts.iter().enumerate() {
+                let prev = j.checked_sub(1).map_or(u64::MAX, |p| k - pts[p].0);
+                let next = pts.get(j + 1).map_or(u64::MAX, |n| n.0 - k);
+                gap.insert(i, prev.min(next));
+            }
+            ranked.sort_by(|&a, &b| {
+                let (ca, cb) = (&cands[a], &cands[b]);
+                ca.priority
+                    .total_cmp(&cb.priority)
+                    .then(ca.key.is_none().cmp(&cb.key.is_none()))
+                    .then(
+                        gap.get(&a)
+                            .copied()
+                            .unwrap_or(0)
+                            .cmp(&gap.get(&b).copied().unwrap_or(0)),
+                    )
+                    .then(ca.size.total_cmp(&cb.size))
+                    .then(a.cmp(&b))
+            });
+        }
+    }
+    ranked.truncate(remove);
+    ranked
+}
+
+/// Greedy clustering along the Hilbert curve: each point joins the cluster started by the point
+/// before it if within `distance` tile units of that cluster's first point (tippecanoe's rule,
+/// by distance instead of curve gap). Lines, polygons and kept features pass through.
+fn cluster_by_distance(cands: Vec<Cand>, distance: f64) -> Vec<Cand> {
+    let (mut pts, mut out): (Vec<Cand>, Vec<Cand>) = cands
+        .into_iter()
+        .partition(|c| c.key.is_some() && !c.keep && c.point.is_some());
+    pts.sort_by_key(|c| (c.enc.layer, c.key, c.enc.feature));
+    let d2 = distance * distance;
+    let mut seed: Option<(Cand, IPt)> = None;
+    for c in pts {
+        let Some(at) = first_vertex(&c.enc.geom) else {
+            continue;
+        };
+        if let Some((s, s_at)) = &mut seed {
+            let dx = f64::from(at[0] - s_at[0]);
+            let dy = f64::from(at[1] - s_at[1]);
+            if s.enc.layer == c.enc.layer && dx * dx + dy * dy <= d2 {
+                s.members.extend(c.point);
+                s.members.extend(c.members);
+                if c.priority > s.priority {
+                    s.priority = c.priority;
+                }
+                continue;
+            }
+        }
+        if let Some((s, _)) = seed.replace((c, at)) {
+            out.push(s);
+        }
+    }
+    out.extend(seed.map(|s| s.0));
+    out
+}
+
+/// Each removed point joins its nearest kept point of the same layer as a cluster member; other
+/// removed features are dropped. Returns how many were dropped.
+fn cluster_into_nearest(cands: &mut [Cand], alive: &[bool], removed: &[usize]) -> u64 {
+    let mut dropped = 0;
+    for &r in removed {
+        let target = cands[r]
+            .point
+            .and(first_vertex(&cands[r].enc.geom))
+            .and_then(|at| {
+                let mut best: Option<(i64, usize)> = None;
+                for (j, c) in cands.iter().enumerate() {
+                    if !alive[j] || c.point.is_none() || c.enc.layer != cands[r].enc.layer {
+                        continue;
+                    }
+                    if let Some(p) = first_vertex(&c.enc.geom) {
+                        let d = (i64::from(p[0]) - i64::from(at[0])).pow(2)
+                            + (i64::from(p[1]) - i64::from(at[1])).pow(2);
+                        if best.is_none_or(|b| d < b.0) {
+                            best = Some((d, j));
+                        }
+                    }
+                }
+                best.map(|b| b.1)
+            });
+        match target {
+            Some(j) => {
+                let mut moved: Vec<u32> = cands[r].point.into_iter().collect();
+                moved.append(&mut cands[r].members);
+                cands[j].members.extend(moved);
+            }
+            None => dropped += 1,
+        }
+    }
+    dropped
+}
+
+/// `1234` as `1.2k`, `12345` as `12k` (supercluster's and tippecanoe's abbreviation).
+#[allow(clippy::cast_precision_loss)]
+fn abbreviate(n: u64) -> String {
+    if n >= 10_000 {
+        format!("{}k", (n as f64 / 1000.0).round())
+    } else if n >= 1000 {
+        format!("{}k", (n as f64 / 100.0).round() / 10.0)
+    } else {
+        n.to_string()
+    }
+}
+
+/// Sets a cluster's position (the mean of its points) and attributes: `clustered`,
+/// `point_count`, `point_count_abbreviated`, `sqrt_point_count`, the members' bounding box
+/// (`cluster_west`, `cluster_south`, `cluster_east`, `cluster_north`, degrees) and the
+/// accumulated attributes.
+#[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
+fn finish_cluster(ctx: &Ctx<'_>, c: &mut Cand, z: u8, x: u32, y: u32) {
+    let store = ctx.store;
+    let all: Vec<u32> = c
+        .point
+        .into_iter()
+        .chain(c.members.iter().copied())
+        .collect();
+    let pts: Vec<&PointRec> = all
+        .iter()
+        .filter_map(|&i| store.points.get(i as usize))
+        .collect();
+    if pts.is_empty() {
+        return;
+    }
+    let n = pts.len() as u64;
+    let (mut sx, mut sy) = (0.0, 0.0);
+    let mut bb = [u32::MAX, u32::MAX, 0, 0];
+    for p in &pts {
+        let t = point_in_tile(p, z, x, y);
+        sx += f64::from(t[0]);
+        sy += f64::from(t[1]);
+        bb = [
+            bb[0].min(p.x),
+            bb[1].min(p.y),
+            bb[2].max(p.x),
+            bb[3].max(p.y),
+        ];
+    }
+    c.enc.geom = EncGeom::Points(vec![[
+        (sx / n as f64).round() as i32,
+        (sy / n as f64).round() as i32,
+    ]]);
+    let (w, nn) = super::mercator::world_to_lon_lat(grid(bb[0]), grid(bb[1]));
+    let (e, s) = super::mercator::world_to_lon_lat(grid(bb[2]), grid(bb[3]));
+    let r6 = |v: f64| (v * 1e6).round() / 1e6;
+    let mut extra = vec![
+        ("clustered".to_owned(), ExtraVal::Bool(true)),
+        ("point_count".to_owned(), ExtraVal::Int(n as i64)),
+        (
+            "point_count_abbreviated".to_owned(),
+            ExtraVal::Str(abbreviate(n)),
+        ),
+        (
+            "sqrt_point_count".to_owned(),
+            ExtraVal::Double(((n as f64).sqrt() * 100.0).round() / 100.0),
+        ),
+        ("cluster_west".to_owned(), ExtraVal::Double(r6(w))),
+        ("cluster_south".to_owned(), ExtraVal::Double(r6(s))),
+        ("cluster_east".to_owned(), ExtraVal::Double(r6(e))),
+        ("cluster_north".to_owned(), ExtraVal::Double(r6(nn))),
+    ];
+    if let Some(cp) = &ctx.plan.cluster {
+        for &(key, op) in &cp.accumulate {
+            let mut nums: Vec<f64> = vec![];
+            let mut texts: Vec<String> = vec![];
+            for p in &pts {
+                let Some(f) = store.features.get(p.feature as usize) else {
+                    continue;
+                };
+                for (k, v) in store.attrs(f) {
+                    if k != key {
+                        continue;
+                    }
+                    match v {
+                        AttrRef::Str(t) => texts.push(t.to_owned()),
+                        AttrRef::Int(i) => nums.push(i as f64),
+                        AttrRef::UInt(u) => nums.push(u as f64),
+                        AttrRef::Double(d) => nums.push(d),
+                        AttrRef::Bool(b) => texts.push(b.to_string()),
+                    }
+                }
+            }
+            let num = |v: f64| {
+                if v.fract() == 0.0 && v.abs() < 9e15 {
+                    ExtraVal::Int(v as i64)
+                } else {
+                    ExtraVal::Double(v)
+                }
+            };
+            let value = match op {
+                Accumulate::Sum if !nums.is_empty() => num(nums.iter().sum()),
+                Accumulate::Max if !nums.is_empty() => {
+                    num(nums.iter().copied().fold(f64::MIN, f64::max))
+                }
+                Accumulate::Min if !nums.is_empty() => {
+                    num(nums.iter().copied().fold(f64::MAX, f64::min))
+                }
+                Accumulate::Mean if !nums.is_empty() => {
+                    ExtraVal::Double(nums.iter().sum::<f64>() / nums.len() as f64)
+                }
+                Accumulate::Concat | Accumulate::Comma => {
+                    let all: Vec<String> = texts
+                        .into_iter()
+                        .chain(nums.iter().map(|v| serde_json::Value::from(*v).to_string()))
+                        .collect();
+                    if all.is_empty() {
+                        continue;
+                    }
+                    ExtraVal::Str(all.join(if op == Accumulate::Comma { "," } else { "" }))
+                }
+                _ => continue,
+            };
+            extra.push((store.key_name(key).to_owned(), value));
+        }
+    }
+    c.enc.extra = extra;
+}
+
+fn same_kind(a: &EncGeom, b: &EncGeom) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+fn first_vertex(g: &EncGeom) -> Option<IPt> {
+    match g {
+        EncGeom::Points(v) => v.first().copied(),
+        EncGeom::Lines(v) | EncGeom::Polygons(v) => v.first().and_then(|r| r.first()).copied(),
+    }
+}
+
+/// Moves the geometry of each removed candidate into its nearest kept one of the same layer and
+/// geometry type (by first vertex); merged polygons are made valid again.
+fn coalesce(cands: &mut [Cand], alive: &[bool], removed: &[usize]) {
+    let mut touched: Vec<usize> = vec![];
+    for &r in removed {
+        let Some(at) = first_vertex(&cands[r].enc.geom) else {
+            continue;
+        };
+        let mut best: Option<(i64, usize)> = None;
+        for (j, c) in cands.iter().enumerate() {
+            if !alive[j]
+                || c.enc.layer != cands[r].enc.layer
+                || !same_kind(&c.enc.geom, &cands[r].enc.geom)
+            {
+                continue;
+            }
+            if let Some(p) = first_vertex(&c.enc.geom) {
+                let d = (i64::from(p[0]) - i64::from(at[0])).pow(2)
+                    + (i64::from(p[1]) - i64::from(at[1])).pow(2);
+                if best.is_none_or(|b| d < b.0) {
+                    best = Some((d, j));
+                }
+            }
+        }
+        let Some((_, j)) = best else { continue };
+        let moved = std::mem::replace(&mut cands[r].enc.geom, EncGeom::Points(vec![]));
+        match (&mut cands[j].enc.geom, moved) {
+            (EncGeom::Points(a), EncGeom::Points(b)) => {
+                a.extend(b);
+                touched.push(j);
+            }
+            (EncGeom::Lines(a), EncGeom::Lines(b)) => a.extend(b),
+            (EncGeom::Polygons(a), EncGeom::Polygons(b)) => {
+                a.extend(b);
+                touched.push(j);
+            }
+            (_, moved) => cands[r].enc.geom = moved,
+        }
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    for j in touched {
+        if let EncGeom::Points(pts) = &mut cands[j].enc.geom {
+            // One vertex per place (the encoder would skip repeated ones anyway).
+            pts.sort_unstable();
+            pts.dedup();
+        } else if let EncGeom::Polygons(rings) = &mut cands[j].enc.geom
+            && !valid::is_valid(rings)
+        {
+            let raw: Vec<(Vec<IPt>, bool)> = rings
+                .iter()
+                .map(|r| (r.clone(), super::simplify::int_area2(r) > 0))
+                .collect();
+            *rings = valid::repair(&raw);
+        }
     }
 }
 
@@ -679,11 +1073,14 @@ fn emit_uniform(ctx: &Ctx<'_>, node: &Node) {
             .filter_map(|pc| {
                 let sh = store.shapes.get(pc.shape as usize)?;
                 let f = store.features.get(sh.feature as usize)?;
-                (f.minzoom <= zz && layer_active(store, f.layer, zz)).then(|| EncFeature {
-                    feature: sh.feature,
-                    layer: f.layer,
-                    geom: EncGeom::Polygons(vec![full_square(ctx.plan.buffer_units)]),
-                })
+                (f.minzoom <= zz && zz <= f.maxzoom && layer_active(store, f.layer, zz)).then(
+                    || EncFeature {
+                        feature: sh.feature,
+                        layer: f.layer,
+                        geom: EncGeom::Polygons(vec![full_square(ctx.plan.buffer_units)]),
+                        extra: vec![],
+                    },
+                )
             })
             .collect();
         if feats.is_empty() {
@@ -816,8 +1213,12 @@ struct SinkInner {
     contents: Vec<Content>,
     entries: Vec<Entry>,
     per_zoom: [u64; 32],
-    dropped: u64,
+    dropped: [u64; 32],
+    coalesced: [u64; 32],
+    clusters: [u64; 32],
+    clustered: [u64; 32],
     oversized: u64,
+    repaired: u64,
 }
 
 /// Where encoded tiles go: a temporary file plus an in-memory index.
@@ -847,10 +1248,18 @@ pub struct Collected {
     pub contents: Vec<Content>,
     /// Tiles per zoom (runs expanded).
     pub per_zoom: [u64; 32],
-    /// Features dropped to keep tiles under the limits.
-    pub dropped: u64,
+    /// Features dropped to keep tiles under the limits, per zoom (one per tile they left).
+    pub dropped: [u64; 32],
+    /// Features coalesced into a neighbour to keep tiles under the limits, per zoom.
+    pub coalesced: [u64; 32],
+    /// Clusters written, per zoom (one per tile).
+    pub clusters: [u64; 32],
+    /// Points folded into a cluster (besides its first), per zoom.
+    pub clustered: [u64; 32],
     /// Tiles still over a limit because only protected features were left.
     pub oversized: u64,
+    /// Polygons (one per feature and tile) rebuilt because they were invalid on the tile grid.
+    pub repaired: u64,
 }
 
 impl Collected {
@@ -899,8 +1308,12 @@ impl Sink {
                 contents: vec![],
                 entries: vec![],
                 per_zoom: [0; 32],
-                dropped: 0,
+                dropped: [0; 32],
+                coalesced: [0; 32],
+                clusters: [0; 32],
+                clustered: [0; 32],
                 oversized: 0,
+                repaired: 0,
             }),
             failed: AtomicBool::new(false),
             error: Mutex::new(None),
@@ -919,13 +1332,29 @@ impl Sink {
         self.failed.store(true, Ordering::Relaxed);
     }
 
-    fn note_dropped(&self, n: u64) {
-        if n > 0 {
-            self.inner
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .dropped += n;
+    fn note_dropped(&self, z: u8, dropped: u64, coalesced: u64) {
+        if dropped > 0 || coalesced > 0 {
+            let mut g = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+            let z = usize::from(z).min(31);
+            g.dropped[z] += dropped;
+            g.coalesced[z] += coalesced;
         }
+    }
+
+    fn note_clustered(&self, z: u8, clusters: u64, clustered: u64) {
+        if clusters > 0 {
+            let mut g = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+            let z = usize::from(z).min(31);
+            g.clusters[z] += clusters;
+            g.clustered[z] += clustered;
+        }
+    }
+
+    fn note_repaired(&self) {
+        self.inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .repaired += 1;
     }
 
     fn note_oversized(&self) {
@@ -1009,7 +1438,11 @@ impl Sink {
             contents,
             per_zoom,
             dropped,
+            coalesced,
+            clusters,
+            clustered,
             oversized,
+            repaired,
             dedup,
             ..
         } = inner;
@@ -1037,7 +1470,11 @@ impl Sink {
             contents: ordered,
             per_zoom,
             dropped,
+            coalesced,
+            clusters,
+            clustered,
             oversized,
+            repaired,
         })
     }
 }

@@ -108,6 +108,21 @@ pub fn quantize_line(pts: &[Pt]) -> Option<Vec<IPt>> {
 /// positive area, holes negative); `None` if it has no area left.
 #[must_use]
 pub fn quantize_ring(ring: &[Pt], outer: bool) -> Option<Vec<IPt>> {
+    let mut out = round_ring(ring)?;
+    let area = int_area2(&out);
+    if area == 0 {
+        return None;
+    }
+    if (area > 0) != outer {
+        out.reverse();
+    }
+    Some(out)
+}
+
+/// Rounds a ring to tile units and drops repeated vertices (and a repeated first vertex at the
+/// end), whatever its area; `None` if fewer than three remain.
+#[must_use]
+pub fn round_ring(ring: &[Pt]) -> Option<Vec<IPt>> {
     let mut out: Vec<IPt> = Vec::with_capacity(ring.len());
     for &p in ring {
         let q = round(p);
@@ -118,17 +133,7 @@ pub fn quantize_ring(ring: &[Pt], outer: bool) -> Option<Vec<IPt>> {
     while out.len() > 1 && out.first() == out.last() {
         out.pop();
     }
-    if out.len() < 3 {
-        return None;
-    }
-    let area = int_area2(&out);
-    if area == 0 {
-        return None;
-    }
-    if (area > 0) != outer {
-        out.reverse();
-    }
-    Some(out)
+    (out.len() >= 3).then_some(out)
 }
 
 /// Twice the signed area of an integer ring.

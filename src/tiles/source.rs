@@ -6,6 +6,8 @@
 //! their JSON type (string, integer, real, boolean); arrays and objects are kept as JSON text, as
 //! tippecanoe does; nulls are dropped. A non-negative integer `id` becomes the MVT feature id.
 //! GeometryCollections are split into one feature per member. Other GeoJSON objects are ignored.
+//! Longitudes 0..360 are wrapped into -180..180 and shapes crossing the antimeridian are cut
+//! there ([`wrap`]).
 //! Errors name the file, the line and column, and the feature number.
 
 use std::fmt;
@@ -16,6 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::store::{AttrValue, Geom, Store};
+use super::wrap;
 use super::{Progress, TilesError};
 
 /// How GeoJSON properties become tile attributes and which layer features go to.
@@ -31,6 +34,144 @@ pub struct InputOptions {
     pub exclude_all: bool,
     /// Numeric property whose higher values survive thinning first.
     pub priority: Option<String>,
+    /// Number the features 1, 2, 3 ... in input order (all files) as their MVT ids, as
+    /// tippecanoe does.
+    pub generate_ids: bool,
+    /// Take the MVT id from this property (a non-negative integer, or a string of digits).
+    pub id_attribute: Option<String>,
+    /// Properties converted to a type (`-T NAME:int|float|string|bool`).
+    pub types: Vec<(String, AttrType)>,
+    /// Inputs with their own layer (`-L`), read after the plain inputs.
+    pub named: Vec<NamedLayer>,
+}
+
+/// One `-L` input: a file into a named layer, as tippecanoe's `-L NAME:FILE` or its JSON form
+/// `{"file": ..., "layer": ..., "description": ...}`, here also with `minzoom` and `maxzoom`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedLayer {
+    /// The input file.
+    pub file: PathBuf,
+    /// The layer (default: the file's stem).
+    #[serde(default)]
+    pub layer: Option<String>,
+    /// Description for `vector_layers`.
+    #[serde(default)]
+    pub description: String,
+    /// First zoom of the layer.
+    #[serde(default)]
+    pub minzoom: Option<u8>,
+    /// Last zoom of the layer.
+    #[serde(default)]
+    pub maxzoom: Option<u8>,
+}
+
+/// Parses a `-L` argument: `NAME:FILE` or a JSON object.
+///
+/// # Errors
+/// A message naming what is wrong.
+pub fn parse_named_layer(spec: &str) -> Result<NamedLayer, String> {
+    if spec.trim_start().starts_with('{') {
+        return serde_json::from_str(spec).map_err(|e| format!("-L {spec}: {e}"));
+    }
+    let (name, file) = spec
+        .split_once(':')
+        .ok_or_else(|| format!("`{spec}`: expected NAME:FILE or a JSON layer spec"))?;
+    Ok(NamedLayer {
+        file: file.into(),
+        layer: Some(name.to_owned()),
+        description: String::new(),
+        minzoom: None,
+        maxzoom: None,
+    })
+}
+
+/// The type `-T` converts a property to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttrType {
+    /// Integer (reals are rounded, numeric strings parsed; anything else is dropped).
+    Int,
+    /// Real number (numeric strings parsed; anything else is dropped).
+    Float,
+    /// Text (numbers and booleans written as JSON writes them).
+    String,
+    /// true/false (0, "", "0" and "false" are false).
+    Bool,
+}
+
+impl std::str::FromStr for AttrType {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "int" => Ok(Self::Int),
+            "float" => Ok(Self::Float),
+            "string" => Ok(Self::String),
+            "bool" => Ok(Self::Bool),
+            other => Err(format!(
+                "unknown type `{other}` (int, float, string or bool)"
+            )),
+        }
+    }
+}
+
+/// Parses a `-T` argument `NAME:TYPE`.
+///
+/// # Errors
+/// A message naming what is wrong.
+pub fn parse_type_spec(spec: &str) -> Result<(String, AttrType), String> {
+    let (name, ty) = spec
+        .rsplit_once(':')
+        .ok_or_else(|| format!("`{spec}`: expected NAME:int|float|string|bool"))?;
+    Ok((name.to_owned(), ty.parse()?))
+}
+
+#[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+fn coerce(v: PropValue, ty: AttrType) -> PropValue {
+    let num = |v: &PropValue| -> Option<f64> {
+        match v {
+            PropValue::Int(i) => Some(*i as f64),
+            PropValue::UInt(u) => Some(*u as f64),
+            PropValue::Float(f) => Some(*f),
+            PropValue::Bool(b) => Some(f64::from(u8::from(*b))),
+            PropValue::Str(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+            PropValue::Null => None,
+        }
+    };
+    match ty {
+        AttrType::Int => match v {
+            PropValue::Int(_) | PropValue::UInt(_) => v,
+            PropValue::Str(ref s) if s.trim().parse::<i64>().is_ok() => {
+                PropValue::Int(s.trim().parse::<i64>().unwrap_or(0))
+            }
+            other => num(&other).map_or(PropValue::Null, |f| PropValue::Int(f.round() as i64)),
+        },
+        AttrType::Float => num(&v).map_or(PropValue::Null, PropValue::Float),
+        AttrType::String => match v {
+            PropValue::Null => PropValue::Null,
+            PropValue::Str(_) => v,
+            PropValue::Bool(b) => PropValue::Str(b.to_string()),
+            PropValue::Int(i) => PropValue::Str(i.to_string()),
+            PropValue::UInt(u) => PropValue::Str(u.to_string()),
+            PropValue::Float(f) => PropValue::Str(serde_json::Value::from(f).to_string()),
+        },
+        AttrType::Bool => match v {
+            PropValue::Null => PropValue::Null,
+            PropValue::Bool(_) => v,
+            PropValue::Str(s) => {
+                let t = s.trim();
+                PropValue::Bool(!(t.is_empty() || t == "0" || t.eq_ignore_ascii_case("false")))
+            }
+            other => PropValue::Bool(num(&other).is_some_and(|f| f != 0.0)),
+        },
+    }
+}
+
+/// The `tippecanoe` member of a feature: its zoom range and layer.
+#[derive(Debug, Default, serde::Deserialize)]
+struct TcMember {
+    minzoom: Option<u8>,
+    maxzoom: Option<u8>,
+    layer: Option<String>,
 }
 
 /// File extensions read as GeoJSONSeq (one feature per line) rather than one JSON document.
@@ -63,22 +204,41 @@ pub fn read_inputs(
     progress: &dyn Progress,
 ) -> Result<Store, TilesError> {
     let mut store = Store::new();
+    let mut next_id = 0u64;
     let total: u64 = paths
         .iter()
+        .chain(opts.named.iter().map(|n| &n.file))
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();
     progress.begin("reading", Some(total));
-    for path in paths {
-        let name = opts.layer.clone().unwrap_or_else(|| {
+    let plain = paths
+        .iter()
+        .map(|p| (p, opts.layer.clone(), "", None, None));
+    let named = opts.named.iter().map(|n| {
+        (
+            &n.file,
+            n.layer.clone(),
+            n.description.as_str(),
+            n.minzoom,
+            n.maxzoom,
+        )
+    });
+    for (path, layer_name, description, lo, hi) in plain.chain(named) {
+        let name = layer_name.unwrap_or_else(|| {
             path.file_stem()
                 .map_or_else(|| "layer".into(), |s| s.to_string_lossy().into_owned())
         });
         let layer = match store.layers.iter().position(|l| l.name == name) {
             Some(i) => u16::try_from(i).unwrap_or(u16::MAX),
-            None => store.add_layer(&name, "", minzoom, maxzoom),
+            None => store.add_layer(
+                &name,
+                description,
+                lo.unwrap_or(minzoom).max(minzoom),
+                hi.unwrap_or(maxzoom).min(maxzoom),
+            ),
         };
-        read_file(&mut store, layer, path, opts, progress)?;
+        read_file(&mut store, layer, path, opts, &mut next_id, progress)?;
     }
     progress.end();
     Ok(store)
@@ -96,9 +256,29 @@ fn read_file(
     layer: u16,
     path: &Path,
     opts: &InputOptions,
+    next_id: &mut u64,
     progress: &dyn Progress,
 ) -> Result<(), TilesError> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
     let file = File::open(path).map_err(io_err(path))?;
+    if ext == "fgb" {
+        let mut loader = Loader {
+            store,
+            layer,
+            opts,
+            count: 0,
+            attrs: vec![],
+            attr_id: None,
+            next_id,
+        };
+        let r = read_fgb(&mut loader, BufReader::with_capacity(1 << 20, file), path);
+        progress.advance(std::fs::metadata(path).map_or(0, |m| m.len()));
+        return r;
+    }
     let mut reader = BufReader::with_capacity(
         1 << 20,
         Counting {
@@ -122,8 +302,12 @@ fn read_file(
         opts,
         count: 0,
         attrs: vec![],
+        attr_id: None,
+        next_id,
     };
-    if by_ext || starts_with_rs {
+    if ext == "csv" {
+        read_csv(&mut loader, reader, path)
+    } else if by_ext || starts_with_rs {
         read_seq(&mut loader, reader, path)
     } else {
         let mut de = serde_json::Deserializer::from_reader(reader);
@@ -176,6 +360,215 @@ fn read_seq(
     Ok(())
 }
 
+/// Longitude and latitude column names of CSV input (case-insensitive), as tippecanoe.
+const CSV_LON: &[&str] = &["lon", "lng", "long", "longitude", "x"];
+const CSV_LAT: &[&str] = &["lat", "latitude", "y"];
+
+fn csv_value(s: &str) -> PropValue {
+    let t = s.trim();
+    if t.is_empty() {
+        PropValue::Null
+    } else if let Ok(i) = t.parse::<i64>() {
+        PropValue::Int(i)
+    } else if let Some(f) = t.parse::<f64>().ok().filter(|f| f.is_finite()) {
+        PropValue::Float(f)
+    } else {
+        PropValue::Str(s.to_owned())
+    }
+}
+
+/// CSV with a header row: one point per row from its lon/lat columns; every other column is a
+/// property (numbers where the text is a number, empty cells absent).
+fn read_csv(loader: &mut Loader<'_>, reader: impl Read, path: &Path) -> Result<(), TilesError> {
+    let located = |line: u64, column: usize, feature: u64, message: String| TilesError::Parse {
+        path: path.to_path_buf(),
+        line: usize::try_from(line).unwrap_or(usize::MAX),
+        column,
+        feature,
+        message,
+    };
+    let csv_err = |e: &csv::Error, feature: u64| {
+        let line = e.position().map_or(0, csv::Position::line);
+        located(line, 1, feature, e.to_string())
+    };
+    let mut rdr = csv::ReaderBuilder::new().from_reader(reader);
+    let headers = rdr.headers().map_err(|e| csv_err(&e, 0))?.clone();
+    let find = |names: &[&str]| {
+        headers
+            .iter()
+            .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
+    };
+    let (Some(lon), Some(lat)) = (find(CSV_LON), find(CSV_LAT)) else {
+        return Err(located(
+            1,
+            1,
+            0,
+            "no longitude and latitude columns (lon, lng, long, longitude or x; lat, latitude or y)"
+                .into(),
+        ));
+    };
+    let infos: Vec<Option<KeyInfo>> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (i != lon && i != lat).then(|| loader.key_info(h)))
+        .collect();
+    let mut rec = csv::StringRecord::new();
+    loop {
+        let feature = loader.count + 1;
+        match rdr.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(csv_err(&e, feature)),
+        }
+        let line = rec.position().map_or(0, csv::Position::line);
+        let column_of = |i: usize| 1 + rec.iter().take(i).map(|f| f.len() + 1).sum::<usize>();
+        let coord = |i: usize, what: &str| {
+            rec.get(i)
+                .and_then(|s| s.trim().parse::<f64>().ok())
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| {
+                    located(
+                        line,
+                        column_of(i),
+                        feature,
+                        format!("{what} `{}` is not a number", rec.get(i).unwrap_or("")),
+                    )
+                })
+        };
+        let p = [coord(lon, "longitude")?, coord(lat, "latitude")?];
+        loader.attrs.clear();
+        loader.attr_id = None;
+        let mut priority = 0.0;
+        for (i, info) in infos.iter().enumerate() {
+            if let (Some(info), Some(v)) = (info, rec.get(i)) {
+                loader.prop(*info, csv_value(v), &mut priority);
+            }
+        }
+        loader
+            .add_geoms(vec![Geom::Point(p)], None, priority, &TcMember::default())
+            .map_err(|m| located(line, column_of(lon), feature, m))?;
+    }
+    Ok(())
+}
+
+struct FgbProps<'l, 'a> {
+    loader: &'l mut Loader<'a>,
+    priority: f32,
+}
+
+impl flatgeobuf::geozero::PropertyProcessor for FgbProps<'_, '_> {
+    fn property(
+        &mut self,
+        _idx: usize,
+        name: &str,
+        value: &flatgeobuf::geozero::ColumnValue<'_>,
+    ) -> flatgeobuf::geozero::error::Result<bool> {
+        use flatgeobuf::geozero::ColumnValue as C;
+        let v = match *value {
+            C::Byte(v) => PropValue::Int(i64::from(v)),
+            C::UByte(v) => PropValue::Int(i64::from(v)),
+            C::Bool(v) => PropValue::Bool(v),
+            C::Short(v) => PropValue::Int(i64::from(v)),
+            C::UShort(v) => PropValue::Int(i64::from(v)),
+            C::Int(v) => PropValue::Int(i64::from(v)),
+            C::UInt(v) => PropValue::Int(i64::from(v)),
+            C::Long(v) => PropValue::Int(v),
+            C::ULong(v) => i64::try_from(v).map_or(PropValue::UInt(v), PropValue::Int),
+            C::Float(v) => PropValue::Float(f64::from(v)),
+            C::Double(v) => PropValue::Float(v),
+            C::String(v) | C::Json(v) | C::DateTime(v) => PropValue::Str(v.to_owned()),
+            C::Binary(_) => return Ok(false),
+        };
+        let info = self.loader.key_info(name);
+        if info.0.is_some() || info.1 {
+            self.loader.prop(info, v, &mut self.priority);
+        }
+        Ok(false)
+    }
+}
+
+fn geo_to_geoms(g: geo::Geometry<f64>, out: &mut Vec<Geom>) {
+    use geo::Geometry as G;
+    let ring = |l: &geo::LineString<f64>| l.0.iter().map(|c| [c.x, c.y]).collect::<Vec<_>>();
+    let poly = |p: &geo::Polygon<f64>| {
+        std::iter::once(ring(p.exterior()))
+            .chain(p.interiors().iter().map(ring))
+            .collect::<Vec<_>>()
+    };
+    match g {
+        G::Point(p) => out.push(Geom::Point([p.x(), p.y()])),
+        G::MultiPoint(m) => out.push(Geom::MultiPoint(
+            m.0.iter().map(|p| [p.x(), p.y()]).collect(),
+        )),
+        G::Line(l) => out.push(Geom::Lines(vec![vec![
+            [l.start.x, l.start.y],
+            [l.end.x, l.end.y],
+        ]])),
+        G::LineString(l) => out.push(Geom::Lines(vec![ring(&l)])),
+        G::MultiLineString(m) => out.push(Geom::Lines(m.0.iter().map(ring).collect())),
+        G::Polygon(p) => out.push(Geom::Polygons(vec![poly(&p)])),
+        G::MultiPolygon(m) => out.push(Geom::Polygons(m.0.iter().map(poly).collect())),
+        G::Rect(r) => out.push(Geom::Polygons(vec![poly(&r.to_polygon())])),
+        G::Triangle(t) => out.push(Geom::Polygons(vec![poly(&t.to_polygon())])),
+        G::GeometryCollection(c) => {
+            for m in c.0 {
+                geo_to_geoms(m, out);
+            }
+        }
+    }
+}
+
+/// FlatGeobuf (WGS84 lon/lat): geometry through `geozero`, typed properties kept typed.
+fn read_fgb(
+    loader: &mut Loader<'_>,
+    reader: impl Read + std::io::Seek,
+    path: &Path,
+) -> Result<(), TilesError> {
+    use flatgeobuf::geozero::ToGeo;
+    use flatgeobuf::{FallibleStreamingIterator, FeatureProperties, FgbReader};
+    let err = |feature: u64, message: String| TilesError::Parse {
+        path: path.to_path_buf(),
+        line: 0,
+        column: 0,
+        feature,
+        message,
+    };
+    let fgb = FgbReader::open(reader).map_err(|e| err(0, e.to_string()))?;
+    if let Some(code) = fgb.header().crs().map(|c| c.code())
+        && code != 0
+        && code != 4326
+    {
+        return Err(err(
+            0,
+            format!("coordinates in EPSG:{code}; only WGS84 lon/lat (EPSG:4326) can be tiled"),
+        ));
+    }
+    let mut features = fgb.select_all().map_err(|e| err(0, e.to_string()))?;
+    loop {
+        let feature = loader.count + 1;
+        let Some(f) = features.next().map_err(|e| err(feature, e.to_string()))? else {
+            break;
+        };
+        loader.attrs.clear();
+        loader.attr_id = None;
+        let mut props = FgbProps {
+            loader: &mut *loader,
+            priority: 0.0,
+        };
+        f.process_properties(&mut props)
+            .map_err(|e| err(feature, e.to_string()))?;
+        let priority = props.priority;
+        let mut geoms = vec![];
+        if let Ok(g) = f.to_geo() {
+            geo_to_geoms(g, &mut geoms);
+        }
+        loader
+            .add_geoms(geoms, None, priority, &TcMember::default())
+            .map_err(|m| err(feature, m))?;
+    }
+    Ok(())
+}
+
 fn parse_err(path: &Path, e: &serde_json::Error, line_offset: usize, feature: u64) -> TilesError {
     if e.is_io() {
         return TilesError::Io {
@@ -198,12 +591,18 @@ fn parse_err(path: &Path, e: &serde_json::Error, line_offset: usize, feature: u6
     }
 }
 
+/// See [`Loader::key_info`].
+type KeyInfo = (Option<u32>, bool, Option<AttrType>, bool, bool);
+
 struct Loader<'a> {
     store: &'a mut Store,
     layer: u16,
     opts: &'a InputOptions,
     count: u64,
     attrs: Vec<u8>,
+    /// The id read from `--use-attribute-for-id`'s property.
+    attr_id: Option<u64>,
+    next_id: &'a mut u64,
 }
 
 impl Loader<'_> {
@@ -212,23 +611,144 @@ impl Loader<'_> {
         geometry: Option<RawGeometry>,
         id: Option<u64>,
         priority: f32,
+        tc: TcMember,
     ) -> Result<(), String> {
+        let mut geoms = vec![];
         if let Some(g) = geometry {
-            let mut geoms = vec![];
             to_geoms(g, &mut geoms)?;
-            for geom in &geoms {
-                self.store
-                    .add_feature(self.layer, id, &self.attrs, geom, false, priority)
+        }
+        self.add_geoms(geoms, id, priority, &tc)
+    }
+
+    /// Adds one input feature (split into `geoms`) with the properties read into `self.attrs`.
+    fn add_geoms(
+        &mut self,
+        geoms: Vec<Geom>,
+        mut id: Option<u64>,
+        priority: f32,
+        tc: &TcMember,
+    ) -> Result<(), String> {
+        if self.opts.id_attribute.is_some() {
+            id = self.attr_id;
+        }
+        if self.opts.generate_ids {
+            *self.next_id += 1;
+            id = Some(*self.next_id);
+        }
+        let layer = match &tc.layer {
+            Some(name) => match self.store.layers.iter().position(|l| &l.name == name) {
+                Some(i) => u16::try_from(i).unwrap_or(u16::MAX),
+                None => {
+                    let (min, max) = self
+                        .store
+                        .layers
+                        .get(usize::from(self.layer))
+                        .map_or((0, 14), |l| (l.minzoom, l.maxzoom));
+                    self.store.add_layer(name, "", min, max)
+                }
+            },
+            None => self.layer,
+        };
+        if let (Some(lo), Some(hi)) = (tc.minzoom, tc.maxzoom)
+            && lo > hi
+        {
+            return Err(format!("tippecanoe minzoom {lo} is above maxzoom {hi}"));
+        }
+        if !geoms.is_empty() {
+            let mut wrapped = wrap::Wrapped::default();
+            let mut added = 0;
+            for geom in geoms {
+                let (geom, w) = wrap::normalize(geom);
+                wrapped.shifted |= w.shifted;
+                wrapped.split |= w.split;
+                let n = self
+                    .store
+                    .add_feature(layer, id, &self.attrs, &geom, false, priority)
                     .map_err(|e| e.to_string())?;
+                if n > 0
+                    && let Some(f) = self.store.features.last_mut()
+                {
+                    f.minzoom = tc.minzoom.unwrap_or(0);
+                    f.maxzoom = tc.maxzoom.unwrap_or(u8::MAX);
+                }
+                added += n;
             }
+            if added > 0 {
+                let attrs = std::mem::take(&mut self.attrs);
+                self.store.note_fields(layer, &attrs);
+                self.attrs = attrs;
+            }
+            self.store.wrapped += u64::from(wrapped.shifted);
+            self.store.split += u64::from(wrapped.split);
         }
         self.count += 1;
         Ok(())
     }
 
+    /// How property `name` is treated: its interned key if kept, whether it is special (id or
+    /// priority), its `-T` type, whether it is the id, whether it is the priority.
+    fn key_info(&mut self, name: &str) -> KeyInfo {
+        let (key, special) = self.key_decision(name);
+        let o = self.opts;
+        let ty = o.types.iter().find(|t| t.0 == name).map(|t| t.1);
+        (
+            key,
+            special,
+            ty,
+            o.id_attribute.as_deref() == Some(name),
+            o.priority.as_deref() == Some(name),
+        )
+    }
+
+    /// Takes one property value into the feature being read.
+    fn prop(&mut self, info: KeyInfo, mut v: PropValue, priority: &mut f32) {
+        let (key, _, ty, is_id, is_priority) = info;
+        if let Some(ty) = ty {
+            v = coerce(v, ty);
+        }
+        if is_id {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let id = match &v {
+                PropValue::Int(i) => u64::try_from(*i).ok(),
+                PropValue::UInt(u) => Some(*u),
+                PropValue::Float(f) if *f >= 0.0 && f.fract() == 0.0 && *f < 1.8e19 => {
+                    Some(*f as u64)
+                }
+                PropValue::Str(s) => s.trim().parse::<u64>().ok(),
+                _ => None,
+            };
+            self.attr_id = id;
+        }
+        if is_priority {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+            let p = match &v {
+                PropValue::Int(i) => *i as f32,
+                PropValue::UInt(u) => *u as f32,
+                PropValue::Float(f) => *f as f32,
+                PropValue::Bool(b) => f32::from(u8::from(*b)),
+                PropValue::Str(s) => s.trim().parse().unwrap_or(0.0),
+                PropValue::Null => 0.0,
+            };
+            *priority = p;
+        }
+        let Some(k) = key else { return };
+        let value = match &v {
+            PropValue::Null => return,
+            PropValue::Bool(b) => AttrValue::Bool(*b),
+            PropValue::Int(i) => AttrValue::Int(*i),
+            PropValue::UInt(u) => AttrValue::UInt(*u),
+            PropValue::Float(f) => AttrValue::Double(*f),
+            PropValue::Str(s) => AttrValue::Str(s),
+        };
+        let mut attrs = std::mem::take(&mut self.attrs);
+        self.store.encode_attr(&mut attrs, k, &value);
+        self.attrs = attrs;
+    }
+
     fn key_decision(&mut self, key: &str) -> (Option<u32>, bool) {
         let o = self.opts;
-        let is_priority = o.priority.as_deref() == Some(key);
+        let is_priority =
+            o.priority.as_deref() == Some(key) || o.id_attribute.as_deref() == Some(key);
         let included = !o.exclude_all
             && (o.include.is_empty() || o.include.iter().any(|k| k == key))
             && !o.exclude.iter().any(|k| k == key);
@@ -243,6 +763,7 @@ enum TopKey {
     Geometry,
     Properties,
     Id,
+    Tippecanoe,
     Other,
 }
 
@@ -261,6 +782,7 @@ impl<'de> de::Deserialize<'de> for TopKey {
                     "geometry" => TopKey::Geometry,
                     "properties" => TopKey::Properties,
                     "id" => TopKey::Id,
+                    "tippecanoe" => TopKey::Tippecanoe,
                     _ => TopKey::Other,
                 })
             }
@@ -294,6 +816,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_> {
         let mut id = None;
         let mut priority = 0.0f32;
         let mut props_seen = false;
+        let mut tc = TcMember::default();
         while let Some(key) = map.next_key::<TopKey>()? {
             match key {
                 TopKey::Type => ty = Some(map.next_value()?),
@@ -301,8 +824,12 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_> {
                     loader: &mut *loader,
                 })?,
                 TopKey::Geometry => geometry = map.next_value()?,
+                TopKey::Tippecanoe => {
+                    tc = map.next_value::<Option<TcMember>>()?.unwrap_or_default();
+                }
                 TopKey::Properties => {
                     loader.attrs.clear();
+                    loader.attr_id = None;
                     props_seen = true;
                     priority = map.next_value_seed(PropsSeed {
                         loader: &mut *loader,
@@ -319,9 +846,10 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_> {
         if ty.as_deref() == Some("Feature") {
             if !props_seen {
                 loader.attrs.clear();
+                loader.attr_id = None;
             }
             loader
-                .add(geometry, id, priority)
+                .add(geometry, id, priority, tc)
                 .map_err(de::Error::custom)?;
         }
         Ok(())
@@ -373,19 +901,19 @@ struct PropKeySeed<'l, 'a> {
 }
 
 impl<'de> DeserializeSeed<'de> for PropKeySeed<'_, '_> {
-    type Value = (Option<u32>, bool);
+    type Value = KeyInfo;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_str(self)
     }
 }
 
 impl Visitor<'_> for PropKeySeed<'_, '_> {
-    type Value = (Option<u32>, bool);
+    type Value = KeyInfo;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a property name")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(self.loader.key_decision(v))
+        Ok(self.loader.key_info(v))
     }
 }
 
@@ -407,39 +935,15 @@ impl<'de> Visitor<'de> for PropsSeed<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<f32, A::Error> {
         let loader = self.loader;
         let mut priority = 0.0f32;
-        while let Some((key, is_priority)) = map.next_key_seed(PropKeySeed {
+        while let Some((key, special, ty, is_id, is_priority)) = map.next_key_seed(PropKeySeed {
             loader: &mut *loader,
         })? {
-            if key.is_none() && !is_priority {
+            if key.is_none() && !special {
                 map.next_value::<IgnoredAny>()?;
                 continue;
             }
             let v: PropValue = map.next_value()?;
-            if is_priority {
-                #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
-                let p = match &v {
-                    PropValue::Int(i) => *i as f32,
-                    PropValue::UInt(u) => *u as f32,
-                    PropValue::Float(f) => *f as f32,
-                    PropValue::Bool(b) => f32::from(u8::from(*b)),
-                    PropValue::Str(s) => s.trim().parse().unwrap_or(0.0),
-                    PropValue::Null => 0.0,
-                };
-                priority = p;
-            }
-            let Some(k) = key else { continue };
-            let value = match &v {
-                PropValue::Null => continue,
-                PropValue::Bool(b) => AttrValue::Bool(*b),
-                PropValue::Int(i) => AttrValue::Int(*i),
-                PropValue::UInt(u) => AttrValue::UInt(*u),
-                PropValue::Float(f) => AttrValue::Double(*f),
-                PropValue::Str(s) => AttrValue::Str(s),
-            };
-            let layer = loader.layer;
-            let mut attrs = std::mem::take(&mut loader.attrs);
-            loader.store.push_attr(&mut attrs, layer, k, &value);
-            loader.attrs = attrs;
+            loader.prop((key, special, ty, is_id, is_priority), v, &mut priority);
         }
         Ok(priority)
     }
@@ -689,7 +1193,7 @@ mod tests {
 
     #[test]
     fn errors_are_located() {
-        let bad = "{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]}},\n{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[300,2]}}\n]}";
+        let bad = "{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]}},\n{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[400,2]}}\n]}";
         let e = read_text("bad.geojson", bad, &InputOptions::default()).unwrap_err();
         let text = e.to_string();
         assert!(text.contains("bad.geojson:3:"), "{text}");

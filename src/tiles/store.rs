@@ -130,8 +130,11 @@ pub(crate) struct FeatureRec {
     pub layer: u16,
     pub kind: GeomKind,
     pub flags: u8,
-    /// First zoom the thinning shows this feature at (0 unless thinned).
+    /// First zoom the feature is shown at (from the input's `tippecanoe` member, raised by
+    /// thinning).
     pub minzoom: u8,
+    /// Last zoom the feature is shown at (255: no limit).
+    pub maxzoom: u8,
 }
 
 impl FeatureRec {
@@ -186,6 +189,10 @@ pub struct Store {
     /// lon/lat bounds of everything stored, **degrees**.
     bounds: Option<[f64; 4]>,
     sorted: bool,
+    /// Input features whose longitudes were shifted from 0..360 into -180..180.
+    pub wrapped: u64,
+    /// Input lines and polygons cut at the antimeridian.
+    pub split: u64,
 }
 
 /// Why a geometry was refused.
@@ -285,6 +292,43 @@ impl Store {
 
     /// Appends one attribute to a feature's scratch buffer `buf` and records its type on `layer`.
     pub fn push_attr(&mut self, buf: &mut Vec<u8>, layer: u16, key: u32, value: &AttrValue<'_>) {
+        self.encode_attr(buf, key, value);
+        self.note_field(layer, key, value.kind());
+    }
+
+    fn note_field(&mut self, layer: u16, key: u32, kind: FieldKind) {
+        if let Some(l) = self.layers.get_mut(usize::from(layer)) {
+            match l.fields.iter_mut().find(|f| f.0 == key) {
+                Some(f) => f.1 = f.1.merge(kind),
+                None => l.fields.push((key, kind)),
+            }
+        }
+    }
+
+    /// Records on `layer` the types of the attributes in a buffer built with
+    /// [`Store::encode_attr`] (for input whose layer is known only after its properties).
+    pub fn note_fields(&mut self, layer: u16, buf: &[u8]) {
+        let kinds: Vec<(u32, FieldKind)> = (AttrIter {
+            store: self,
+            buf,
+            pos: 0,
+        })
+        .map(|(k, v)| {
+            let kind = match v {
+                AttrRef::Str(_) => FieldKind::String,
+                AttrRef::Bool(_) => FieldKind::Boolean,
+                _ => FieldKind::Number,
+            };
+            (k, kind)
+        })
+        .collect();
+        for (k, kind) in kinds {
+            self.note_field(layer, k, kind);
+        }
+    }
+
+    /// Appends one attribute to a feature's scratch buffer `buf`, recording no field type.
+    pub fn encode_attr(&mut self, buf: &mut Vec<u8>, key: u32, value: &AttrValue<'_>) {
         write_varint(buf, u64::from(key));
         match value {
             AttrValue::Str(s) => {
@@ -325,13 +369,6 @@ impl Store {
                 buf.extend_from_slice(&d.to_le_bytes());
             }
             AttrValue::Bool(b) => buf.push(if *b { TAG_TRUE } else { TAG_FALSE }),
-        }
-        if let Some(l) = self.layers.get_mut(usize::from(layer)) {
-            let kind = value.kind();
-            match l.fields.iter_mut().find(|f| f.0 == key) {
-                Some(f) => f.1 = f.1.merge(kind),
-                None => l.fields.push((key, kind)),
-            }
         }
     }
 
@@ -434,6 +471,7 @@ impl Store {
             kind,
             flags,
             minzoom: 0,
+            maxzoom: u8::MAX,
         });
         if let Some(l) = self.layers.get_mut(usize::from(layer)) {
             l.features += 1;

@@ -714,3 +714,30 @@ fn credits_name_only_real_things_in_svg_and_pdf() {
     assert!(squash(&pdf).contains(&squash(&tool)), "{pdf}");
     assert!(!pdf.to_lowercase().contains("github"));
 }
+
+#[test]
+fn an_area_around_the_whole_sheet_is_not_tinted_all_over() {
+    use geo::Geometry;
+    let mut layers = layers_with_shapes();
+    let (_, locator) = vorkuta_layers();
+    // Ukhtpechlag as a disc of 400 km around the mine: the Vorkuta sheet lies wholly inside.
+    let l = layers
+        .atlas
+        .iter_mut()
+        .find(|l| l.name == "uncertainty")
+        .unwrap();
+    let f = l
+        .features
+        .iter_mut()
+        .find(|f| f.id == "ukhta_pechora")
+        .unwrap();
+    let disc = gazmap::geodesy::circle(Point::new(64.02472, 67.50944), 400_000.0, 96);
+    f.geometry = Some(Geometry::Polygon(disc));
+    let v = print::compose(&layers, locator.as_ref(), &vorkuta_sheet("vorkuta")).unwrap();
+    assert!(uncertainty_paths(&v.svg, "ukhta_pechora: area").is_empty());
+    assert!(!v.svg.contains("Area: a camp system"));
+    // The region sheet shows its edge: drawn there.
+    let r = print::compose(&layers, locator.as_ref(), &vorkuta_sheet("region")).unwrap();
+    assert_eq!(uncertainty_paths(&r.svg, "ukhta_pechora: area").len(), 1);
+    assert!(r.svg.contains("Area: a camp system"));
+}

@@ -60,7 +60,9 @@ fn build_writes_the_viewer_and_its_vendored_libraries() {
 fn style_is_generated_from_the_style_tables() {
     let style_json = json(&util::vorkuta_build().join("web/style.json"));
     assert_eq!(style_json["version"], 8);
-    assert!(style_json.get("glyphs").is_none() && style_json.get("sprite").is_none());
+    // Glyphs on the site itself (relative URL), no sprite.
+    assert_eq!(style_json["glyphs"], "glyphs/{fontstack}/{range}.pbf");
+    assert!(style_json.get("sprite").is_none());
     assert_eq!(
         style_layer(&style_json, "background")["paint"]["background-color"],
         style::SEA_COLOUR
@@ -202,40 +204,21 @@ fn atlas_json_has_the_time_range_tables_and_geodesic_distances() {
         a["transfers"].as_array().unwrap().len(),
         crate::atlas_expect::MOVEMENTS
     );
-    let ids: Vec<&str> = a["measures"]["ids"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
-    let located = a["sites"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|s| s["located"] == true)
-        .count();
-    assert_eq!(ids.len(), located);
-    let i = ids.iter().position(|id| *id == "chibyu").unwrap();
-    let j = ids.iter().position(|id| *id == "vorkuta_mine").unwrap();
-    let km = &a["measures"]["km"];
-    assert_abs_diff_eq!(
-        km[i][j].as_f64().unwrap(),
-        crate::atlas_expect::CHIBYU_RUDNIK_M / 1000.0,
-        epsilon = 0.001
-    );
-    assert_eq!(km[i][j], km[j][i]);
-    assert_eq!(km[i][i], 0.0);
-    // The uncertainty radii (2000 m and 500 m) widen the range by 2.5 km each way.
-    assert_abs_diff_eq!(
-        a["measures"]["max_km"][i][j].as_f64().unwrap() - km[i][j].as_f64().unwrap(),
-        2.5,
-        epsilon = 0.001
-    );
-    assert_abs_diff_eq!(
-        km[i][j].as_f64().unwrap() - a["measures"]["min_km"][i][j].as_f64().unwrap(),
-        2.5,
-        epsilon = 0.001
-    );
+    // No N×N matrix (issue 16): the viewer computes the distance of a picked pair from the site
+    // rows, which carry what it needs (coordinates and uncertainty radius).
+    assert!(a.get("measures").is_none());
+    let site = |id: &str| {
+        a["sites"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(site("chibyu")["uncertainty_m"].as_f64(), Some(2000.0));
+    assert_eq!(site("vorkuta_mine")["uncertainty_m"].as_f64(), Some(500.0));
+    assert_eq!(site("chibyu")["located"], true);
     // The legend lists every site kind, from style.rs.
     let legend = a["legend"].to_string();
     for s in style::SITE_STYLES {
@@ -356,4 +339,69 @@ fn format_web_alone_also_writes_the_geojson_it_reads() {
     assert!(names.contains(&"sites.geojson"), "{names:?}");
     assert!(names.contains(&"web/index.html"), "{names:?}");
     assert!(names.contains(&"web/style.json"), "{names:?}");
+}
+
+#[test]
+fn label_glyphs_cover_every_site_name_from_the_embedded_font() {
+    let checked = gazmap::open(&util::vorkuta()).unwrap();
+    let layers = gazmap::layers::build(&checked.atlas).unwrap();
+    let ranges = web::glyph_ranges(&layers);
+    // Latin-1 always; the names' typographic apostrophes and dashes are in General Punctuation.
+    assert_eq!(ranges.first(), Some(&0));
+    assert!(ranges.contains(&8192), "{ranges:?}");
+    let dir = util::vorkuta_build()
+        .join("web/glyphs")
+        .join(style::LABEL_FONT);
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort_by_key(|f| f.split('-').next().unwrap().parse::<u32>().unwrap());
+    let want: Vec<String> = ranges
+        .iter()
+        .map(|s| format!("{s}-{}.pbf", s + 255))
+        .collect();
+    assert_eq!(files, want);
+    // A glyphs message (field 1, a fontstack) naming DejaVu Sans, with the glyph of `A` (id 65).
+    let pbf = std::fs::read(dir.join("0-255.pbf")).unwrap();
+    assert_eq!(pbf[0], 0x0a);
+    assert!(
+        pbf.windows(11).any(|w| w == b"DejaVu Sans"),
+        "no font name in the PBF"
+    );
+    assert!(pbf.len() > 20_000, "{} bytes for 0-255", pbf.len());
+    // The style asks for the same font, on the site.
+    let style_json = json(&util::vorkuta_build().join("web/style.json"));
+    assert_eq!(style_json["glyphs"], "glyphs/{fontstack}/{range}.pbf");
+    assert_eq!(
+        style_layer(&style_json, "site-labels")["layout"]["text-font"][0],
+        style::LABEL_FONT
+    );
+}
+
+#[test]
+fn cyrillic_site_names_get_the_cyrillic_glyph_range() {
+    let (_tmp, atlas) = util::copy_atlas(&util::tiny());
+    let sites = atlas.join("sites.csv");
+    let text = std::fs::read_to_string(&sites).unwrap();
+    let renamed = text.replacen("kholmogory,Kholmogory,", "kholmogory,Холмогоры,", 1);
+    assert_ne!(renamed, text);
+    std::fs::write(&sites, renamed).unwrap();
+    let checked = gazmap::open(&atlas).unwrap();
+    let layers = gazmap::layers::build(&checked.atlas).unwrap();
+    assert_eq!(web::glyph_ranges(&layers), vec![0, 1024]);
+    let out = tempfile::tempdir().unwrap();
+    web::write(
+        &layers,
+        &checked.atlas.sources,
+        &DataSource::GeoJson,
+        out.path(),
+    )
+    .unwrap();
+    let cyrillic = std::fs::read(out.path().join("glyphs/DejaVu Sans/1024-1279.pbf")).unwrap();
+    // The glyph of `Х` (U+0425, id 1061) is in it: field 3 (glyph) holding id 1061 as a varint.
+    assert!(
+        cyrillic.windows(3).any(|w| w == [0x08, 0xa5, 0x08]),
+        "no glyph 1061"
+    );
 }

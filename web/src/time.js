@@ -28,11 +28,20 @@ export function fromDays(n) {
  * `p` has the layer fields start, end, certain_start, certain_end (ISO dates or null).
  */
 export function activity(p, date) {
+  return activityIn(p, date, date);
+}
+
+/**
+ * Whether a feature is active on some day of `from..=to` (ISO): 'certain' when its certain span
+ * meets the range, 'possible' when only its possible span does, else null. The style's filters
+ * apply the same rule (global state `date`, `date_end`).
+ */
+export function activityIn(p, from, to = from) {
   if (!p || !p.start || !p.end) return null;
-  if (p.certain_start && p.certain_end && p.certain_start <= date && date <= p.certain_end) {
+  if (p.certain_start && p.certain_end && p.certain_start <= to && from <= p.certain_end) {
     return 'certain';
   }
-  if (p.start <= date && date <= p.end) return 'possible';
+  if (p.start <= to && from <= p.end) return 'possible';
   return null;
 }
 
@@ -72,4 +81,46 @@ export function describeDates(p) {
   }
   if (p.date_approximate === true || p.date_approximate === 'true') parts.push('approximate');
   return parts.join('; ') + '.';
+}
+
+/** The months `YYYY-MM` from the month of `from` to the month of `to`, both ISO dates. */
+export function monthsBetween(from, to) {
+  const out = [];
+  let y = Number(from.slice(0, 4));
+  let m = Number(from.slice(5, 7));
+  const end = to.slice(0, 7);
+  for (;;) {
+    const key = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}`;
+    out.push(key);
+    if (key >= end) return out;
+    m += 1;
+    if (m > 12) { m = 1; y += 1; }
+  }
+}
+
+/** The last day of month `YYYY-MM`, ISO. */
+export function monthEnd(month) {
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  return fromDays(toDays(`${month}-01`) + new Date(Date.UTC(y, m, 0)).getUTCDate() - 1);
+}
+
+/**
+ * Items (objects with the activity fields) under way in each month of `from..to`: a list of
+ * { month, certain, possible } where `certain` counts items certainly under way on some day of
+ * the month and `possible` those only possibly so (the histogram under the slider stacks them).
+ */
+export function monthlyCounts(items, from, to) {
+  return monthsBetween(from, to).map((month) => {
+    let certain = 0;
+    let possible = 0;
+    const a = `${month}-01`;
+    const b = monthEnd(month);
+    for (const p of items) {
+      const act = activityIn(p, a, b);
+      if (act === 'certain') certain += 1;
+      else if (act === 'possible') possible += 1;
+    }
+    return { month, start: a, end: b, certain, possible };
+  });
 }

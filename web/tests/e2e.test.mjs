@@ -13,47 +13,12 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { buildVorkuta, readJson, root, web } from './helpers.mjs';
+import { CHROMIUM_ARGS, buildVorkuta, readJson, root, serve, web } from './helpers.mjs';
 
 const artefacts = join(web, 'test-results');
-
-/** The flags that give headless Chromium software WebGL (SwiftShader via ANGLE). */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox', // we run as root in CI
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  // This machine's network is closed: keep Chromium from calling home.
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
-
-/** Starts `gazmap serve DIR --port 0` and resolves with the process and the viewer URL. */
-function serve(bin, dir) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(bin, ['serve', dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`gazmap serve printed no URL: ${out} ${err}`)), 20_000);
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = /open (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, url: m[1] });
-      }
-    });
-    proc.stderr.on('data', (d) => { err += d; });
-    proc.on('exit', (code) => reject(new Error(`gazmap serve exited ${code}: ${err}`)));
-  });
-}
 
 describe('web map in headless Chromium', { timeout: 240_000 }, () => {
   let tmp;
@@ -68,6 +33,7 @@ describe('web map in headless Chromium', { timeout: 240_000 }, () => {
   const foreignRequests = [];
   let requestCount = 0;
   const ranged = [];
+  const glyphs = [];
 
   const idle = () => page.evaluate(() => new Promise((resolve) => {
     window.map.once('idle', () => resolve());
@@ -128,6 +94,7 @@ describe('web map in headless Chromium', { timeout: 240_000 }, () => {
     page.on('response', (r) => {
       if (r.status() >= 400) failedRequests.push(`${r.url()}: HTTP ${r.status()}`);
       if (r.status() === 206 && r.url().endsWith('.pmtiles')) ranged.push(r.headers()['content-range']);
+      if (r.url().endsWith('.pbf')) glyphs.push([decodeURIComponent(new URL(r.url()).pathname), r.status()]);
     });
     await page.route('**/*', (route) => {
       const url = route.request().url();
@@ -136,7 +103,8 @@ describe('web map in headless Chromium', { timeout: 240_000 }, () => {
       foreignRequests.push(url);
       return route.abort();
     });
-    await page.goto(server.url);
+    // The free map (story mode, the default for an atlas with periods, has its own tests).
+    await page.goto(`${origin}/vorkuta/web/#mode=map`);
     await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 90_000 });
     const status = await page.evaluate(() => [document.body.dataset.ready, document.body.dataset.error]);
     assert.deepEqual(status, ['true', undefined], `the map did not start (no WebGL?): ${status[1]}`);
@@ -318,6 +286,32 @@ describe('web map in headless Chromium', { timeout: 240_000 }, () => {
     await page.locator('#layer-toggles input[data-layer="sites"]').check();
     await idle();
     assert.ok((await rendered(['sites'])).length > 0);
+  });
+
+  it('labels are a symbol layer in DejaVu Sans, its glyphs answered by the site, faded where nothing is under way', async () => {
+    await fitAllSites();
+    await slideTo('1936-12-01');
+    const labels = await rendered(['site-labels']);
+    const located = sites();
+    assert.ok(labels.length >= 5, `${labels.length} labels drawn`);
+    assert.ok(labels.length <= located.length, 'a site labelled twice');
+    assert.ok(glyphs.length > 0, 'no glyph request');
+    for (const [path, status] of glyphs) {
+      assert.match(path, /\/vorkuta\/web\/glyphs\/DejaVu Sans\/\d+-\d+\.pbf$/);
+      assert.equal(status, 200, path);
+    }
+    // The style's active_sites: where an event or movement is possibly under way on the day.
+    const atlas = readJson(join(out, 'web', 'atlas.json'));
+    const want = new Set(atlas.events.filter((e) => e.site && e.start <= '1936-12-01' && '1936-12-01' <= e.end).map((e) => e.site));
+    for (const t of atlas.transfers.filter((x) => x.start <= '1936-12-01' && '1936-12-01' <= x.end)) {
+      want.add(t.from_site);
+      want.add(t.to_site);
+    }
+    const active = await page.evaluate(() => window.map.getGlobalState().active_sites);
+    assert.deepEqual(active, [...want].filter(Boolean).sort());
+    const strike = atlas.events.find((e) => e.id === 'hunger_strike');
+    assert.ok(active.includes(strike.site), active.join(' '));
+    assert.ok(!active.includes('brickyard'), 'the brickyard (1937-38) is active in 1936');
   });
 
   it('play moves the date forward and pause stops it', async () => {

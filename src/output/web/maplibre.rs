@@ -3,15 +3,18 @@
 //! print outputs (millimetres become CSS pixels at 96 dpi).
 //!
 //! The time filter lives in the style: every time-aware layer's filter reads the `global-state`
-//! properties `date` (an ISO `YYYY-MM-DD` string) and `time_filter` (boolean), declared with
-//! defaults in the style's root `state`. A feature whose `start..=end` contains the date is
-//! *possibly* active; one whose `certain_start..=certain_end` contains it is *certainly* active.
+//! properties `date` and `date_end` (ISO `YYYY-MM-DD` strings: the day, or the first and last day
+//! of a range; equal for one day) and `time_filter` (boolean), declared with defaults in the
+//! style's root `state`. A feature whose `start..=end` meets `date..=date_end` is *possibly*
+//! active; one whose `certain_start..=certain_end` meets it is *certainly* active.
 //! Each time-aware atlas layer has two style layers, `<layer>-certain` (solid) and
 //! `<layer>-possible` (dashed or hollow, fainter), that never show the same feature. With the
 //! time filter off, every feature is drawn in the solid style.
 //!
 //! Site symbols are icons named `site-<kind>` that the viewer draws on a canvas from
-//! [`site_symbols`]; the style uses no text, so it needs no glyphs and no sprite.
+//! [`site_symbols`] (no sprite). Site labels are a symbol layer in DejaVu Sans whose glyphs the
+//! site writer makes (`glyphs/`, relative to the page); labels of sites where nothing is under
+//! way in the slider's span are faded, by the global state `active_sites` the viewer keeps.
 
 use serde_json::{Value as Json, json};
 
@@ -99,26 +102,30 @@ fn date() -> Json {
     json!(["to-string", ["global-state", "date"]])
 }
 
+fn date_end() -> Json {
+    json!(["to-string", ["global-state", "date_end"]])
+}
+
 fn text(field: &str) -> Json {
     json!(["to-string", ["get", field]])
 }
 
-/// True when the feature's possible span contains the slider's date.
+/// True when the feature's possible span meets the slider's day or range.
 #[must_use]
 pub fn possibly_active() -> Json {
     json!([
         "all",
-        ["<=", text("start"), date()],
+        ["<=", text("start"), date_end()],
         [">=", text("end"), date()]
     ])
 }
 
-/// True when the feature's certain span contains the slider's date (false when it has none).
+/// True when the feature's certain span meets the slider's day or range (false when it has none).
 #[must_use]
 pub fn certainly_active() -> Json {
     json!([
         "all",
-        ["<=", text("certain_start"), date()],
+        ["<=", text("certain_start"), date_end()],
         [">=", text("certain_end"), date()],
         ["!=", text("certain_end"), ""]
     ])
@@ -338,7 +345,36 @@ fn style_layers(layers: &Layers, data: &DataSource) -> Vec<Json> {
                        "icon-ignore-placement": true},
         }),
     );
+    add("sites", "site-labels", "symbol", site_labels());
     out
+}
+
+/// The site labels: DejaVu Sans at the print size, haloed, right of the symbol (left or above
+/// when that collides), the most eventful sites placed first; faded where nothing is under way.
+fn site_labels() -> Json {
+    let active = json!([
+        "in",
+        ["to-string", ["get", "id"]],
+        ["global-state", "active_sites"]
+    ]);
+    json!({
+        "layout": {
+            "text-field": ["to-string", ["get", "name"]],
+            "text-font": [style::LABEL_FONT],
+            "text-size": super::num(style::LABEL_SIZE_PT * 96.0 / 72.0, 2),
+            "text-variable-anchor": ["left", "right", "top", "bottom"],
+            "text-radial-offset": 0.9,
+            "text-justify": "auto",
+            "text-max-width": 12,
+            "symbol-sort-key": ["-", 0, ["to-number", ["get", "event_count"], 0]],
+        },
+        "paint": {
+            "text-color": style::LABEL_COLOUR,
+            "text-halo-color": style::HALO_COLOUR,
+            "text-halo-width": px(style::HALO_MM),
+            "text-opacity": ["case", ["!", filter_on()], 1.0, active, 1.0, 0.45],
+        },
+    })
 }
 
 fn sources(layers: &Layers, data: &DataSource) -> Json {
@@ -388,8 +424,11 @@ pub fn style(layers: &Layers, data: &DataSource) -> Json {
         "metadata": {"gazmap:generated-from": "src/style.rs"},
         "center": [super::num((x0 + x1) / 2.0, 6), super::num((y0 + y1) / 2.0, 6)],
         "zoom": 4,
+        "glyphs": "glyphs/{fontstack}/{range}.pbf",
         "state": {
+            "active_sites": {"default": []},
             "date": {"default": initial_date(layers).unwrap_or_default()},
+            "date_end": {"default": initial_date(layers).unwrap_or_default()},
             "time_filter": {"default": initial_date(layers).is_some()},
         },
         "sources": sources(layers, data),

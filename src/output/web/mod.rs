@@ -7,9 +7,9 @@
 //! * `style.json`: a MapLibre style (spec v8) generated from [`crate::style`] by [`maplibre`],
 //!   with the time filter in the style itself (`global-state` `date` and `time_filter`);
 //! * `atlas.json`: title, description, credits, extent, time range, periods, legend, site
-//!   symbols, label style, the site, event and transfer tables and the all-pairs geodesic distance matrix of the
-//!   located sites (computed here with [`crate::geodesy`], so the viewer's distance tool gives the
-//!   same figures as `gazmap distance`);
+//!   symbols, label style, the site, event and transfer tables. No N×N structure: the viewer's
+//!   distance tool computes the geodesic distance of the pair a reader picks itself
+//!   (`web/src/geodesy.js`, Vincenty on WGS84, within a millimetre of [`crate::geodesy`]);
 //! * `sources.json` and `sources/<id>.txt`: the source texts, for the passage panel;
 //! * with [`DataSource::GeoJson`] only, `basemap/<layer>.geojson`.
 //!
@@ -18,8 +18,13 @@
 //! `gazmap build` writes beside `web/`. Either way the whole output folder is the site: publish
 //! `out/<atlas>/` on any static server that answers HTTP Range requests and open `web/`.
 //!
-//! No request leaves the site: no fonts or glyphs (labels are HTML), no sprites (symbols are
-//! drawn on a canvas from `atlas.json`), no CDN.
+//! * `glyphs/<font>/<start>-<end>.pbf`: the signed-distance-field glyphs MapLibre draws the site
+//!   labels with (a symbol layer, so labels collide and fade like the features), made here from
+//!   the embedded DejaVu Sans by `glyphore-core` for each 256-code-point range the site names use
+//!   (0-255 always; 1024-1279 for Cyrillic names, and so on).
+//!
+//! No request leaves the site: the glyphs are on it, no sprites (symbols are drawn on a canvas
+//! from `atlas.json`), no CDN.
 //!
 //! The viewer's assets are compiled into the binary (`include_bytes!` of `web/src/` and
 //! `web/vendor/`), so `gazmap build` needs neither npm nor the source tree.
@@ -30,7 +35,6 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value as Json, json};
 
-use crate::geodesy;
 use crate::layers::{Layer, Layers, Value};
 use crate::model::Source;
 use crate::output::geojson::json_value;
@@ -61,6 +65,9 @@ pub enum WebError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The label glyphs could not be made from the embedded font.
+    #[error("cannot make the label glyphs from DejaVu Sans: {0}")]
+    Glyphs(String),
     /// A source id cannot be used as a file name.
     #[error(
         "source id `{0}` cannot name a file in the web map (use letters, digits, `_`, `-`, `.`)"
@@ -86,6 +93,18 @@ pub const ASSETS: &[Asset] = &[
     asset!("app.js", "src/app.js"),
     asset!("time.js", "src/time.js"),
     asset!("symbols.js", "src/symbols.js"),
+    asset!("geodesy.js", "src/geodesy.js"),
+    asset!("dom.js", "src/dom.js"),
+    asset!("state.js", "src/state.js"),
+    asset!("timecontrol.js", "src/timecontrol.js"),
+    asset!("popup.js", "src/popup.js"),
+    asset!("source.js", "src/source.js"),
+    asset!("distance.js", "src/distance.js"),
+    asset!("lists.js", "src/lists.js"),
+    asset!("labels.js", "src/labels.js"),
+    asset!("story.js", "src/story.js"),
+    asset!("hash.js", "src/hash.js"),
+    asset!("print.js", "src/print.js"),
     asset!("app.css", "src/app.css"),
     asset!("vendor/maplibre-gl.mjs", "vendor/maplibre-gl.mjs"),
     asset!(
@@ -130,6 +149,9 @@ pub fn write(
         put(rel, bytes)?;
     }
     put("style.json", &pretty(&maplibre::style(layers, data)))?;
+    for (rel, bytes) in glyphs(layers)? {
+        put(&rel, &bytes)?;
+    }
     put("atlas.json", &pretty(&atlas_json(layers, data)))?;
 
     let mut index = vec![];
@@ -160,6 +182,35 @@ pub fn write(
         }
     }
     Ok(written)
+}
+
+/// The first code points of the 256-code-point glyph ranges the site labels need (0 always).
+#[must_use]
+pub fn glyph_ranges(layers: &Layers) -> Vec<u32> {
+    let mut starts = std::collections::BTreeSet::from([0u32]);
+    if let Some(sites) = layers.layer("sites") {
+        for f in &sites.features {
+            if let Some(Value::Text(name)) = sites.value(f, "name") {
+                starts.extend(name.chars().map(|c| u32::from(c) & !0xff));
+            }
+        }
+    }
+    starts.into_iter().collect()
+}
+
+/// The label glyph PBFs, `glyphs/<font>/<start>-<end>.pbf`, from the embedded DejaVu Sans.
+fn glyphs(layers: &Layers) -> Result<Vec<(String, Vec<u8>)>, WebError> {
+    let face = glyphore_core::FontFace::parse(dejavu::sans::regular())
+        .map_err(|e| WebError::Glyphs(e.to_string()))?;
+    glyph_ranges(layers)
+        .into_iter()
+        .map(|start| {
+            let pbf = glyphore_core::generate_range(&face, start)
+                .map_err(|e| WebError::Glyphs(e.to_string()))?;
+            let rel = format!("glyphs/{}/{start}-{}.pbf", style::LABEL_FONT, start + 255);
+            Ok((rel, pbf))
+        })
+        .collect()
 }
 
 fn pretty(value: &Json) -> Vec<u8> {
@@ -202,34 +253,6 @@ fn rows(layer: Option<&Layer>, fields: &[&str]) -> Vec<Json> {
             Json::Object(row)
         })
         .collect()
-}
-
-/// The all-pairs geodesic distances of the located sites: ids, and square matrices of the
-/// distance and of the smallest and largest distances the uncertainty radii allow, **km**.
-fn measures(layers: &Layers) -> Json {
-    let sites = crate::layers::located_sites(layers);
-    let mut km = vec![];
-    let mut min_km = vec![];
-    let mut max_km = vec![];
-    for a in &sites {
-        let (mut r, mut lo, mut hi) = (vec![], vec![], vec![]);
-        for b in &sites {
-            let d = geodesy::distance_m(a.point, b.point);
-            let (l, h) = geodesy::distance_range_m(d, a.uncertainty_m, b.uncertainty_m);
-            r.push(num(d / 1000.0, 3));
-            lo.push(num(l / 1000.0, 3));
-            hi.push(num(h / 1000.0, 3));
-        }
-        km.push(Json::Array(r));
-        min_km.push(Json::Array(lo));
-        max_km.push(Json::Array(hi));
-    }
-    json!({
-        "ids": sites.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
-        "km": km,
-        "min_km": min_km,
-        "max_km": max_km,
-    })
 }
 
 /// `atlas.json`: everything the viewer shows besides the map layers.
@@ -286,6 +309,7 @@ pub fn atlas_json(layers: &Layers, data: &DataSource) -> Json {
         },
         "sites": rows(layers.layer("sites"), &[
             "id", "name", "names", "kind", "lon", "lat", "uncertainty_m", "basis", "event_count",
+            "source", "char_offset", "citation", "quote",
         ]),
         "events": rows(layers.layer("events"), &[
             "id", "title", "kind", "site", "site_name", "when", "start", "end", "certain_start",
@@ -298,6 +322,5 @@ pub fn atlas_json(layers: &Layers, data: &DataSource) -> Json {
             "distance_min_km", "distance_max_km", "people", "people_text", "mode",
             "is_disputed", "source", "char_offset", "citation", "quote",
         ]),
-        "measures": measures(layers),
     })
 }
