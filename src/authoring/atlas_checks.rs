@@ -100,14 +100,36 @@ fn check_sheets(
 ) {
     // The printer's own reading of the sheets: paper, orientation, projection, extent, dpi ...
     // (its messages name the allowed values).
-    if let Err(e) = crate::print::sheet::parse(text, path) {
-        let (line, message) = match e {
-            crate::print::PrintError::Sheet { line, message, .. } => {
-                (line.map(|l| l as u64), message)
+    match crate::print::sheet::parse(text, path) {
+        Err(e) => {
+            let (line, message) = match e {
+                crate::print::PrintError::Sheet { line, message, .. } => {
+                    (line.map(|l| l as u64), message)
+                }
+                other => (None, other.to_string()),
+            };
+            findings.push(Finding::error(path, line, message));
+        }
+        // Each sheet with an extent must have a projection that can draw it (the error names the
+        // sheet and the fix).
+        Ok(specs) => {
+            for spec in &specs {
+                let Some(extent) = spec.extent else { continue };
+                if let Err(e) = crate::print::projection::Projection::for_sheet(
+                    spec.projection,
+                    extent,
+                    &spec.id,
+                ) {
+                    let line = top.and_then(|t| {
+                        t.sheets
+                            .iter()
+                            .find(|s| *s.id.get_ref() == spec.id)
+                            .map(|s| line_of(text, s.id.span().start))
+                    });
+                    findings.push(Finding::error(path, line, e.to_string()));
+                }
             }
-            other => (None, other.to_string()),
-        };
-        findings.push(Finding::error(path, line, message));
+        }
     }
     let Some(top) = top else { return };
     let site_ids = || atlas.sites.iter().map(|s| s.id.as_str());

@@ -115,7 +115,7 @@ impl ProjectionChoice {
             "utm" => return Some(Self::Utm),
             "tmerc" => return Some(Self::Tmerc),
             "laea" => return Some(Self::Laea),
-            "merc" | "mercator" => return Some(Self::Merc),
+            "merc" => return Some(Self::Merc),
             "eqc" => return Some(Self::Eqc),
             _ => {}
         }

@@ -26,29 +26,32 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 #[test]
 fn a_build_failing_in_the_print_writer_leaves_the_earlier_build_intact() {
-    let (tmp, atlas) = util::copy_atlas(&util::tiny());
+    let (tmp, atlas) = util::copy_atlas(&util::root().join("tests/fixtures/voyage"));
     let parent = tmp.path().join("out");
-    let out = parent.join("tiny");
-    gazmap::build(&atlas, &out).expect("the tiny atlas builds");
+    let out = parent.join("voyage");
+    gazmap::build(&atlas, &out).expect("the voyage atlas builds");
     let before = snapshot(&out);
     assert!(before.contains_key("build-report.json"));
     assert!(
-        before.contains_key("print/overview.svg"),
+        before.contains_key("print/atlantic.svg"),
         "{:?}",
         before.keys()
     );
 
-    // A sheet no projection can draw: a Lambert conic forced across the equator.
+    // A sheet that passes `check` but no projection of its kind can draw: a Lambert conic forced
+    // onto sites on both sides of the equator (the frame is known only when the sheet is drawn).
     let toml = atlas.join("atlas.toml");
     let mut text = std::fs::read_to_string(&toml).unwrap();
     text.push_str(
-        "\n[[sheets]]\nid = \"impossible\"\ntitle = \"Impossible\"\nextent = [-40.0, -15.0, 10.0, 52.0]\nprojection = \"lcc\"\n",
+        "\n[[sheets]]\nid = \"impossible\"\ntitle = \"Impossible\"\nsites = [\"plymouth\", \"rio\"]\nprojection = \"lcc\"\n",
     );
     std::fs::write(&toml, text).unwrap();
+    gazmap::open(&atlas).expect("the atlas passes check");
     let err = gazmap::build(&atlas, &out).expect_err("the impossible sheet stops the build");
+    assert!(matches!(err, gazmap::Error::Print(_)), "{err:?}");
     let msg = err.to_string();
     assert!(
-        msg.contains("impossible"),
+        msg.contains("sheet `impossible`"),
         "the error names the sheet: {msg}"
     );
 
@@ -58,7 +61,28 @@ fn a_build_failing_in_the_print_writer_leaves_the_earlier_build_intact() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(beside, ["tiny"]);
+    assert_eq!(beside, ["voyage"]);
+}
+
+#[test]
+fn check_rejects_a_sheet_extent_its_projection_cannot_draw() {
+    let (_tmp, atlas) = util::copy_atlas(&util::root().join("tests/fixtures/voyage"));
+    let toml = atlas.join("atlas.toml");
+    let text = std::fs::read_to_string(&toml).unwrap().replace(
+        "extent = [-40.0, -15.0, 10.0, 52.0]",
+        "extent = [-40.0, -15.0, 10.0, 52.0]\nprojection = \"lcc\"",
+    );
+    std::fs::write(&toml, text).unwrap();
+    let Err(gazmap::Error::Invalid(findings)) = gazmap::open(&atlas) else {
+        panic!("check passes a conic across the equator")
+    };
+    let f: Vec<String> = findings.iter().map(ToString::to_string).collect();
+    assert!(
+        f.iter().any(|f| f.contains("atlas.toml:")
+            && f.contains("sheet `atlantic`")
+            && f.contains("projection = \"auto\"")),
+        "{f:#?}"
+    );
 }
 
 /// The voyage fixture's printed sheets (built once per test run): (output folder, sheets.json).
