@@ -10,6 +10,7 @@ mod print; // printed sheets: SVG, PDF, PNG
 mod props; // property tests of clipping, simplification, MVT encoding and geodesy
 mod qgis; // the same opened and rendered by QGIS itself, where installed
 mod serve; // gazmap serve: ranges, ETags, content types, traversal, loopback
+mod soak; // gazmap serve under thousands of concurrent, partly malformed requests
 mod tiles; // vector tiles: PMTiles/MBTiles read back, MVT decoded from the spec
 mod util;
 mod web; // the web map: viewer files, generated style, atlas.json, source texts
