@@ -356,3 +356,66 @@ proptest! {
         check_tiled(&polys, true)?;
     }
 }
+
+/// Inputs the fuzz targets found (`fuzz/regressions/`), replayed as plain tests.
+mod regressions {
+    use super::*;
+
+    /// The fuzz target's mapping of a 16-bit grid onto lon/lat.
+    fn ll(p: (u16, u16)) -> [f64; 2] {
+        let (x, y) = (f64::from(p.0) / 65535.0, f64::from(p.1) / 65535.0);
+        [-180.0 + x * 360.0, (-85.0 + y * 170.0).min(85.0)]
+    }
+
+    fn closed(pts: &[(u16, u16)]) -> Vec<[f64; 2]> {
+        let mut r: Vec<[f64; 2]> = pts.iter().map(|p| ll(*p)).collect();
+        r.push(r[0]);
+        r
+    }
+
+    /// fuzz/regressions/tiles/crash-edc4c977: a tile's polygon began with a hole.
+    #[test]
+    fn self_touching_outer_ring_with_hole_starts_with_an_outer_ring() {
+        let outer = closed(&[
+            (17219, 17219),
+            (48316, 17347),
+            (17219, 17219),
+            (17219, 17219),
+            (17219, 17219),
+            (17219, 17219),
+            (17219, 17219),
+            (65535, 65535),
+            (17437, 31335),
+            (59844, 13070),
+        ]);
+        let hole = closed(&[(65535, 7679), (65535, 17151), (45452, 64470)]);
+        let mut store = Store::new();
+        let layer = store.add_layer("f", "", 0, 14);
+        store
+            .add_feature(
+                layer,
+                Some(1),
+                &[],
+                &Geom::Polygons(vec![vec![outer, hole]]),
+                false,
+                0.0,
+            )
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("t.mbtiles");
+        let opts = TileOptions {
+            maxzoom: 4,
+            buffer_px: 19.0,
+            simplify_px: 1.25,
+            ..TileOptions::default()
+        };
+        tiles::write_store(store, &opts, &dest, &tiles::Quiet).unwrap();
+        let decoded = read_mbtiles(&dest);
+        assert!(!decoded.is_empty());
+        for (zxy, tile) in decoded {
+            for f in tile.layers.iter().flat_map(|l| &l.features) {
+                assert!(mvt::area2(&f.parts[0]) > 0, "tile {zxy:?}: {:?}", f.parts);
+            }
+        }
+    }
+}

@@ -48,14 +48,13 @@ fn vm_rss_kb(pid: u32) -> u64 {
         .expect("VmRSS in /proc/<pid>/status")
 }
 
+/// Status code, lower-cased headers and body of an answer.
+type Answer = (u16, Vec<(String, String)>, Vec<u8>);
+
 /// Sends raw bytes, half-closes when `hang_up` (a client that gives up), and reads whatever
 /// comes back (status, headers, body). A complete request is not half-closed: hyper, like most
 /// servers, drops a connection whose client closes its side before the answer.
-fn exchange(
-    addr: SocketAddr,
-    raw: &[u8],
-    hang_up: bool,
-) -> Option<(u16, Vec<(String, String)>, Vec<u8>)> {
+fn exchange(addr: SocketAddr, raw: &[u8], hang_up: bool) -> Option<Answer> {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     s.write_all(raw).unwrap();
@@ -75,7 +74,7 @@ fn exchange(
     Some((status, headers, out[split + 4..].to_vec()))
 }
 
-fn get(addr: SocketAddr, range: Option<&str>) -> (u16, Vec<(String, String)>, Vec<u8>) {
+fn get(addr: SocketAddr, range: Option<&str>) -> Answer {
     let mut req = format!("GET /a/a.pmtiles HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     if let Some(r) = range {
         req.push_str(&format!("Range: {r}\r\n"));
