@@ -28,7 +28,10 @@ for t in "${targets[@]}"; do
     log="logs/$t.log"
     dict=()
     [[ $t != tiles ]] && dict=(-dict=dict/gazmap.dict)
-    nice -n 10 cargo +nightly fuzz run -s none "$t" -- \
+    # Fixed crash inputs are replayed first (new finds go to the first folder, the corpus).
+    dirs=("corpus/$t")
+    [[ -d regressions/$t ]] && dirs+=("regressions/$t")
+    nice -n 10 cargo +nightly fuzz run -s none "$t" "${dirs[@]}" -- \
         -max_total_time="$secs" -print_final_stats=1 -rss_limit_mb=2048 -timeout=20 \
         -max_len=65536 "${dict[@]}" >"$log" 2>&1 || true
     execs=$(grep -oP 'stat::number_of_executed_units:\s*\K[0-9]+' "$log" ||
