@@ -82,7 +82,8 @@ impl fmt::Display for Finding {
             Severity::Warning => "warning",
         };
         write!(f, ": {word}: ")?;
-        if let Some((_, name)) = &self.column {
+        // An unnamed column is a character position (a byte of text), not a CSV column.
+        if let Some((_, name)) = self.column.as_ref().filter(|(_, n)| !n.is_empty()) {
             write!(f, "column `{name}`: ")?;
         }
         if let Some(value) = &self.value {

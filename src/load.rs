@@ -86,7 +86,7 @@ struct BasemapSection {
 #[serde(deny_unknown_fields)]
 struct SourceSection {
     id: String,
-    file: String,
+    file: toml::Spanned<String>,
     #[serde(default)]
     title: String,
     #[serde(default)]
@@ -121,11 +121,57 @@ fn line_col(text: &str, byte: usize) -> (u64, usize) {
     (line, col)
 }
 
+/// Reads a text file; bytes that are not UTF-8 become a finding at the line and column
+/// (in characters) of the first bad byte, which a hand-edited file in a legacy encoding needs.
 fn read_text(path: &Path) -> Result<String, LoadError> {
-    std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
         path: path.to_path_buf(),
         source,
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        // The prefix up to `good` is valid UTF-8 by definition.
+        let prefix = std::str::from_utf8(&bytes[..good]).unwrap_or_default();
+        let (line, col) = line_col(prefix, good);
+        let mut f = Finding::error(
+            path,
+            Some(line),
+            format!(
+                "not valid UTF-8 (byte 0x{:02X}); save the file as UTF-8",
+                bytes[good]
+            ),
+        );
+        f.column = Some((col, String::new()));
+        LoadError::Invalid(vec![f])
     })
+}
+
+/// Reads a source text named by `file = ...` in `atlas.toml`; when it cannot be read the
+/// error points at that line of `atlas.toml`, which is where the fix usually goes.
+fn read_source_text(
+    toml_path: &Path,
+    toml_text: &str,
+    path: &Path,
+    file: &toml::Spanned<String>,
+) -> Result<String, LoadError> {
+    match read_text(path) {
+        Err(LoadError::Read { source, .. }) => {
+            let (line, col) = line_col(toml_text, file.span().start);
+            let mut f = Finding::error(
+                toml_path,
+                Some(line),
+                format!(
+                    "[[sources]] file `{}`: cannot read {}: {source}",
+                    file.get_ref(),
+                    path.display()
+                ),
+            );
+            f.column = Some((col, String::new()));
+            Err(LoadError::Invalid(vec![f]))
+        }
+        other => other,
+    }
 }
 
 /// Reads the atlas in `dir`.
@@ -203,9 +249,11 @@ pub fn read(dir: &Path) -> Result<Loaded, LoadError> {
 
     let mut sources = vec![];
     for s in parsed.sources {
-        let path = dir.join(&s.file);
+        let path = dir.join(s.file.get_ref());
         // Without BOM and with LF line ends: citations must not move when a source is re-saved.
-        let text = crate::authoring::quote_search::normalise_source(read_text(&path)?);
+        let text = crate::authoring::quote_search::normalise_source(read_source_text(
+            &toml_path, &toml_text, &path, &s.file,
+        )?);
         sources.push(Source {
             id: s.id,
             title: s.title,

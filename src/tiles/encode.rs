@@ -103,10 +103,16 @@ pub fn encode_tile<'f>(
             }
             EncGeom::Polygons(rings) => {
                 let mut e = GeomEncoder::new(GeomType::Polygon);
+                let mut prev_last: Option<IPt> = None;
                 for r in rings {
-                    for p in r {
+                    // The `mvt` encoder skips the MoveTo of a ring that starts where the last
+                    // ring ended, gluing the two rings into one (found by fuzzing): start such
+                    // a ring at another of its vertices, which is the same ring.
+                    let start = r.iter().position(|p| Some(*p) != prev_last).unwrap_or(0);
+                    for p in r[start..].iter().chain(&r[..start]) {
                         e.add_point(p[0], p[1])?;
                     }
+                    prev_last = r[start..].iter().chain(&r[..start]).last().copied();
                     e.complete_geom()?;
                 }
                 e.encode()?

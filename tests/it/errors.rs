@@ -191,3 +191,78 @@ fn duplicate_id_and_one_ended_transfer_are_reported() {
         ));
     drop(out);
 }
+
+#[test]
+fn non_utf8_byte_is_located_by_line_and_column() {
+    let (_tmp, atlas) = util::copy_atlas(&util::tiny());
+    let sites = atlas.join("sites.csv");
+    let text = std::fs::read_to_string(&sites).unwrap();
+    let mut lines: Vec<Vec<u8>> = text.lines().map(|l| l.as_bytes().to_vec()).collect();
+    // Line 3 becomes "Kholmogory" with a Latin-1 é in place of its fourth character (after
+    // the id, a comma and three characters): the column counts characters, so 'kholmogory,'
+    // (11) + 'Kho' (3) + 1 = column 15.
+    let line = &mut lines[2];
+    assert!(line.starts_with(b"kholmogory,Kholmogory,"));
+    line[14] = 0xE9;
+    let joined: Vec<u8> = lines.join(&b"\n"[..]);
+    std::fs::write(&sites, joined).unwrap();
+    assert_rejected(
+        &atlas,
+        &[format!(
+            "{}:3:15: error: not valid UTF-8 (byte 0xE9)",
+            sites.display()
+        )],
+    );
+}
+
+#[test]
+fn non_utf8_column_counts_characters_not_bytes() {
+    let (_tmp, atlas) = util::copy_atlas(&util::tiny());
+    let toml = atlas.join("atlas.toml");
+    let mut bytes = std::fs::read(&toml).unwrap();
+    // Line 1 of the file is a comment; append "ёё" and then a stray byte: 2 characters of
+    // 2 bytes each precede it, so its column is counted in characters.
+    let eol = bytes.iter().position(|b| *b == b'\n').unwrap();
+    let first_line_chars = std::str::from_utf8(&bytes[..eol]).unwrap().chars().count();
+    let mut insert = "ёё".as_bytes().to_vec();
+    insert.push(0xFF);
+    bytes.splice(eol..eol, insert);
+    std::fs::write(&toml, bytes).unwrap();
+    let Err(gazmap::Error::Invalid(findings)) = gazmap::open(&atlas) else {
+        panic!("a non-UTF-8 atlas.toml is rejected with a finding");
+    };
+    assert_eq!(findings.len(), 1);
+    let f = &findings[0];
+    assert_eq!(f.file, toml);
+    assert_eq!(f.line, Some(1));
+    assert_eq!(f.column.as_ref().map(|c| c.0), Some(first_line_chars + 3));
+    assert!(f.message.contains("byte 0xFF"), "{}", f.message);
+}
+
+#[test]
+fn missing_source_file_names_the_atlas_toml_line() {
+    let (_tmp, atlas) = util::copy_atlas(&util::tiny());
+    let toml_path = atlas.join("atlas.toml");
+    let toml = std::fs::read_to_string(&toml_path).unwrap();
+    let line = toml
+        .lines()
+        .position(|l| l.starts_with("file = \"seeds/letter.txt\""))
+        .unwrap()
+        + 1;
+    std::fs::write(
+        &toml_path,
+        toml.replace("seeds/letter.txt", "seeds/gone.txt"),
+    )
+    .unwrap();
+    // Column 8 is the opening quote of the value after `file = `.
+    assert_rejected(
+        &atlas,
+        &[
+            format!(
+                "{}:{line}:8: error: [[sources]] file `seeds/gone.txt`: cannot read",
+                toml_path.display()
+            ),
+            "gone.txt".to_owned(),
+        ],
+    );
+}

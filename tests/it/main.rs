@@ -8,9 +8,11 @@ mod errors; // bad input is located and nothing is written
 mod gpkg; // the GeoPackage, QML styles and QGIS project read back
 mod interchange; // Linked Places, KML, FlatGeobuf, GeoJSONSeq read back
 mod print; // printed sheets: SVG, PDF, PNG
+mod props; // property tests of clipping, simplification, MVT encoding and geodesy
 mod qgis; // the same opened and rendered by QGIS itself, where installed
 mod serve; // gazmap serve: ranges, ETags, content types, traversal, loopback
 mod shapes; // rings, sectors and areas: loaded, checked, drawn
+mod soak; // gazmap serve under thousands of concurrent, partly malformed requests
 mod tiles; // vector tiles: PMTiles/MBTiles read back, MVT decoded from the spec
 mod util;
 mod web; // the web map: viewer files, generated style, atlas.json, source texts

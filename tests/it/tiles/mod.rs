@@ -2,7 +2,7 @@
 //! pmtiles crate's own reader and decoded with an MVT decoder written from the spec ([`mvt`]),
 //! not with the `mvt` crate the tiler encodes with.
 
-mod mvt;
+pub(crate) mod mvt; // shared with the property tests and the fuzz targets
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
