@@ -261,6 +261,7 @@ pub fn read(dir: &Path) -> Result<Loaded, LoadError> {
             events,
             claims,
             periods,
+            index: crate::model::AtlasIndex::default(),
         },
         findings,
     })
@@ -388,13 +389,20 @@ impl CsvTable {
         }
         // With CRLF line ends csv reports a record as starting on the `\n` of the line before
         // it, so lines are counted from the first byte of the record's own text.
+        // The newlines' offsets, found once: a record's line is a binary search, not a count
+        // from the start of the file (which made reading quadratic).
+        let bytes = text.as_bytes();
+        let newlines: Vec<usize> = bytes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| (*b == b'\n').then_some(i))
+            .collect();
         let line_at = |byte: u64| {
-            let bytes = text.as_bytes();
             let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
             while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
                 start += 1;
             }
-            bytes[..start].iter().filter(|b| **b == b'\n').count() as u64 + 1
+            newlines.partition_point(|&p| p < start) as u64 + 1
         };
         let mut rows = vec![];
         for record in reader.records() {
@@ -681,6 +689,10 @@ fn read_lines(
             )])
         })?;
     let mut seen = BTreeMap::new();
+    let mut by_id: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, s) in sites.iter().enumerate() {
+        by_id.entry(s.id.clone()).or_insert(i);
+    }
     for (index, feature) in collection.features.iter().enumerate() {
         let label = |msg: String| Finding::error(path, None, format!("feature {index}: {msg}"));
         let id = match &feature.id {
@@ -729,7 +741,7 @@ fn read_lines(
             .and_then(serde_json::Value::as_str)
             .unwrap_or_default()
             .to_owned();
-        match sites.iter_mut().find(|s| s.id == id) {
+        match by_id.get(&id).map(|&i| &mut sites[i]) {
             Some(site) => {
                 site.line = Some(SiteLine {
                     geometry: lines,

@@ -23,7 +23,7 @@ use std::path::PathBuf;
 
 use jiff::civil::Date;
 
-use crate::model::{Atlas, Citation, Place, Site, Source};
+use crate::model::{Atlas, Citation, Site, Source};
 use crate::time::DateRange;
 
 /// Why an interchange file could not be written.
@@ -214,20 +214,10 @@ pub fn place_when<'a>(atlas: &'a Atlas, site: &'a Site) -> PlaceWhen<'a> {
     if let Some(own) = &site.when {
         return PlaceWhen::Stated(own);
     }
-    let mut span: Option<(Date, Date, usize)> = None;
-    for event in &atlas.events {
-        let here = match &event.place {
-            Place::At(s) => s.as_deref() == Some(site.id.as_str()),
-            Place::Movement { from, to } => *from == site.id || *to == site.id,
-        };
-        if here {
-            let (a, b) = (event.when.earliest, event.when.latest);
-            span = Some(match span {
-                None => (a, b, 1),
-                Some((x, y, n)) => (x.min(a), y.max(b), n + 1),
-            });
-        }
-    }
+    // Indexed once per atlas: no scan of every event for every site.
+    let span = atlas
+        .event_span(&site.id)
+        .map(|s| (s.earliest, s.latest, s.count));
     match (span, atlas.meta.time_range.as_ref()) {
         (Some((earliest, latest, count)), _) => PlaceWhen::Events {
             earliest,
