@@ -150,6 +150,20 @@ fn main() -> std::io::Result<()> {
     };
     let seed = flag("--seed", 1);
     let n_sources = usize::try_from(flag("--sources", 1)).unwrap_or(1).max(1);
+    let rows = generate(n, out, seed, n_sources)?;
+    eprintln!(
+        "wrote {} ({n} sites, {} events, {} claims, {rows} quotes in {n_sources} source(s))",
+        out.display(),
+        10 * n,
+        n / 10
+    );
+    Ok(())
+}
+
+/// Writes the atlas of `n` sites into `out` (created); returns the number of quoted rows.
+/// (The tests include this file to make the same atlases.)
+pub fn generate(n: usize, out: &Path, seed: u64, n_sources: usize) -> std::io::Result<usize> {
+    let n_sources = n_sources.max(1);
     std::fs::create_dir_all(out)?;
     let mut rng = Rng(seed);
     let mut texts = vec![String::new(); n_sources];
@@ -253,11 +267,5 @@ fn main() -> std::io::Result<()> {
     }
     toml.push_str("[[periods]]\nid = \"first_year\"\ntitle = \"The first year\"\nwhen = \"1936-06/1937-05\"\n");
     std::fs::write(out.join("atlas.toml"), toml)?;
-    eprintln!(
-        "wrote {} ({n} sites, {} events, {} claims, {row} quotes in {n_sources} source(s))",
-        out.display(),
-        10 * n,
-        n / 10
-    );
-    Ok(())
+    Ok(row)
 }

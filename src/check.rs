@@ -1,8 +1,6 @@
 //! Rules over a loaded atlas: ids, references, quotes verbatim in their sources, and the
 //! distances the account states, measured against the coordinates.
 
-use std::collections::BTreeMap;
-
 use geo::Point;
 
 use crate::diagnostics::Finding;
@@ -71,7 +69,7 @@ fn check_ids(atlas: &Atlas, findings: &mut Vec<Finding>) {
         ),
     ];
     for (what, rows) in tables {
-        let mut first: BTreeMap<&str, u64> = BTreeMap::new();
+        let mut first: rustc_hash::FxHashMap<&str, u64> = rustc_hash::FxHashMap::default();
         for (id, origin) in rows {
             if id.is_empty() {
                 continue;
@@ -218,7 +216,7 @@ fn check_quotes(atlas: &mut Atlas, findings: &mut Vec<Finding>) {
         .collect();
     // The quotes of each source, searched in one pass over its text.
     let mut by_source: Vec<Vec<usize>> = vec![vec![]; sources.len()];
-    let source_index: std::collections::HashMap<&str, usize> = sources
+    let source_index: rustc_hash::FxHashMap<&str, usize> = sources
         .iter()
         .enumerate()
         .rev() // the first source of a duplicated id wins, as `find` gave

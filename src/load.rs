@@ -339,6 +339,8 @@ const CLAIM_COLUMNS: &[Column] = &[
 struct CsvTable {
     path: PathBuf,
     columns: Arc<Vec<String>>,
+    /// Column name -> position (the first, if a name repeats), so a cell is one lookup.
+    index: rustc_hash::FxHashMap<String, usize>,
     rows: Vec<(u64, csv::StringRecord)>,
     spec: &'static [Column],
 }
@@ -421,6 +423,12 @@ impl CsvTable {
         if problems.is_empty() {
             Ok(Self {
                 path: path.to_path_buf(),
+                index: headers
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .map(|(i, h)| (h.clone(), i))
+                    .collect(),
                 columns: Arc::new(headers),
                 rows,
                 spec,
@@ -449,18 +457,16 @@ struct Row<'a> {
 impl Row<'_> {
     fn column(&self, name: &str) -> Option<(usize, String)> {
         self.table
-            .columns
-            .iter()
-            .position(|c| c == name)
+            .index
+            .get(name)
             .map(|i| (i + 1, name.to_owned()))
     }
 
     fn get(&self, name: &str) -> &str {
         self.table
-            .columns
-            .iter()
-            .position(|c| c == name)
-            .and_then(|i| self.record.get(i))
+            .index
+            .get(name)
+            .and_then(|&i| self.record.get(i))
             .map_or("", str::trim)
     }
 

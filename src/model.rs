@@ -36,8 +36,8 @@ pub struct Atlas {
 /// events change afterwards, make a fresh `AtlasIndex::default()`.
 #[derive(Debug, Clone, Default)]
 pub struct AtlasIndex {
-    sites: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
-    spans: std::sync::OnceLock<std::collections::HashMap<String, EventSpan>>,
+    sites: std::sync::OnceLock<rustc_hash::FxHashMap<String, usize>>,
+    spans: std::sync::OnceLock<rustc_hash::FxHashMap<String, EventSpan>>,
 }
 
 /// The days the events at or through one site cover.
@@ -339,7 +339,8 @@ impl Atlas {
     #[must_use]
     pub fn site(&self, id: &str) -> Option<&Site> {
         let index = self.index.sites.get_or_init(|| {
-            let mut map = std::collections::HashMap::with_capacity(self.sites.len());
+            let mut map = rustc_hash::FxHashMap::default();
+            map.reserve(self.sites.len());
             for (i, s) in self.sites.iter().enumerate() {
                 map.entry(s.id.clone()).or_insert(i);
             }
@@ -359,8 +360,8 @@ impl Atlas {
     #[must_use]
     pub fn event_span(&self, id: &str) -> Option<EventSpan> {
         let spans = self.index.spans.get_or_init(|| {
-            let mut map: std::collections::HashMap<String, EventSpan> =
-                std::collections::HashMap::new();
+            let mut map: rustc_hash::FxHashMap<String, EventSpan> =
+                rustc_hash::FxHashMap::default();
             for event in &self.events {
                 let (a, b) = (event.when.earliest, event.when.latest);
                 let ids: [Option<&String>; 2] = match &event.place {

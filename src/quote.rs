@@ -39,7 +39,7 @@ pub fn find_exact(text: &str, quote: &str) -> Option<QuoteMatch> {
 pub fn find_all(text: &str, quotes: &[&str]) -> Vec<Option<QuoteMatch>> {
     // Distinct, non-empty patterns; `slot[i]` is the pattern of quote `i`.
     let mut patterns: Vec<&str> = vec![];
-    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut index: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
     let slot: Vec<Option<usize>> = quotes
         .iter()
         .map(|q| {
@@ -88,7 +88,8 @@ pub fn find_all(text: &str, quotes: &[&str]) -> Vec<Option<QuoteMatch>> {
     let mut firsts: Vec<usize> = found.iter().flatten().map(|f| f.0).collect();
     firsts.sort_unstable();
     firsts.dedup();
-    let mut chars_at = std::collections::HashMap::with_capacity(firsts.len());
+    let mut chars_at = rustc_hash::FxHashMap::default();
+    chars_at.reserve(firsts.len());
     let (mut byte, mut chars) = (0, 0);
     for b in firsts {
         chars += text[byte..b].chars().count();
@@ -112,54 +113,67 @@ pub const ANCHOR: usize = 32;
 
 /// Every (pattern, byte offset) where one of `long` (indices into `patterns`, each at least
 /// [`ANCHOR`] bytes) occurs in `text`, in text order: a Rabin-Karp scan over `ANCHOR`-byte
-/// windows, a bit filter in front of the hash map, and a full comparison for each hit.
+/// windows (in parallel over stretches of the text), a bit filter in front of the hash map, and a
+/// full comparison for each hit.
 fn anchored_hits(text: &[u8], patterns: &[&str], long: &[usize]) -> Vec<(usize, usize)> {
+    use rayon::prelude::*;
     const MUL: u64 = 0x0100_0000_01b3; // FNV prime, any odd multiplier works
-    const FILTER_BITS: u32 = 24;
+    const STRETCH: usize = 1 << 20;
+    // About 32 filter bits per pattern (3 % false hits), 8 KiB to 8 MiB.
+    let filter_bits: u32 = (long.len() * 32).next_power_of_two().trailing_zeros().clamp(16, 26);
     let hash = |w: &[u8]| {
         w.iter()
             .fold(0u64, |h, &b| h.wrapping_mul(MUL).wrapping_add(u64::from(b)))
     };
-    let bucket = |h: u64| usize::try_from(h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FILTER_BITS)).unwrap_or(0);
+    let bucket = |h: u64| {
+        usize::try_from(h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - filter_bits)).unwrap_or(0)
+    };
     // Patterns sharing their first ANCHOR bytes share one entry.
-    let mut by_hash: std::collections::HashMap<u64, Vec<usize>> =
-        std::collections::HashMap::with_capacity(long.len());
-    let mut filter = vec![0u64; (1 << FILTER_BITS) / 64];
+    let mut by_hash: rustc_hash::FxHashMap<u64, Vec<usize>> = rustc_hash::FxHashMap::default();
+    by_hash.reserve(long.len());
+    let mut filter = vec![0u64; (1usize << filter_bits) / 64];
     for &p in long {
         let h = hash(&patterns[p].as_bytes()[..ANCHOR]);
         by_hash.entry(h).or_default().push(p);
         let b = bucket(h);
         filter[b / 64] |= 1 << (b % 64);
     }
-    let mut hits = vec![];
     if text.len() < ANCHOR {
-        return hits;
+        return vec![];
     }
     // MUL^(ANCHOR-1), to take the leaving byte out of the window's hash.
     let top = (1..ANCHOR).fold(1u64, |x, _| x.wrapping_mul(MUL));
-    let mut h = hash(&text[..ANCHOR]);
-    let mut i = 0;
-    loop {
-        let b = bucket(h);
-        if filter[b / 64] & (1 << (b % 64)) != 0
-            && let Some(ps) = by_hash.get(&h)
-        {
-            for &p in ps {
-                if text[i..].starts_with(patterns[p].as_bytes()) {
-                    hits.push((p, i));
+    let last = text.len() - ANCHOR; // the last window start
+    let scan = |from: usize| {
+        let to = (from + STRETCH).min(last + 1);
+        let mut hits = vec![];
+        let mut h = hash(&text[from..from + ANCHOR]);
+        let mut i = from;
+        loop {
+            let b = bucket(h);
+            if filter[b / 64] & (1 << (b % 64)) != 0
+                && let Some(ps) = by_hash.get(&h)
+            {
+                for &p in ps {
+                    if text[i..].starts_with(patterns[p].as_bytes()) {
+                        hits.push((p, i));
+                    }
                 }
             }
+            if i + 1 >= to {
+                break;
+            }
+            h = h
+                .wrapping_sub(u64::from(text[i]).wrapping_mul(top))
+                .wrapping_mul(MUL)
+                .wrapping_add(u64::from(text[i + ANCHOR]));
+            i += 1;
         }
-        if i + ANCHOR >= text.len() {
-            break;
-        }
-        h = h
-            .wrapping_sub(u64::from(text[i]).wrapping_mul(top))
-            .wrapping_mul(MUL)
-            .wrapping_add(u64::from(text[i + ANCHOR]));
-        i += 1;
-    }
-    hits
+        hits
+    };
+    let starts: Vec<usize> = (0..=last).step_by(STRETCH).collect();
+    let parts: Vec<Vec<(usize, usize)>> = starts.into_par_iter().map(scan).collect();
+    parts.concat()
 }
 
 /// The passage of `text` closest to `quote` by edit distance (Sellers' approximate substring
