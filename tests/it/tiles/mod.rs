@@ -3,6 +3,7 @@
 //! not with the `mvt` crate the tiler encodes with.
 
 mod mvt;
+mod scale; // the 1,000-site synthetic atlas: zooms from the data, every feature kept
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
