@@ -31,6 +31,7 @@ fn a_thousand_site_atlas_tiles_under_100_mb_with_every_feature_at_every_zoom() {
     let a = read_pmtiles(&dest);
     let vector_layers = a.metadata["vector_layers"].as_array().unwrap();
     let mut zooms = vec![];
+    let mut checked = vec![];
     for layer in &layers.atlas {
         let meta = vector_layers
             .iter()
@@ -45,7 +46,9 @@ fn a_thousand_site_atlas_tiles_under_100_mb_with_every_feature_at_every_zoom() {
             .filter(|&i| layer.features[i].geometry.is_some())
             .map(|i| i as u64 + 1)
             .collect();
-        assert!(!expected.is_empty(), "{}", layer.name);
+        if expected.is_empty() {
+            continue; // `lines`: the synthetic atlas has no rivers or railways
+        }
         for z in lo..=hi {
             let ids: BTreeSet<u64> = a
                 .at_zoom(z)
@@ -62,6 +65,10 @@ fn a_thousand_site_atlas_tiles_under_100_mb_with_every_feature_at_every_zoom() {
             );
             assert_eq!(ids, expected, "{} at zoom {z}", layer.name);
         }
+        checked.push(layer.name.as_str());
+    }
+    for name in ["sites", "events", "transfers", "claims", "uncertainty"] {
+        assert!(checked.contains(&name), "{name} was checked");
     }
     // The zooms come from the data: 1,000 points over 16 x 9 degrees need far less than 14,
     // and the archive's last zoom is its deepest layer's.
