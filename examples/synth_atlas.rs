@@ -239,7 +239,7 @@ pub fn generate(n: usize, out: &Path, seed: u64, n_sources: usize) -> std::io::R
         let to = (from + 1 + rng.below(n.max(2) - 1)) % n;
         // Most statements agree with the coordinates; every seventh is off by half.
         let d = haversine_m(points[from], points[to]);
-        let stated = if i % 7 == 0 { d * 1.5 } else { d } .round().max(1.0);
+        let stated = if i % 7 == 0 { d * 1.5 } else { d }.round().max(1.0);
         let (src, quote) = cite(&mut rng, "distance");
         writeln!(
             claims,

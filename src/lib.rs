@@ -186,9 +186,7 @@ fn write_outputs(
         }
     }
     if opts.wants(Format::Csv) {
-        written.extend(
-            output::tables::write(layers, out, opts.all_pairs).map_err(write_err(out))?,
-        );
+        written.extend(output::tables::write(layers, out, opts.all_pairs).map_err(write_err(out))?);
     }
     if opts.wants(Format::Lpf) {
         written.push(interchange::lpf::write(atlas, out).map_err(interchange_err)?);

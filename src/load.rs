@@ -456,10 +456,7 @@ struct Row<'a> {
 
 impl Row<'_> {
     fn column(&self, name: &str) -> Option<(usize, String)> {
-        self.table
-            .index
-            .get(name)
-            .map(|i| (i + 1, name.to_owned()))
+        self.table.index.get(name).map(|i| (i + 1, name.to_owned()))
     }
 
     fn get(&self, name: &str) -> &str {

@@ -120,7 +120,10 @@ fn anchored_hits(text: &[u8], patterns: &[&str], long: &[usize]) -> Vec<(usize, 
     const MUL: u64 = 0x0100_0000_01b3; // FNV prime, any odd multiplier works
     const STRETCH: usize = 1 << 20;
     // About 32 filter bits per pattern (3 % false hits), 8 KiB to 8 MiB.
-    let filter_bits: u32 = (long.len() * 32).next_power_of_two().trailing_zeros().clamp(16, 26);
+    let filter_bits: u32 = (long.len() * 32)
+        .next_power_of_two()
+        .trailing_zeros()
+        .clamp(16, 26);
     let hash = |w: &[u8]| {
         w.iter()
             .fold(0u64, |h, &b| h.wrapping_mul(MUL).wrapping_add(u64::from(b)))

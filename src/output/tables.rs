@@ -316,7 +316,17 @@ mod tests {
 
     #[test]
     fn km_cells_match_the_float_formatter() {
-        let mut km = vec![0.0, 0.0004, 0.0005, 0.0015, 1.0005, 2.5, 39.9995, 12_345.678_5, 20_003.93];
+        let mut km = vec![
+            0.0,
+            0.0004,
+            0.0005,
+            0.0015,
+            1.0005,
+            2.5,
+            39.9995,
+            12_345.678_5,
+            20_003.93,
+        ];
         // Many ordinary distances, and many that sit on a rounding tie.
         let mut x = 0.123_456_789_f64;
         for i in 0..20_000 {
@@ -348,4 +358,3 @@ mod tests {
         }
     }
 }
-

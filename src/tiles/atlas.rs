@@ -303,9 +303,12 @@ pub fn data_zoom(layer: &crate::layers::Layer) -> u8 {
                     boxes.push(bbox(&mut all.into_iter()));
                 }
                 other => {
-                    let b = bbox(&mut geoms_of(&other).iter().flat_map(geom_coords).map(
-                        |[x, y]| super::mercator::lon_lat_to_world(x, y),
-                    ));
+                    let b = bbox(
+                        &mut geoms_of(&other)
+                            .iter()
+                            .flat_map(geom_coords)
+                            .map(|[x, y]| super::mercator::lon_lat_to_world(x, y)),
+                    );
                     if b[0] <= b[2] {
                         sizes.push((b[2] - b[0]).max(b[3] - b[1]));
                         boxes.push(b);
@@ -337,7 +340,10 @@ pub fn data_zoom(layer: &crate::layers::Layer) -> u8 {
         let n = f64::from(1u32 << z.min(31));
         boxes
             .iter()
-            .map(|b| ((b[2] * n).floor() - (b[0] * n).floor() + 1.0) * ((b[3] * n).floor() - (b[1] * n).floor() + 1.0))
+            .map(|b| {
+                ((b[2] * n).floor() - (b[0] * n).floor() + 1.0)
+                    * ((b[3] * n).floor() - (b[1] * n).floor() + 1.0)
+            })
             .sum()
     };
     while z > 0 && !boxes.is_empty() && pieces(z) > PIECE_BUDGET {
@@ -369,7 +375,8 @@ fn geom_coords(g: &Geom) -> Vec<[f64; 2]> {
 fn neighbour_spacing(mut points: Vec<(f64, f64)>) -> Vec<f64> {
     const ORDER: u8 = 24;
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let cell = |v: f64| (v * f64::from(1u32 << ORDER)).clamp(0.0, f64::from((1u32 << ORDER) - 1)) as u32;
+    let cell =
+        |v: f64| (v * f64::from(1u32 << ORDER)).clamp(0.0, f64::from((1u32 << ORDER) - 1)) as u32;
     points.sort_by_key(|&(x, y)| super::mercator::hilbert(ORDER, cell(x), cell(y)));
     points.dedup();
     points
@@ -534,7 +541,12 @@ mod tests {
         // which is 16 pixels (1/16 tile) at zoom ceil(log2(36000 / 16)) = 12.
         let grid = |step: f64| {
             (0..100)
-                .map(|i| Geometry::Point(geo::Point::new(f64::from(i % 10) * step, f64::from(i / 10) * step)))
+                .map(|i| {
+                    Geometry::Point(geo::Point::new(
+                        f64::from(i % 10) * step,
+                        f64::from(i / 10) * step,
+                    ))
+                })
                 .collect::<Vec<_>>()
         };
         assert_eq!(data_zoom(&layer(K::Point, grid(0.01))), 12);
@@ -585,12 +597,18 @@ mod tests {
         let points = layer(
             K::Point,
             (0..100)
-                .map(|i| Geometry::Point(geo::Point::new(f64::from(i % 10) * 0.01, f64::from(i / 10) * 0.01)))
+                .map(|i| {
+                    Geometry::Point(geo::Point::new(
+                        f64::from(i % 10) * 0.01,
+                        f64::from(i / 10) * 0.01,
+                    ))
+                })
                 .collect(),
         );
         // The data want zoom 12; the [tiles] maxzoom caps it.
         assert_eq!(t.range_for(&points), (2, 10));
-        let t = AtlasTiles::from_toml("[tiles.layers.t]\nmaxzoom = 13\n", Path::new("a.toml")).unwrap();
+        let t =
+            AtlasTiles::from_toml("[tiles.layers.t]\nmaxzoom = 13\n", Path::new("a.toml")).unwrap();
         assert_eq!(t.range_for(&points), (0, 13), "a layer's own maxzoom wins");
         let t = AtlasTiles::from_toml("[tiles]\nauto_zoom = false\n", Path::new("a.toml")).unwrap();
         assert_eq!(t.range_for(&points), (0, 14));

@@ -20,9 +20,13 @@ fn a_thousand_site_atlas_tiles_under_100_mb_with_every_feature_at_every_zoom() {
     let checked = gazmap::open(&atlas_dir).unwrap();
     let layers = gazmap::layers::build(&checked.atlas).unwrap();
     let dest = dir.path().join("synth.pmtiles");
-    let report =
-        gazmap::tiles::atlas::write(&layers, &AtlasTiles::default(), &dest, &gazmap::tiles::Quiet)
-            .unwrap();
+    let report = gazmap::tiles::atlas::write(
+        &layers,
+        &AtlasTiles::default(),
+        &dest,
+        &gazmap::tiles::Quiet,
+    )
+    .unwrap();
     assert!(
         report.bytes < 100_000_000,
         "{} bytes for 1,000 sites",
