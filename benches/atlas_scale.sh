@@ -50,7 +50,7 @@ run() {
 for n in $SIZES; do
   atlas="$WORK/synth-$n"
   [ -s "$atlas/atlas.toml" ] || target/release/examples/synth_atlas "$n" "$atlas"
-  echo "N = $n ($(du -sb "$atlas" | cut -f1) bytes of input)"
+  echo "N = $n ($(du -sbL "$atlas" | cut -f1) bytes of input)"
   run "$n" check "$WORK/none" "$BIN" check "$atlas"
   for f in $FORMATS; do
     if [ "$f" = web ] && [ "$n" -gt "$WEB_MAX" ]; then
