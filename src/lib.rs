@@ -238,7 +238,7 @@ fn write_outputs(
         });
     }
     if opts.wants(Format::Web) {
-        let web = web_map(layers, atlas, &written, out)?;
+        let web = web_map(layers, atlas, &written, tiles_config.as_ref(), out)?;
         written.extend(web);
     }
     Ok(written)
@@ -332,13 +332,27 @@ fn web_map(
     layers: &layers::Layers,
     atlas: &Atlas,
     written: &[output::Written],
+    tiles_config: Option<&tiles::AtlasTiles>,
     out: &Path,
 ) -> Result<Vec<output::Written>, Error> {
     use output::web::{DataSource, WebError};
     let archive = format!("{}.pmtiles", layers.atlas_id);
     let mut extra = vec![];
     let data = if written.iter().any(|w| w.path == out.join(&archive)) {
-        DataSource::Pmtiles(format!("../{archive}"))
+        // Layers that stop before the archive's deepest zoom get their own overzoomed source.
+        let last_zoom = tiles_config
+            .map(|config| {
+                let ranges = config.ranges(layers);
+                let deepest = ranges.iter().map(|r| r.1).max().unwrap_or(0);
+                layers
+                    .all()
+                    .zip(ranges)
+                    .filter(|(_, r)| r.1 < deepest)
+                    .map(|(l, r)| (l.name.clone(), r.1))
+                    .collect()
+            })
+            .unwrap_or_default();
+        DataSource::Pmtiles(format!("../{archive}"), last_zoom)
     } else {
         // The viewer then reads the atlas layers' GeoJSON files: write any this build did not.
         for layer in &layers.atlas {
