@@ -240,7 +240,11 @@ pub fn generate(n: usize, out: &Path, seed: u64, n_sources: usize) -> std::io::R
         // Most statements agree with the coordinates; every seventh is off by half.
         let d = haversine_m(points[from], points[to]);
         let stated = if i % 7 == 0 { d * 1.5 } else { d }.round().max(1.0);
-        let (src, quote) = cite(&mut rng, "distance");
+        // The quote states the distance with its unit, as `check` requires of a stated one.
+        let (src, quote) = cite(
+            &mut rng,
+            &format!("distance of {} kilometres", (stated / 1000.0).round()),
+        );
         writeln!(
             claims,
             "c{i},s{from},s{to},{stated},{},false,{src},{},",
