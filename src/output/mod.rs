@@ -12,7 +12,6 @@ pub mod stamp;
 pub mod tables;
 pub mod web;
 pub mod xml;
-pub mod zip;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
