@@ -11,7 +11,7 @@ use std::path::Path;
 use rusqlite::{Connection, params};
 
 use super::mercator::tile_coord;
-use super::pyramid::{Collected, TempFile};
+use super::pyramid::Collected;
 use super::{Metadata, Progress, TilesError};
 
 /// Writes `tiles` as an MBTiles file at `dest` (atomically). Returns its size in bytes.
@@ -32,7 +32,7 @@ pub fn write(
         path: dest.to_path_buf(),
         message: e.to_string(),
     };
-    let tmp = TempFile::beside(dest, "mbtiles").map_err(io)?;
+    let tmp = crate::atomic::temp_beside(dest).map_err(io)?;
     {
         let mut db = Connection::open(tmp.path()).map_err(sql)?;
         db.execute_batch(
@@ -91,6 +91,6 @@ pub fn write(
     }
     progress.end();
     let bytes = std::fs::metadata(tmp.path()).map_err(io)?.len();
-    tmp.persist(dest).map_err(io)?;
+    crate::atomic::persist(tmp, dest).map_err(io)?;
     Ok(bytes)
 }
