@@ -10,7 +10,6 @@ use std::path::Path;
 
 use rusqlite::{Connection, params};
 
-use super::mercator::tile_coord;
 use super::pyramid::Collected;
 use super::{Metadata, Progress, TilesError};
 
@@ -73,10 +72,16 @@ pub fn write(
             progress.begin("writing", Some(tiles.entries.len() as u64));
             for entry in &tiles.entries {
                 for i in 0..entry.run {
-                    let (z, x, y) = tile_coord(entry.tile_id + u64::from(i));
-                    let row = (1u32 << z) - 1 - y;
+                    let id = pmtiles::TileId::new(entry.tile_id + u64::from(i)).map_err(|e| {
+                        TilesError::Pmtiles {
+                            path: dest.to_path_buf(),
+                            message: e.to_string(),
+                        }
+                    })?;
+                    let c = pmtiles::TileCoord::from(id);
+                    let row = (1u32 << c.z()) - 1 - c.y();
                     put_map
-                        .execute(params![z, x, row, entry.content])
+                        .execute(params![c.z(), c.x(), row, entry.content])
                         .map_err(sql)?;
                 }
                 progress.advance(1);

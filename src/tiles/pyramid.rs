@@ -639,7 +639,14 @@ fn encode_node(ctx: &Ctx<'_>, node: &Node) {
         cands = cluster_by_distance(cands, cp.distance_units);
     }
     cands.sort_by_key(|c| (c.enc.layer, c.enc.feature));
-    let id = zoom_base(z) + hilbert(z, x, y);
+    let Ok(coord) = pmtiles::TileCoord::new(z, x, y) else {
+        ctx.sink.fail(TilesError::Encode {
+            tile: format!("{z}/{x}/{y}"),
+            message: "outside the tile pyramid".into(),
+        });
+        return;
+    };
+    let id = pmtiles::TileId::from(coord).value();
     if let Some(gz) = encode_limited(ctx, &mut cands, z, x, y) {
         let clusters = cands.iter().filter(|c| !c.members.is_empty()).count() as u64;
         let clustered = cands.iter().map(|c| c.members.len() as u64).sum::<u64>();
