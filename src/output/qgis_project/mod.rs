@@ -232,7 +232,7 @@ fn subtitle(layers: &Layers) -> String {
 #[must_use]
 pub fn project_xml(layers: &Layers, opts: &ProjectOptions<'_>) -> String {
     let mut x = XmlWriter::new();
-    x.raw_line("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>");
+    x.doctype("qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'");
     let saved = opts.time.iso_seconds();
     x.open(
         "qgis",
