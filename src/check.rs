@@ -1,8 +1,6 @@
 //! Rules over a loaded atlas: ids, references, quotes verbatim in their sources, and the
 //! distances the account states, measured against the coordinates.
 
-use std::collections::BTreeMap;
-
 use geo::{Intersects, LineString, MultiLineString, MultiPolygon, Point, Polygon};
 
 use crate::diagnostics::Finding;
@@ -82,7 +80,7 @@ fn check_ids(atlas: &Atlas, findings: &mut Vec<Finding>) {
         ),
     ];
     for (what, rows) in tables {
-        let mut first: BTreeMap<&str, u64> = BTreeMap::new();
+        let mut first: rustc_hash::FxHashMap<&str, u64> = rustc_hash::FxHashMap::default();
         for (id, origin) in rows {
             if id.is_empty() {
                 continue;
@@ -281,26 +279,56 @@ fn check_quotes(atlas: &mut Atlas, findings: &mut Vec<Finding>) {
         claims,
         ..
     } = atlas;
-    let rows = sites
+    let mut rows: Vec<(&mut Citation, &RowOrigin)> = sites
         .iter_mut()
         .map(|s| (&mut s.citation, &s.origin))
         .chain(events.iter_mut().map(|e| (&mut e.citation, &e.origin)))
-        .chain(claims.iter_mut().map(|c| (&mut c.citation, &c.origin)));
-    for (citation, origin) in rows {
-        verify_citation(sources, citation, origin, findings);
+        .chain(claims.iter_mut().map(|c| (&mut c.citation, &c.origin)))
+        .collect();
+    // The quotes of each source, searched in one pass over its text.
+    let mut by_source: Vec<Vec<usize>> = vec![vec![]; sources.len()];
+    let source_index: rustc_hash::FxHashMap<&str, usize> = sources
+        .iter()
+        .enumerate()
+        .rev() // the first source of a duplicated id wins, as `find` gave
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    let mut verdicts: Vec<Option<Option<quote::QuoteMatch>>> = vec![None; rows.len()];
+    for (r, (citation, _)) in rows.iter().enumerate() {
+        if let Some(&i) = source_index.get(citation.source_id.as_str())
+            && !citation.quote.is_empty()
+        {
+            by_source[i].push(r);
+        }
+    }
+    for (source, members) in sources.iter().zip(&by_source) {
+        let quotes: Vec<&str> = members.iter().map(|&r| rows[r].0.quote.as_str()).collect();
+        for (&r, m) in members.iter().zip(quote::find_all(&source.text, &quotes)) {
+            verdicts[r] = Some(m);
+        }
+    }
+    for ((citation, origin), verdict) in rows.iter_mut().zip(verdicts) {
+        let source = source_index
+            .get(citation.source_id.as_str())
+            .map(|&i| &sources[i]);
+        verify_citation(sources, source, citation, origin, verdict, findings);
     }
 }
 
+/// Reports a citation's problems; `source` is the one it names, if any, and `verdict` the exact
+/// search's answer in it.
 fn verify_citation(
     sources: &[crate::model::Source],
+    source: Option<&crate::model::Source>,
     citation: &mut Citation,
     origin: &RowOrigin,
+    verdict: Option<Option<quote::QuoteMatch>>,
     findings: &mut Vec<Finding>,
 ) {
     if citation.source_id.is_empty() || citation.quote.is_empty() {
         return; // already reported as a missing required value
     }
-    let Some(source) = sources.iter().find(|s| s.id == citation.source_id) else {
+    let Some(source) = source else {
         let known: Vec<_> = sources.iter().map(|s| s.id.as_str()).collect();
         findings.push(
             Finding::error(
@@ -316,7 +344,7 @@ fn verify_citation(
         );
         return;
     };
-    if let Some(m) = quote::find_exact(&source.text, &citation.quote) {
+    if let Some(m) = verdict.flatten() {
         citation.char_offset = Some(m.char_offset);
         if m.occurrences > 1 {
             findings.push(
@@ -330,6 +358,7 @@ fn verify_citation(
         }
         return;
     }
+    // Only a quote that failed pays for the approximate search.
     if let Some(near) = crate::authoring::quote_search::near_miss(&source.text, &citation.quote) {
         findings.push(
             Finding::error(
@@ -760,6 +789,7 @@ mod tests {
             events,
             claims,
             periods: vec![],
+            index: crate::model::AtlasIndex::default(),
         }
     }
 

@@ -55,6 +55,9 @@ enum Command {
         /// Write only these formats, comma-separated (default: all).
         #[arg(long, value_delimiter = ',', value_parser = parse_format, help = format_help())]
         format: Vec<Format>,
+        /// Write distances.csv (the all-pairs matrix) even above 2,000 located sites.
+        #[arg(long)]
+        all_pairs: bool,
     },
     /// Check an atlas and write one format (no build report): lpf, lptsv, kml, fgb,
     /// geojsonseq, gpkg, geojson or csv.
@@ -68,6 +71,9 @@ enum Command {
         /// (`-o places.lpf.json`, `.tsv`, `.kml`, `.gpkg`).
         #[arg(long, short)]
         out: Option<PathBuf>,
+        /// With csv: write distances.csv even above 2,000 located sites.
+        #[arg(long)]
+        all_pairs: bool,
     },
     /// Geodesic distance, initial bearing and the range the two sites' uncertainty allows.
     Distance {
@@ -412,12 +418,21 @@ fn run(cli: Cli) -> Result<String, Failure> {
             ));
             Ok(lines.join("\n"))
         }
-        Command::Build { atlas, out, format } => {
+        Command::Build {
+            atlas,
+            out,
+            format,
+            all_pairs,
+        } => {
             let dir = atlas_dir(atlas, Fallback::CurrentOrDefault)?;
+            // Opened and checked once; the build writes from this checked atlas.
             let checked = gazmap::open(&dir).map_err(from_lib)?;
             let out = out.unwrap_or_else(|| PathBuf::from("out").join(&checked.atlas.meta.id));
-            let report =
-                gazmap::build_with(&dir, &out, &BuildOptions::only(format)).map_err(from_lib)?;
+            let opts = BuildOptions {
+                all_pairs,
+                ..BuildOptions::only(format)
+            };
+            let report = gazmap::build_checked(&checked, &out, &opts).map_err(from_lib)?;
             let mut lines: Vec<String> = report.warnings.clone();
             for (name, count) in &report.counts {
                 lines.push(format!("{name:>12}: {count} features"));
@@ -431,7 +446,12 @@ fn run(cli: Cli) -> Result<String, Failure> {
             ));
             Ok(lines.join("\n"))
         }
-        Command::Export { format, atlas, out } => {
+        Command::Export {
+            format,
+            atlas,
+            out,
+            all_pairs,
+        } => {
             let dir = atlas_dir(atlas, Fallback::CurrentOnly)?;
             if let Some(target) = out
                 .as_deref()
@@ -443,7 +463,11 @@ fn run(cli: Cli) -> Result<String, Failure> {
             }
             let checked = gazmap::open(&dir).map_err(from_lib)?;
             let out = out.unwrap_or_else(|| PathBuf::from("out").join(&checked.atlas.meta.id));
-            let files = gazmap::export(&dir, &out, format).map_err(from_lib)?;
+            let opts = BuildOptions {
+                all_pairs,
+                ..BuildOptions::only([format])
+            };
+            let files = gazmap::export_checked(&checked, &out, &opts).map_err(from_lib)?;
             let mut lines: Vec<String> = checked.warnings.iter().map(ToString::to_string).collect();
             for (name, bytes) in &files {
                 lines.push(format!("{name} ({bytes} bytes)"));
@@ -577,15 +601,18 @@ fn run(cli: Cli) -> Result<String, Failure> {
             let dir = atlas_dir(atlas.or(atlas_option), Fallback::CurrentOnly)?;
             let checked = gazmap::open(&dir).map_err(from_lib)?;
             let layers = layers::build(&checked.atlas).map_err(|e| from_lib(e.into()))?;
-            let csv = output::tables::distance_matrix_csv(&layers)
-                .map_err(|e| Failure::Other(e.to_string()))?;
             match out {
                 Some(path) => {
-                    output::write_atomic(&path, &csv)
+                    // Streamed to the file: the matrix is never held whole.
+                    output::tables::write_distance_matrix_file(&layers, &path)
                         .map_err(|e| Failure::Other(format!("{}: {e}", path.display())))?;
                     Ok(format!("wrote {}", path.display()))
                 }
-                None => Ok(String::from_utf8_lossy(&csv).trim_end().to_owned()),
+                None => {
+                    let csv = output::tables::distance_matrix_csv(&layers)
+                        .map_err(|e| Failure::Other(e.to_string()))?;
+                    Ok(String::from_utf8_lossy(&csv).trim_end().to_owned())
+                }
             }
         }
     }

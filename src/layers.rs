@@ -445,14 +445,8 @@ fn sites_layer(atlas: &Atlas) -> Layer {
         &schema,
     );
     for site in &atlas.sites {
-        let events = atlas
-            .events
-            .iter()
-            .filter(|e| match &e.place {
-                Place::At(s) => s.as_deref() == Some(site.id.as_str()),
-                Place::Movement { from, to } => *from == site.id || *to == site.id,
-            })
-            .count();
+        // Indexed once per atlas (events at the site or moving from or to it).
+        let events = atlas.event_span(&site.id).map_or(0, |s| s.count);
         let mut values = vec![
             site.id.as_str().into(),
             site.name.as_str().into(),

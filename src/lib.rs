@@ -113,12 +113,16 @@ pub struct BuildReport {
 pub struct BuildOptions {
     /// The formats to write; the default is every format.
     pub formats: std::collections::BTreeSet<output::format::Format>,
+    /// Write `distances.csv` whatever the number of sites (by default only up to
+    /// [`output::tables::ALL_PAIRS_DEFAULT_MAX_SITES`] located sites).
+    pub all_pairs: bool,
 }
 
 impl Default for BuildOptions {
     fn default() -> Self {
         Self {
             formats: output::format::Format::ALL.iter().copied().collect(),
+            all_pairs: false,
         }
     }
 }
@@ -131,7 +135,10 @@ impl BuildOptions {
         if formats.is_empty() {
             Self::default()
         } else {
-            Self { formats }
+            Self {
+                formats,
+                all_pairs: false,
+            }
         }
     }
 
@@ -185,7 +192,7 @@ fn write_outputs(
         }
     }
     if opts.wants(Format::Csv) {
-        written.extend(output::tables::write(layers, out).map_err(write_err(out))?);
+        written.extend(output::tables::write(layers, out, opts.all_pairs).map_err(write_err(out))?);
     }
     if opts.wants(Format::Lpf) {
         written.push(interchange::lpf::write(atlas, out).map_err(interchange_err)?);
@@ -232,7 +239,7 @@ fn write_outputs(
         });
     }
     if opts.wants(Format::Web) {
-        let web = web_map(layers, atlas, &written, out)?;
+        let web = web_map(layers, atlas, &written, tiles_config.as_ref(), out)?;
         written.extend(web);
     }
     Ok(written)
@@ -266,7 +273,18 @@ fn relative_files(written: &[output::Written], out: &Path) -> Vec<(String, u64)>
 /// # Errors
 /// See [`open`]; plus [`Error::Write`] when an output cannot be written.
 pub fn build_with(dir: &Path, out: &Path, opts: &BuildOptions) -> Result<BuildReport, Error> {
-    let checked = open(dir)?;
+    build_checked(&open(dir)?, out, opts)
+}
+
+/// [`build_with`] for an atlas already opened with [`open`] (so a command checks it once).
+///
+/// # Errors
+/// [`Error::Write`] when an output cannot be written; tile and print errors.
+pub fn build_checked(
+    checked: &Checked,
+    out: &Path,
+    opts: &BuildOptions,
+) -> Result<BuildReport, Error> {
     let layers = layers::build(&checked.atlas)?;
     let write_err = |path: &Path| {
         let path = path.to_path_buf();
@@ -305,7 +323,7 @@ pub fn build_with(dir: &Path, out: &Path, opts: &BuildOptions) -> Result<BuildRe
     output::write_atomic(&tmp.join("build-report.json"), json.as_bytes())
         .map_err(write_err(out))?;
     // A full build replaces the folder (stale files go); a partial one adds to it.
-    staging.commit(*opts == BuildOptions::default())?;
+    staging.commit(opts.formats == BuildOptions::default().formats)?;
     Ok(report)
 }
 
@@ -315,13 +333,27 @@ fn web_map(
     layers: &layers::Layers,
     atlas: &Atlas,
     written: &[output::Written],
+    tiles_config: Option<&tiles::AtlasTiles>,
     out: &Path,
 ) -> Result<Vec<output::Written>, Error> {
     use output::web::{DataSource, WebError};
     let archive = format!("{}.pmtiles", layers.atlas_id);
     let mut extra = vec![];
     let data = if written.iter().any(|w| w.path == out.join(&archive)) {
-        DataSource::Pmtiles(format!("../{archive}"))
+        // Layers that stop before the archive's deepest zoom get their own overzoomed source.
+        let last_zoom = tiles_config
+            .map(|config| {
+                let ranges = config.ranges(layers);
+                let deepest = ranges.iter().map(|r| r.1).max().unwrap_or(0);
+                layers
+                    .all()
+                    .zip(ranges)
+                    .filter(|(_, r)| r.1 < deepest)
+                    .map(|(l, r)| (l.name.clone(), r.1))
+                    .collect()
+            })
+            .unwrap_or_default();
+        DataSource::Pmtiles(format!("../{archive}"), last_zoom)
     } else {
         // The viewer then reads the atlas layers' GeoJSON files: write any this build did not.
         for layer in &layers.atlas {
@@ -360,15 +392,21 @@ pub fn export(
     out: &Path,
     format: output::format::Format,
 ) -> Result<Vec<(String, u64)>, Error> {
-    let checked = open(dir)?;
+    export_checked(&open(dir)?, out, &BuildOptions::only([format]))
+}
+
+/// [`export`] for an atlas already opened with [`open`]: writes the formats of `opts`, no report.
+///
+/// # Errors
+/// See [`build_checked`].
+pub fn export_checked(
+    checked: &Checked,
+    out: &Path,
+    opts: &BuildOptions,
+) -> Result<Vec<(String, u64)>, Error> {
     let layers = layers::build(&checked.atlas)?;
     let staging = staging::Staging::new(out)?;
-    let written = write_outputs(
-        &checked.atlas,
-        &layers,
-        staging.path(),
-        &BuildOptions::only([format]),
-    )?;
+    let written = write_outputs(&checked.atlas, &layers, staging.path(), opts)?;
     let files = relative_files(&written, staging.path());
     staging.commit(false)?;
     Ok(files)

@@ -349,6 +349,7 @@ pub fn read(dir: &Path) -> Result<Loaded, LoadError> {
             events,
             claims,
             periods,
+            index: crate::model::AtlasIndex::default(),
         },
         findings,
     })
@@ -449,6 +450,8 @@ pub fn csv_columns(file: &str) -> Option<Vec<(&'static str, bool)>> {
 struct CsvTable {
     path: PathBuf,
     columns: Arc<Vec<String>>,
+    /// Column name -> position (the first, if a name repeats), so a cell is one lookup.
+    index: rustc_hash::FxHashMap<String, usize>,
     rows: Vec<(u64, csv::StringRecord)>,
     spec: &'static [Column],
 }
@@ -513,13 +516,20 @@ impl CsvTable {
         }
         // With CRLF line ends csv reports a record as starting on the `\n` of the line before
         // it, so lines are counted from the first byte of the record's own text.
+        // The newlines' offsets, found once: a record's line is a binary search, not a count
+        // from the start of the file (which made reading quadratic).
+        let bytes = text.as_bytes();
+        let newlines: Vec<usize> = bytes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| (*b == b'\n').then_some(i))
+            .collect();
         let line_at = |byte: u64| {
-            let bytes = text.as_bytes();
             let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
             while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
                 start += 1;
             }
-            bytes[..start].iter().filter(|b| **b == b'\n').count() as u64 + 1
+            newlines.partition_point(|&p| p < start) as u64 + 1
         };
         let mut rows = vec![];
         for record in reader.records() {
@@ -538,6 +548,12 @@ impl CsvTable {
         if problems.is_empty() {
             Ok(Self {
                 path: path.to_path_buf(),
+                index: headers
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .map(|(i, h)| (h.clone(), i))
+                    .collect(),
                 columns: Arc::new(headers),
                 rows,
                 spec,
@@ -565,19 +581,14 @@ struct Row<'a> {
 
 impl Row<'_> {
     fn column(&self, name: &str) -> Option<(usize, String)> {
-        self.table
-            .columns
-            .iter()
-            .position(|c| c == name)
-            .map(|i| (i + 1, name.to_owned()))
+        self.table.index.get(name).map(|i| (i + 1, name.to_owned()))
     }
 
     fn get(&self, name: &str) -> &str {
         self.table
-            .columns
-            .iter()
-            .position(|c| c == name)
-            .and_then(|i| self.record.get(i))
+            .index
+            .get(name)
+            .and_then(|&i| self.record.get(i))
             .map_or("", str::trim)
     }
 
@@ -972,6 +983,10 @@ fn read_lines(
             )])
         })?;
     let mut seen = BTreeMap::new();
+    let mut by_id: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, s) in sites.iter().enumerate() {
+        by_id.entry(s.id.clone()).or_insert(i);
+    }
     for (index, feature) in collection.features.iter().enumerate() {
         let label = |msg: String| Finding::error(path, None, format!("feature {index}: {msg}"));
         let id = match &feature.id {
@@ -1020,7 +1035,7 @@ fn read_lines(
             .and_then(serde_json::Value::as_str)
             .unwrap_or_default()
             .to_owned();
-        match sites.iter_mut().find(|s| s.id == id) {
+        match by_id.get(&id).map(|&i| &mut sites[i]) {
             Some(site) => {
                 site.line = Some(SiteLine {
                     geometry: lines,

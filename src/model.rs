@@ -27,6 +27,28 @@ pub struct Atlas {
     pub claims: Vec<Claim>,
     /// Named phases of the story (used for printed sheets and the viewer).
     pub periods: Vec<Period>,
+    /// Lookups by site id, built on first use.
+    pub index: AtlasIndex,
+}
+
+/// Lookups over an [`Atlas`], built once on first use so that per-site questions cost no scan
+/// of all sites or events. An atlas is not changed after it is checked; should its sites or
+/// events change afterwards, make a fresh `AtlasIndex::default()`.
+#[derive(Debug, Clone, Default)]
+pub struct AtlasIndex {
+    sites: std::sync::OnceLock<rustc_hash::FxHashMap<String, usize>>,
+    spans: std::sync::OnceLock<rustc_hash::FxHashMap<String, EventSpan>>,
+}
+
+/// The days the events at or through one site cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventSpan {
+    /// Earliest day any of the events allows.
+    pub earliest: jiff::civil::Date,
+    /// Latest day any of the events allows.
+    pub latest: jiff::civil::Date,
+    /// How many events.
+    pub count: usize,
 }
 
 /// Atlas-wide metadata from `atlas.toml`.
@@ -467,10 +489,56 @@ pub struct Period {
 }
 
 impl Atlas {
-    /// The site with this id.
+    /// The site with this id (the first, if the id is duplicated).
     #[must_use]
     pub fn site(&self, id: &str) -> Option<&Site> {
-        self.sites.iter().find(|s| s.id == id)
+        let index = self.index.sites.get_or_init(|| {
+            let mut map = rustc_hash::FxHashMap::default();
+            map.reserve(self.sites.len());
+            for (i, s) in self.sites.iter().enumerate() {
+                map.entry(s.id.clone()).or_insert(i);
+            }
+            map
+        });
+        match index.get(id).and_then(|&i| self.sites.get(i)) {
+            Some(s) if s.id == id => Some(s),
+            // A stale index (sites changed after first use) falls back to a scan.
+            _ if index.len() != self.sites.len() || index.get(id).is_some() => {
+                self.sites.iter().find(|s| s.id == id)
+            }
+            _ => None,
+        }
+    }
+
+    /// The span of the events at site `id` or moving from or to it (counted once per event).
+    #[must_use]
+    pub fn event_span(&self, id: &str) -> Option<EventSpan> {
+        let spans = self.index.spans.get_or_init(|| {
+            let mut map: rustc_hash::FxHashMap<String, EventSpan> =
+                rustc_hash::FxHashMap::default();
+            for event in &self.events {
+                let (a, b) = (event.when.earliest, event.when.latest);
+                let ids: [Option<&String>; 2] = match &event.place {
+                    Place::At(s) => [s.as_ref(), None],
+                    Place::Movement { from, to } => [Some(from), (to != from).then_some(to)],
+                };
+                for site in ids.into_iter().flatten() {
+                    map.entry(site.clone())
+                        .and_modify(|s| {
+                            s.earliest = s.earliest.min(a);
+                            s.latest = s.latest.max(b);
+                            s.count += 1;
+                        })
+                        .or_insert(EventSpan {
+                            earliest: a,
+                            latest: b,
+                            count: 1,
+                        });
+                }
+            }
+            map
+        });
+        spans.get(id).copied()
     }
 
     /// The source with this id.

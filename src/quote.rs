@@ -1,5 +1,9 @@
 //! Finding quotes in source texts: exact matches with their character offset, and the nearest
 //! approximate match to suggest when a quote has been mistyped.
+//!
+//! [`find_all`] answers for every quote of a source in one pass over its text (an Aho-Corasick
+//! automaton of all the quotes), so checking an atlas is linear in its sources and rows rather
+//! than rows x source length.
 
 /// Where a quote stands in a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +25,158 @@ pub fn find_exact(text: &str, quote: &str) -> Option<QuoteMatch> {
         char_offset: text[..byte].chars().count(),
         occurrences: text.matches(quote).count(),
     })
+}
+
+/// Looks for every quote of `quotes` verbatim in `text` at once: the answer for `quotes[i]` is at
+/// index `i`, the same as [`find_exact`] gives (occurrences counted without overlap, as
+/// `str::matches` does).
+///
+/// One pass over `text` finds every occurrence of every quote: quotes of [`ANCHOR`] bytes or more
+/// by a rolling hash of their first [`ANCHOR`] bytes (each hit then compared in full), shorter
+/// ones with an Aho-Corasick automaton. The character offsets of the first occurrences come from
+/// one more walk over the text, in byte order.
+#[must_use]
+pub fn find_all(text: &str, quotes: &[&str]) -> Vec<Option<QuoteMatch>> {
+    // Distinct, non-empty patterns; `slot[i]` is the pattern of quote `i`.
+    let mut patterns: Vec<&str> = vec![];
+    let mut index: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+    let slot: Vec<Option<usize>> = quotes
+        .iter()
+        .map(|q| {
+            (!q.is_empty()).then(|| {
+                *index.entry(q).or_insert_with(|| {
+                    patterns.push(q);
+                    patterns.len() - 1
+                })
+            })
+        })
+        .collect();
+    // Per pattern: first byte offset, non-overlapping count, end of the last counted occurrence.
+    let mut found: Vec<Option<(usize, usize, usize)>> = vec![None; patterns.len()];
+    // Occurrences of one pattern must arrive in text order.
+    let mut record = |p: usize, start: usize, end: usize| {
+        let f = &mut found[p];
+        match f {
+            None => *f = Some((start, 1, end)),
+            Some((_, count, last_end)) if start >= *last_end => {
+                *count += 1;
+                *last_end = end;
+            }
+            Some(_) => {}
+        }
+    };
+    let (long, short): (Vec<usize>, Vec<usize>) =
+        (0..patterns.len()).partition(|&p| patterns[p].len() >= ANCHOR);
+    if !short.is_empty() {
+        let ac = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(short.iter().map(|&p| patterns[p]));
+        let Ok(ac) = ac else {
+            // Too many states for the automaton's ids: one search per quote.
+            return quotes.iter().map(|q| find_exact(text, q)).collect();
+        };
+        for m in ac.find_overlapping_iter(text) {
+            record(short[m.pattern().as_usize()], m.start(), m.end());
+        }
+    }
+    if !long.is_empty() {
+        for (p, start) in anchored_hits(text.as_bytes(), &patterns, &long) {
+            record(p, start, start + patterns[p].len());
+        }
+    }
+    // Byte -> character offsets of the first occurrences, in one walk.
+    let mut firsts: Vec<usize> = found.iter().flatten().map(|f| f.0).collect();
+    firsts.sort_unstable();
+    firsts.dedup();
+    let mut chars_at = rustc_hash::FxHashMap::default();
+    chars_at.reserve(firsts.len());
+    let (mut byte, mut chars) = (0, 0);
+    for b in firsts {
+        chars += text[byte..b].chars().count();
+        byte = b;
+        chars_at.insert(b, chars);
+    }
+    slot.iter()
+        .map(|s| {
+            let (first, occurrences, _) = found[(*s)?]?;
+            Some(QuoteMatch {
+                char_offset: chars_at[&first],
+                occurrences,
+            })
+        })
+        .collect()
+}
+
+/// Quotes at least this many bytes long are found by a rolling hash of their first `ANCHOR`
+/// bytes; shorter ones by an automaton (small, since they are short).
+pub const ANCHOR: usize = 32;
+
+/// Every (pattern, byte offset) where one of `long` (indices into `patterns`, each at least
+/// [`ANCHOR`] bytes) occurs in `text`, in text order: a Rabin-Karp scan over `ANCHOR`-byte
+/// windows (in parallel over stretches of the text), a bit filter in front of the hash map, and a
+/// full comparison for each hit.
+fn anchored_hits(text: &[u8], patterns: &[&str], long: &[usize]) -> Vec<(usize, usize)> {
+    use rayon::prelude::*;
+    const MUL: u64 = 0x0100_0000_01b3; // FNV prime, any odd multiplier works
+    const STRETCH: usize = 1 << 20;
+    // About 32 filter bits per pattern (3 % false hits), 8 KiB to 8 MiB.
+    let filter_bits: u32 = (long.len() * 32)
+        .next_power_of_two()
+        .trailing_zeros()
+        .clamp(16, 26);
+    let hash = |w: &[u8]| {
+        w.iter()
+            .fold(0u64, |h, &b| h.wrapping_mul(MUL).wrapping_add(u64::from(b)))
+    };
+    let bucket = |h: u64| {
+        usize::try_from(h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - filter_bits)).unwrap_or(0)
+    };
+    // Patterns sharing their first ANCHOR bytes share one entry.
+    let mut by_hash: rustc_hash::FxHashMap<u64, Vec<usize>> = rustc_hash::FxHashMap::default();
+    by_hash.reserve(long.len());
+    let mut filter = vec![0u64; (1usize << filter_bits) / 64];
+    for &p in long {
+        let h = hash(&patterns[p].as_bytes()[..ANCHOR]);
+        by_hash.entry(h).or_default().push(p);
+        let b = bucket(h);
+        filter[b / 64] |= 1 << (b % 64);
+    }
+    if text.len() < ANCHOR {
+        return vec![];
+    }
+    // MUL^(ANCHOR-1), to take the leaving byte out of the window's hash.
+    let top = (1..ANCHOR).fold(1u64, |x, _| x.wrapping_mul(MUL));
+    let last = text.len() - ANCHOR; // the last window start
+    let scan = |from: usize| {
+        let to = (from + STRETCH).min(last + 1);
+        let mut hits = vec![];
+        let mut h = hash(&text[from..from + ANCHOR]);
+        let mut i = from;
+        loop {
+            let b = bucket(h);
+            if filter[b / 64] & (1 << (b % 64)) != 0
+                && let Some(ps) = by_hash.get(&h)
+            {
+                for &p in ps {
+                    if text[i..].starts_with(patterns[p].as_bytes()) {
+                        hits.push((p, i));
+                    }
+                }
+            }
+            if i + 1 >= to {
+                break;
+            }
+            h = h
+                .wrapping_sub(u64::from(text[i]).wrapping_mul(top))
+                .wrapping_mul(MUL)
+                .wrapping_add(u64::from(text[i + ANCHOR]));
+            i += 1;
+        }
+        hits
+    };
+    let starts: Vec<usize> = (0..=last).step_by(STRETCH).collect();
+    let parts: Vec<Vec<(usize, usize)>> = starts.into_par_iter().map(scan).collect();
+    parts.concat()
 }
 
 /// The passage of `text` closest to `quote` by edit distance (Sellers' approximate substring
@@ -206,6 +362,43 @@ mod tests {
     fn missing_quote_is_none() {
         assert!(find_exact(TEXT, "50 kilometres").is_none());
         assert!(find_exact(TEXT, "").is_none());
+    }
+
+    #[test]
+    fn find_all_agrees_with_find_exact() {
+        let long = "a".repeat(40);
+        let text = format!(
+            "aaaa ’b’ aaa Stalin’s camps. camps aa {} In the tundra, 40 kilometres from the mine, on the banks. In the tundra, 40 kilometres from the mine; {long}aaaa",
+            "a".repeat(90)
+        );
+        let text = text.as_str();
+        let quotes = [
+            "camps",
+            "aa",
+            "aaa",
+            "",
+            "Stalin’s camps",
+            "nowhere",
+            "’b’",
+            "camps",
+            "a",
+            "s",
+            "In the tundra, 40 kilometres from the mine, on the banks",
+            "In the tundra, 40 kilometres from the mine",
+            "In the tundra, 40 kilometres from the mine; nowhere to be found",
+            &long,
+            "Stalin’s camps. camps aa aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        ];
+        let all = find_all(text, &quotes);
+        for (q, got) in quotes.iter().zip(&all) {
+            assert_eq!(*got, find_exact(text, q), "{q}");
+        }
+        // Overlapping occurrences are counted the way `str::matches` counts them.
+        assert_eq!(all[1].unwrap().occurrences, 71); // "aa" in runs of 4, 3, 2, 90 and 44
+        assert_eq!(all[4].unwrap().char_offset, 13);
+        assert!(all[3].is_none() && all[5].is_none() && all[12].is_none());
+        assert_eq!(all[11].unwrap().occurrences, 2);
+        assert_eq!(all[13].unwrap().occurrences, 3); // 90 + 44 a's, without overlap
     }
 
     #[test]

@@ -46,26 +46,137 @@ fn layer_rows(layer: &Layer, columns: &[&str]) -> Vec<Vec<String>> {
     rows
 }
 
+/// Located sites up to which a build writes `distances.csv` by default: 2,000 sites make a
+/// matrix of 4 million cells (about 32 MB). Above it the matrix is written only on request
+/// (`gazmap build --all-pairs`, or `gazmap matrix`).
+pub const ALL_PAIRS_DEFAULT_MAX_SITES: usize = 2000;
+
 /// The all-pairs geodesic distance matrix of the located sites, in km, as CSV.
 ///
 /// # Errors
 /// Only if CSV encoding fails.
 pub fn distance_matrix_csv(layers: &Layers) -> std::io::Result<Vec<u8>> {
+    let mut out = vec![];
+    write_distance_matrix(layers, &mut out)?;
+    Ok(out)
+}
+
+/// Streams the all-pairs matrix (header row, then one row per located site) into `w`, rows
+/// computed in parallel a batch at a time, so memory stays one batch of rows whatever the size.
+/// Returns the bytes written.
+///
+/// # Errors
+/// I/O errors from `w`.
+pub fn write_distance_matrix(layers: &Layers, w: &mut dyn std::io::Write) -> std::io::Result<u64> {
+    use rayon::prelude::*;
     let sites = crate::layers::located_sites(layers);
-    let mut rows = vec![
-        std::iter::once("site".to_owned())
-            .chain(sites.iter().map(|s| s.id.clone()))
-            .collect(),
-    ];
-    for a in &sites {
-        let mut row = vec![a.id.clone()];
-        for b in &sites {
-            let km = geodesy::distance_m(a.point, b.point) / 1000.0;
-            row.push(format!("{:.3}", km));
-        }
-        rows.push(row);
+    let ids: Vec<std::borrow::Cow<'_, [u8]>> = sites.iter().map(|s| csv_field(&s.id)).collect();
+    let mut header = b"site".to_vec();
+    for id in &ids {
+        header.push(b',');
+        header.extend_from_slice(id);
     }
-    csv_bytes(rows)
+    header.push(b'\n');
+    w.write_all(&header)?;
+    let mut bytes = header.len() as u64;
+    const BATCH: usize = 64;
+    let starts: Vec<usize> = (0..sites.len()).step_by(BATCH).collect();
+    for start in starts {
+        let rows: Vec<Vec<u8>> = (start..(start + BATCH).min(sites.len()))
+            .into_par_iter()
+            .map(|i| {
+                let a = sites[i].point;
+                let mut row = Vec::with_capacity(ids[i].len() + 9 * sites.len() + 1);
+                row.extend_from_slice(&ids[i]);
+                for b in &sites {
+                    row.push(b',');
+                    push_km(&mut row, geodesy::distance_m(a, b.point) / 1000.0);
+                }
+                row.push(b'\n');
+                row
+            })
+            .collect();
+        for row in rows {
+            w.write_all(&row)?;
+            bytes += row.len() as u64;
+        }
+    }
+    Ok(bytes)
+}
+
+/// One CSV field as the csv crate writes it (quoted only when it must be).
+fn csv_field(s: &str) -> std::borrow::Cow<'_, [u8]> {
+    // (An empty field inside a row is written empty.)
+    if !s.contains([',', '"', '\n', '\r']) {
+        return std::borrow::Cow::Borrowed(s.as_bytes());
+    }
+    let mut w = csv::Writer::from_writer(vec![]);
+    let _ = w.write_field(s);
+    let _ = w.write_record(None::<&[u8]>);
+    let mut v = w.into_inner().unwrap_or_default();
+    v.pop(); // the record terminator
+    std::borrow::Cow::Owned(v)
+}
+
+/// Appends `km` as `format!("{km:.3}")` would, without the formatting machinery: through whole
+/// metres, except near a rounding tie (or out of range) where the exact formatter decides.
+fn push_km(out: &mut Vec<u8>, km: f64) {
+    let x = km * 1000.0;
+    let frac = x - x.floor();
+    if !(0.0..9.0e15).contains(&x) || (frac - 0.5).abs() < 1e-6 {
+        use std::io::Write as _;
+        let _ = write!(out, "{km:.3}");
+        return;
+    }
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let n = x.round() as u64;
+    let mut buf = itoa::Buffer::new();
+    out.extend_from_slice(buf.format(n / 1000).as_bytes());
+    let m = n % 1000;
+    #[allow(clippy::cast_possible_truncation)]
+    out.extend_from_slice(&[
+        b'.',
+        b'0' + (m / 100) as u8,
+        b'0' + (m / 10 % 10) as u8,
+        b'0' + (m % 10) as u8,
+    ]);
+}
+
+/// Writes `path` atomically from a streaming writer (a temporary sibling, then a rename).
+fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<u64>,
+) -> std::io::Result<Written> {
+    use std::io::Write as _;
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| -> std::io::Result<u64> {
+        let mut file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+        let bytes = fill(&mut file)?;
+        file.flush()?;
+        file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        Ok(bytes)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    Ok(Written {
+        path: path.to_path_buf(),
+        bytes: result?,
+    })
+}
+
+/// Streams the all-pairs matrix into `path` (atomically).
+///
+/// # Errors
+/// I/O errors from writing.
+pub fn write_distance_matrix_file(layers: &Layers, path: &Path) -> std::io::Result<Written> {
+    write_atomic_with(path, |w| write_distance_matrix(layers, w))
 }
 
 const TRANSFER_COLUMNS: &[&str] = &[
@@ -164,15 +275,19 @@ fn timeline_rows(layers: &Layers) -> Vec<Vec<String>> {
     rows
 }
 
-/// Writes `distances.csv`, `transfers.csv`, `claims.csv` and `timeline.csv` into `dir`.
+/// Writes `distances.csv`, `transfers.csv`, `claims.csv` and `timeline.csv` into `dir`;
+/// `distances.csv` only up to [`ALL_PAIRS_DEFAULT_MAX_SITES`] located sites unless `all_pairs`.
 ///
 /// # Errors
 /// I/O errors from writing.
-pub fn write(layers: &Layers, dir: &Path) -> std::io::Result<Vec<Written>> {
-    let mut written = vec![write_atomic(
-        &dir.join("distances.csv"),
-        &distance_matrix_csv(layers)?,
-    )?];
+pub fn write(layers: &Layers, dir: &Path, all_pairs: bool) -> std::io::Result<Vec<Written>> {
+    let mut written = vec![];
+    if all_pairs || crate::layers::located_sites(layers).len() <= ALL_PAIRS_DEFAULT_MAX_SITES {
+        written.push(write_distance_matrix_file(
+            layers,
+            &dir.join("distances.csv"),
+        )?);
+    }
     if let Some(l) = layers.layer("transfers") {
         written.push(write_atomic(
             &dir.join("transfers.csv"),
@@ -190,4 +305,62 @@ pub fn write(layers: &Layers, dir: &Path) -> std::io::Result<Vec<Written>> {
         &csv_bytes(timeline_rows(layers))?,
     )?);
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The matrix row as it was written before streaming: `format!("{:.3}")` through csv.
+    fn reference_row(km: &[f64]) -> Vec<u8> {
+        let mut w = csv::Writer::from_writer(vec![]);
+        let mut row = vec!["a_site".to_owned()];
+        row.extend(km.iter().map(|k| format!("{k:.3}")));
+        w.write_record(&row).unwrap();
+        w.into_inner().unwrap()
+    }
+
+    #[test]
+    fn km_cells_match_the_float_formatter() {
+        let mut km = vec![
+            0.0,
+            0.0004,
+            0.0005,
+            0.0015,
+            1.0005,
+            2.5,
+            39.9995,
+            12_345.678_5,
+            20_003.93,
+        ];
+        // Many ordinary distances, and many that sit on a rounding tie.
+        let mut x = 0.123_456_789_f64;
+        for i in 0..20_000 {
+            x = (x * 7919.0 + 0.618_033_988_7).fract();
+            km.push(x * 3000.0);
+            km.push(f64::from(i) / 2000.0);
+        }
+        let mut row = b"a_site".to_vec();
+        for k in &km {
+            row.push(b',');
+            push_km(&mut row, *k);
+        }
+        row.push(b'\n');
+        assert_eq!(
+            String::from_utf8(row).unwrap(),
+            String::from_utf8(reference_row(&km)).unwrap()
+        );
+    }
+
+    #[test]
+    fn ids_are_quoted_as_csv_quotes_them() {
+        for id in ["plain", "with,comma", "with \"quote\"", "line\nbreak", ""] {
+            let mut w = csv::Writer::from_writer(vec![]);
+            w.write_record([id, "x"]).unwrap();
+            let expected = w.into_inner().unwrap();
+            let mut got = csv_field(id).into_owned();
+            got.extend_from_slice(b",x\n");
+            assert_eq!(got, expected, "{id:?}");
+        }
+    }
 }

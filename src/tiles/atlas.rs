@@ -15,6 +15,10 @@
 //! Atlas features (sites, events, event areas, transfers, claims, lines, uncertainty) are marked *keep*: no
 //! thinning or size limit ever drops them, and a feature too small for a zoom becomes the
 //! smallest shape the tile can hold rather than vanishing. Only basemap features can be thinned.
+//!
+//! An atlas layer with no `maxzoom` of its own stops at the zoom its data needs ([`data_zoom`]),
+//! never above the `[tiles]` maxzoom; beyond it a map overzooms its last tiles. `auto_zoom =
+//! false` in `[tiles]` turns this off (every layer then goes to the `[tiles]` maxzoom).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -49,6 +53,9 @@ pub struct AtlasTiles {
     pub simplify_px: Option<f64>,
     /// Buffer around each tile, **pixels** (1/256 of a tile).
     pub buffer_px: Option<f64>,
+    /// Atlas layers without a `maxzoom` of their own stop at the zoom their data needs.
+    #[serde(default = "default_auto_zoom")]
+    pub auto_zoom: bool,
     /// Per-layer zoom ranges.
     #[serde(default)]
     pub layers: BTreeMap<String, LayerZooms>,
@@ -64,6 +71,10 @@ fn default_maxzoom() -> u8 {
     14
 }
 
+fn default_auto_zoom() -> bool {
+    true
+}
+
 impl Default for AtlasTiles {
     fn default() -> Self {
         Self {
@@ -71,6 +82,7 @@ impl Default for AtlasTiles {
             maxzoom: default_maxzoom(),
             simplify_px: None,
             buffer_px: None,
+            auto_zoom: true,
             layers: BTreeMap::new(),
             path: "atlas.toml".into(),
             text: String::new(),
@@ -178,7 +190,47 @@ impl AtlasTiles {
         }
     }
 
-    /// The zoom range of layer `name`.
+    /// The zoom range of `layer` in the atlas archive: its own `maxzoom` if the table sets one;
+    /// else, for an atlas layer (with `auto_zoom`), [`data_zoom`] within the `[tiles]` range;
+    /// else the `[tiles]` maxzoom.
+    #[must_use]
+    pub fn range_for(&self, layer: &crate::layers::Layer) -> (u8, u8) {
+        let (lo, hi) = self.range(&layer.name);
+        let own = self.layers.get(&layer.name).and_then(|z| z.maxzoom);
+        if own.is_some() || !self.auto_zoom || layer.role != LayerRole::Atlas {
+            return (lo, hi);
+        }
+        (lo, data_zoom(layer).clamp(lo, hi))
+    }
+
+    /// The zoom ranges of every layer of `layers` (in [`Layers::all`] order): [`Self::range_for`],
+    /// except that an atlas point layer without a `maxzoom` of its own goes as deep as the
+    /// deepest atlas layer, so the places and events never stop before the lines drawn between
+    /// them (points cost one piece per feature and zoom).
+    #[must_use]
+    pub fn ranges(&self, layers: &Layers) -> Vec<(u8, u8)> {
+        let mut ranges: Vec<(u8, u8)> = layers.all().map(|l| self.range_for(l)).collect();
+        let deepest = layers
+            .all()
+            .zip(&ranges)
+            .filter(|(l, _)| l.role == LayerRole::Atlas)
+            .map(|(_, r)| r.1)
+            .max()
+            .unwrap_or(self.maxzoom);
+        for (l, r) in layers.all().zip(ranges.iter_mut()) {
+            let own = self.layers.get(&l.name).and_then(|z| z.maxzoom);
+            if self.auto_zoom
+                && own.is_none()
+                && l.role == LayerRole::Atlas
+                && l.geometry == crate::layers::GeometryKind::Point
+            {
+                r.1 = r.1.max(deepest);
+            }
+        }
+        ranges
+    }
+
+    /// The zoom range of layer `name` as the table states it.
     #[must_use]
     pub fn range(&self, name: &str) -> (u8, u8) {
         let z = self.layers.get(name).copied().unwrap_or_default();
@@ -187,6 +239,160 @@ impl AtlasTiles {
             z.maxzoom.unwrap_or(self.maxzoom),
         )
     }
+}
+
+/// Pieces (one feature in one tile) a line or polygon layer may make at its last zoom; above
+/// that the zoom is lowered one level at a time. About 100 bytes a piece once gzipped.
+const PIECE_BUDGET: f64 = 400_000.0;
+
+/// The zoom beyond which a layer's map gains no detail, from its data (world units: the whole
+/// Web Mercator square is 1, a tile at zoom z is 2^-z wide):
+///
+/// * points: the closest tenth of the distinct points (each to its neighbour along a Hilbert
+///   curve) are 16 pixels apart (1/16 of a tile);
+/// * lines: the shortest tenth of the lines span a whole tile, and their ends are as far apart
+///   as points need;
+/// * polygons: the smallest tenth span a quarter of a tile.
+///
+/// Lines and polygons then step down while their pieces would exceed [`PIECE_BUDGET`].
+/// A layer with no geometry gets zoom 0.
+#[must_use]
+pub fn data_zoom(layer: &crate::layers::Layer) -> u8 {
+    let world = |c: &geo::Coord| super::mercator::lon_lat_to_world(c.x, c.y);
+    let mut points: Vec<(f64, f64)> = vec![];
+    let mut lengths: Vec<f64> = vec![];
+    let mut sizes: Vec<f64> = vec![];
+    // Bounding boxes of lines and polygons, in world units, for the piece count.
+    let mut boxes: Vec<[f64; 4]> = vec![];
+    let bbox = |cs: &mut dyn Iterator<Item = (f64, f64)>| {
+        cs.fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |b, (x, y)| {
+            [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)]
+        })
+    };
+    let line_of = |ls: &geo::LineString, length: &mut f64, points: &mut Vec<(f64, f64)>| {
+        let w: Vec<(f64, f64)> = ls.coords().map(world).collect();
+        *length += w
+            .windows(2)
+            .map(|p| (p[1].0 - p[0].0).hypot(p[1].1 - p[0].1))
+            .sum::<f64>();
+        if let (Some(a), Some(b)) = (w.first(), w.last()) {
+            points.push(*a);
+            points.push(*b);
+        }
+        w
+    };
+    for f in &layer.features {
+        let Some(g) = &f.geometry else { continue };
+        for g in flatten(g) {
+            match g {
+                Geometry::Point(p) => points.push(world(&p.0)),
+                Geometry::MultiPoint(mp) => points.extend(mp.iter().map(|p| world(&p.0))),
+                Geometry::LineString(ls) => {
+                    let mut length = 0.0;
+                    let w = line_of(&ls, &mut length, &mut points);
+                    lengths.push(length);
+                    boxes.push(bbox(&mut w.into_iter()));
+                }
+                Geometry::MultiLineString(mls) => {
+                    let mut length = 0.0;
+                    let mut all = vec![];
+                    for ls in &mls {
+                        all.extend(line_of(ls, &mut length, &mut points));
+                    }
+                    lengths.push(length);
+                    boxes.push(bbox(&mut all.into_iter()));
+                }
+                other => {
+                    let b = bbox(
+                        &mut geoms_of(&other)
+                            .iter()
+                            .flat_map(geom_coords)
+                            .map(|[x, y]| super::mercator::lon_lat_to_world(x, y)),
+                    );
+                    if b[0] <= b[2] {
+                        sizes.push((b[2] - b[0]).max(b[3] - b[1]));
+                        boxes.push(b);
+                    }
+                }
+            }
+        }
+    }
+    let zoom_for = |world_units: f64| -> u8 {
+        if world_units <= 0.0 || !world_units.is_finite() {
+            return super::mercator::MAX_ZOOM;
+        }
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let z = (1.0 / world_units).log2().ceil().clamp(0.0, 31.0) as u8;
+        z.min(super::mercator::MAX_ZOOM)
+    };
+    let mut z = 0;
+    if let Some(d) = tenth(neighbour_spacing(points)) {
+        z = z.max(zoom_for(16.0 * d));
+    }
+    if let Some(l) = tenth(lengths) {
+        z = z.max(zoom_for(l));
+    }
+    if let Some(s) = tenth(sizes) {
+        z = z.max(zoom_for(4.0 * s));
+    }
+    // Pieces at zoom z: the tiles each line's or polygon's box covers.
+    let pieces = |z: u8| -> f64 {
+        let n = f64::from(1u32 << z.min(31));
+        boxes
+            .iter()
+            .map(|b| {
+                ((b[2] * n).floor() - (b[0] * n).floor() + 1.0)
+                    * ((b[3] * n).floor() - (b[1] * n).floor() + 1.0)
+            })
+            .sum()
+    };
+    while z > 0 && !boxes.is_empty() && pieces(z) > PIECE_BUDGET {
+        z -= 1;
+    }
+    z
+}
+
+/// The parts of a geometry collection, or the geometry itself.
+fn flatten(g: &Geometry) -> Vec<Geometry> {
+    match g {
+        Geometry::GeometryCollection(gc) => gc.iter().flat_map(flatten).collect(),
+        other => vec![other.clone()],
+    }
+}
+
+/// Every coordinate of a store geometry.
+fn geom_coords(g: &Geom) -> Vec<[f64; 2]> {
+    match g {
+        Geom::Point(p) => vec![*p],
+        Geom::MultiPoint(ps) => ps.clone(),
+        Geom::Lines(ls) => ls.iter().flatten().copied().collect(),
+        Geom::Polygons(ps) => ps.iter().flatten().flatten().copied().collect(),
+    }
+}
+
+/// Distances between successive distinct points along a Hilbert curve (an approximation of each
+/// point's nearest neighbour, in O(n log n)).
+fn neighbour_spacing(mut points: Vec<(f64, f64)>) -> Vec<f64> {
+    const ORDER: u8 = 24;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let cell =
+        |v: f64| (v * f64::from(1u32 << ORDER)).clamp(0.0, f64::from((1u32 << ORDER) - 1)) as u32;
+    points.sort_by_key(|&(x, y)| super::mercator::hilbert(ORDER, cell(x), cell(y)));
+    points.dedup();
+    points
+        .windows(2)
+        .map(|p| (p[1].0 - p[0].0).hypot(p[1].1 - p[0].1))
+        .filter(|d| *d > 0.0)
+        .collect()
+}
+
+/// The 10th percentile of `values` (`None` when empty).
+fn tenth(mut values: Vec<f64>) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    Some(values[values.len() / 10])
 }
 
 /// Converts a geo geometry to the store's lon/lat geometries (a collection gives several).
@@ -225,8 +431,7 @@ pub fn store_from_layers(layers: &Layers, config: &AtlasTiles) -> Result<Store, 
     config.check_layers(layers)?;
     let mut store = Store::new();
     let mut buf = vec![];
-    for layer in layers.all() {
-        let (lo, hi) = config.range(&layer.name);
+    for (layer, (lo, hi)) in layers.all().zip(config.ranges(layers)) {
         let lid = store.add_layer(&layer.name, &layer.title, lo, hi);
         let keys: Vec<u32> = layer.fields.iter().map(|f| store.key(&f.name)).collect();
         for (f, &k) in layer.fields.iter().zip(&keys) {
@@ -315,6 +520,100 @@ mod tests {
         assert_eq!(t.simplify_px, Some(0.5));
         let none = AtlasTiles::from_toml("[atlas]\nid = \"x\"\n", Path::new("a.toml")).unwrap();
         assert_eq!(none.range("sites"), (0, 14));
+    }
+
+    fn layer(kind: crate::layers::GeometryKind, geoms: Vec<Geometry>) -> crate::layers::Layer {
+        let mut l = crate::layers::Layer::new("t", "t", LayerRole::Atlas, kind, &[]);
+        for (i, g) in geoms.into_iter().enumerate() {
+            l.features.push(crate::layers::Feature {
+                id: format!("f{i}"),
+                geometry: Some(g),
+                values: vec![],
+            });
+        }
+        l
+    }
+
+    #[test]
+    fn data_zoom_follows_point_spacing_line_length_and_polygon_size() {
+        use crate::layers::GeometryKind as K;
+        // A 10 x 10 grid of points 0.01 degree apart at the equator: 1/36000 of the world,
+        // which is 16 pixels (1/16 tile) at zoom ceil(log2(36000 / 16)) = 12.
+        let grid = |step: f64| {
+            (0..100)
+                .map(|i| {
+                    Geometry::Point(geo::Point::new(
+                        f64::from(i % 10) * step,
+                        f64::from(i / 10) * step,
+                    ))
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(data_zoom(&layer(K::Point, grid(0.01))), 12);
+        // Ten times further apart: 3.3 zooms fewer.
+        assert_eq!(data_zoom(&layer(K::Point, grid(0.1))), 8);
+        // Lines 3.6 degrees long (1/100 of the world) span a tile at zoom 7; their ends are
+        // 0.1 degree apart (zoom 8 for points), so the ends decide.
+        let lines: Vec<Geometry> = (0..20)
+            .map(|i| {
+                let y = f64::from(i) * 0.1;
+                Geometry::LineString(geo::LineString::from(vec![(0.0, y), (3.6, y)]))
+            })
+            .collect();
+        assert_eq!(data_zoom(&layer(K::Line, lines)), 8);
+        // Polygons 0.36 degree wide (1/1000 of the world) span a quarter tile at zoom 8.
+        let polys: Vec<Geometry> = (0..20)
+            .map(|i| {
+                let x = f64::from(i) * 10.0;
+                Geometry::Polygon(geo::Rect::new((x, 0.0), (x + 0.36, 0.36)).to_polygon())
+            })
+            .collect();
+        assert_eq!(data_zoom(&layer(K::Polygon, polys)), 8);
+        // No geometry at all: zoom 0.
+        assert_eq!(data_zoom(&layer(K::Point, vec![])), 0);
+    }
+
+    #[test]
+    fn many_long_lines_step_down_to_the_piece_budget() {
+        use crate::layers::GeometryKind as K;
+        // 2,000 lines 40 degrees long whose ends are a metre apart would want a deep zoom; the
+        // pieces they would make cap it.
+        let lines: Vec<Geometry> = (0..2000)
+            .map(|i| {
+                let y = 60.0 + f64::from(i) * 1e-5;
+                Geometry::LineString(geo::LineString::from(vec![(10.0, y), (50.0, y)]))
+            })
+            .collect();
+        // At zoom z a line covers about 40/360 * 2^z tiles: 2,000 x 115 = 230,000 pieces at
+        // zoom 10 fit the budget of 400,000; 2,000 x 228 at zoom 11 do not.
+        assert_eq!(data_zoom(&layer(K::Line, lines)), 10);
+    }
+
+    #[test]
+    fn range_for_prefers_the_table_then_the_data() {
+        use crate::layers::GeometryKind as K;
+        let text = "[tiles]\nmaxzoom = 10\n\n[tiles.layers.t]\nminzoom = 2\n";
+        let t = AtlasTiles::from_toml(text, Path::new("atlas.toml")).unwrap();
+        let points = layer(
+            K::Point,
+            (0..100)
+                .map(|i| {
+                    Geometry::Point(geo::Point::new(
+                        f64::from(i % 10) * 0.01,
+                        f64::from(i / 10) * 0.01,
+                    ))
+                })
+                .collect(),
+        );
+        // The data want zoom 12; the [tiles] maxzoom caps it.
+        assert_eq!(t.range_for(&points), (2, 10));
+        let t =
+            AtlasTiles::from_toml("[tiles.layers.t]\nmaxzoom = 13\n", Path::new("a.toml")).unwrap();
+        assert_eq!(t.range_for(&points), (0, 13), "a layer's own maxzoom wins");
+        let t = AtlasTiles::from_toml("[tiles]\nauto_zoom = false\n", Path::new("a.toml")).unwrap();
+        assert_eq!(t.range_for(&points), (0, 14));
+        let t = AtlasTiles::default();
+        assert_eq!(t.range_for(&points), (0, 12));
     }
 
     #[test]

@@ -237,6 +237,11 @@ mod kml_file {
     fn events_keep_dates_places_and_quotes() {
         let (_, marks) = placemarks();
         let events = geojson_layer("events");
+        let areas = geojson_layer("event_areas");
+        assert!(
+            !areas.is_empty(),
+            "the Vorkuta atlas has events in a whole camp system"
+        );
         for (id, f) in &events {
             let p = &marks[&format!("events.{id}")];
             let props = &f["properties"];
@@ -253,7 +258,14 @@ mod kml_file {
             ));
             assert!(p.description.as_deref().unwrap().contains(&quote), "{id}");
             match (&f["geometry"], &p.geometry) {
-                (Json::Null, None) => {}
+                (Json::Null, None) => assert!(!areas.contains_key(id), "{id}: its area is lost"),
+                // An event in a whole camp system or region is drawn as that area.
+                (Json::Null, Some(Geometry::Polygon(_) | Geometry::MultiGeometry(_))) => {
+                    assert!(
+                        areas.contains_key(id),
+                        "{id}: an area but none in event_areas"
+                    );
+                }
                 (g, Some(Geometry::Point(pt))) => {
                     assert_abs_diff_eq!(
                         pt.coord.x,

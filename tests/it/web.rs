@@ -258,7 +258,10 @@ fn web_map_is_deterministic() {
     // Two independent runs of the writer (from loading the atlas on), in both data modes.
     for data in [
         DataSource::GeoJson,
-        DataSource::Pmtiles("../vorkuta.pmtiles".into()),
+        DataSource::Pmtiles(
+            "../vorkuta.pmtiles".into(),
+            std::collections::BTreeMap::new(),
+        ),
     ] {
         let (first, second) = (write_web(&data), write_web(&data));
         let mut files = vec![];
@@ -287,7 +290,10 @@ fn collect(base: &Path, dir: &Path, out: &mut Vec<String>) {
 
 #[test]
 fn pmtiles_mode_uses_one_vector_source_with_a_source_layer_per_layer() {
-    let tmp = write_web(&DataSource::Pmtiles("../vorkuta.pmtiles".into()));
+    let tmp = write_web(&DataSource::Pmtiles(
+        "../vorkuta.pmtiles".into(),
+        std::collections::BTreeMap::new(),
+    ));
     let style_json = json(&tmp.path().join("style.json"));
     let sources = style_json["sources"].as_object().unwrap();
     assert_eq!(sources.len(), 1);
@@ -404,4 +410,53 @@ fn cyrillic_site_names_get_the_cyrillic_glyph_range() {
         cyrillic.windows(3).any(|w| w == [0x08, 0xa5, 0x08]),
         "no glyph 1061"
     );
+}
+
+/// A layer that stops before the archive's deepest zoom is read through a source of that
+/// `maxzoom` (same archive), so MapLibre overzooms its last tiles instead of showing nothing.
+#[test]
+fn layers_that_stop_early_read_an_overzoomed_source() {
+    let last_zoom: std::collections::BTreeMap<String, u8> =
+        [("lines".to_owned(), 9), ("uncertainty".to_owned(), 12)].into();
+    let tmp = write_web(&DataSource::Pmtiles("../vorkuta.pmtiles".into(), last_zoom));
+    let style_json = json(&tmp.path().join("style.json"));
+    let sources = style_json["sources"].as_object().unwrap();
+    assert_eq!(sources.len(), 3, "{sources:?}");
+    assert_eq!(sources["atlas-z9"]["maxzoom"], 9);
+    assert_eq!(sources["atlas-z12"]["maxzoom"], 12);
+    assert_eq!(sources["atlas-z9"]["url"], "pmtiles://../vorkuta.pmtiles");
+    assert!(sources["atlas"].get("maxzoom").is_none());
+    let mut seen = 0;
+    for l in style_json["layers"].as_array().unwrap() {
+        match l["source-layer"].as_str() {
+            Some("lines") => {
+                assert_eq!(l["source"], "atlas-z9");
+                seen += 1;
+            }
+            Some("uncertainty") => assert_eq!(l["source"], "atlas-z12"),
+            Some(_) => assert_eq!(l["source"], "atlas"),
+            None => {}
+        }
+    }
+    assert!(seen > 0, "no style layer draws the lines");
+}
+
+/// The build passes the archive's per-layer zooms to the style.
+#[test]
+fn the_built_style_overzooms_the_layers_the_archive_stops_early() {
+    let out = util::vorkuta_build();
+    if !out.join("vorkuta.pmtiles").is_file() {
+        return;
+    }
+    let style_json = json(&out.join("web/style.json"));
+    let sources = style_json["sources"].as_object().unwrap();
+    let lines = style_json["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["source-layer"] == "lines")
+        .expect("a style layer for the lines");
+    let source = lines["source"].as_str().unwrap();
+    assert_ne!(source, "atlas", "the lines stop before z14 in the archive");
+    assert!(sources[source]["maxzoom"].as_u64().unwrap() < 14);
 }

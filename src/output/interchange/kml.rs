@@ -556,6 +556,16 @@ pub fn to_kml(layers: &Layers, atlas: &Atlas) -> Kml {
         let Some(layer) = layers.layer(name) else {
             continue;
         };
+        // KML holds mixed geometry in one folder, so an event the account places in a whole
+        // camp system or region is drawn there as its area (the `event_areas` polygon).
+        let with_areas;
+        let layer = match (*name, layers.layer("event_areas")) {
+            ("events", Some(areas)) if !areas.features.is_empty() => {
+                with_areas = events_with_areas(layer, areas);
+                &with_areas
+            }
+            _ => layer,
+        };
         elements.push(Kml::Folder(Folder {
             name: Some(layer.title.clone()),
             attrs: one_attr("id", layer.name.clone()),
@@ -571,6 +581,21 @@ pub fn to_kml(layers: &Layers, atlas: &Atlas) -> Kml {
             elements,
         }],
     })
+}
+
+/// The events layer with each event that has no point but an area taking the area's polygon.
+fn events_with_areas(events: &Layer, areas: &Layer) -> Layer {
+    let by_id: HashMap<&str, &Feature> =
+        areas.features.iter().map(|f| (f.id.as_str(), f)).collect();
+    let mut out = events.clone();
+    for f in &mut out.features {
+        if f.geometry.is_none()
+            && let Some(area) = by_id.get(f.id.as_str())
+        {
+            f.geometry.clone_from(&area.geometry);
+        }
+    }
+    out
 }
 
 /// The file name: `<atlas id>.kml`.

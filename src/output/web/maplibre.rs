@@ -172,8 +172,12 @@ fn layer(id: &str, data_layer: &str, ty: &str, data: &DataSource, rest: Json) ->
     obj.insert("type".into(), json!(ty));
     obj.insert("metadata".into(), json!({"gazmap:layer": data_layer}));
     match data {
-        DataSource::Pmtiles(_) => {
-            obj.insert("source".into(), json!("atlas"));
+        DataSource::Pmtiles(_, last_zoom) => {
+            let source = match last_zoom.get(data_layer) {
+                Some(z) => format!("atlas-z{z}"),
+                None => "atlas".to_owned(),
+            };
+            obj.insert("source".into(), json!(source));
             obj.insert("source-layer".into(), json!(data_layer));
         }
         DataSource::GeoJson => {
@@ -410,10 +414,22 @@ fn sources(layers: &Layers, data: &DataSource) -> Json {
         .collect::<Vec<_>>()
         .join(" · ");
     match data {
-        DataSource::Pmtiles(url) => json!({
-            "atlas": {"type": "vector", "url": format!("pmtiles://{url}"),
-                      "attribution": attribution},
-        }),
+        DataSource::Pmtiles(url, last_zoom) => {
+            let mut map = serde_json::Map::new();
+            map.insert(
+                "atlas".into(),
+                json!({"type": "vector", "url": format!("pmtiles://{url}"),
+                       "attribution": attribution}),
+            );
+            // Same archive; a style `maxzoom` overrides the archive's, so these layers' last
+            // tiles are overzoomed rather than fetched (empty) from deeper zooms.
+            for z in last_zoom.values() {
+                map.entry(format!("atlas-z{z}")).or_insert_with(
+                    || json!({"type": "vector", "url": format!("pmtiles://{url}"), "maxzoom": z}),
+                );
+            }
+            Json::Object(map)
+        }
         DataSource::GeoJson => {
             let mut map = serde_json::Map::new();
             for (i, l) in layers.all().enumerate() {

@@ -37,6 +37,8 @@ use serde_json::{Map, Value as Json, json};
 
 use crate::layers::{Layer, Layers, Value};
 use crate::model::Source;
+use std::collections::BTreeMap;
+
 use crate::output::geojson::json_value;
 use crate::output::{Written, write_atomic};
 use crate::style;
@@ -46,8 +48,10 @@ use crate::style;
 #[non_exhaustive]
 pub enum DataSource {
     /// One PMTiles archive of vector tiles, at this URL relative to the `web/` folder (for
-    /// example `../vorkuta.pmtiles`).
-    Pmtiles(String),
+    /// example `../vorkuta.pmtiles`), with the last zoom of each layer that stops before the
+    /// archive's deepest: the style reads those through a source of that `maxzoom`, so MapLibre
+    /// overzooms their last tiles instead of showing nothing deeper down.
+    Pmtiles(String, BTreeMap<String, u8>),
     /// The atlas layers' GeoJSON files beside `web/` (`../<layer>.geojson`), and the basemap
     /// layers written as GeoJSON into `web/basemap/`.
     GeoJson,
@@ -259,7 +263,7 @@ fn rows(layer: Option<&Layer>, fields: &[&str]) -> Vec<Json> {
 #[must_use]
 pub fn atlas_json(layers: &Layers, data: &DataSource) -> Json {
     let data_json = match data {
-        DataSource::Pmtiles(url) => json!({"mode": "pmtiles", "pmtiles": url}),
+        DataSource::Pmtiles(url, _) => json!({"mode": "pmtiles", "pmtiles": url}),
         DataSource::GeoJson => json!({"mode": "geojson"}),
     };
     let layer_list: Vec<Json> = layers

@@ -3,6 +3,7 @@
 //! not with the `mvt` crate the tiler encodes with.
 
 pub(crate) mod mvt; // shared with the property tests and the fuzz targets
+mod scale; // the 1,000-site synthetic atlas: zooms from the data, every feature kept
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# The scale benchmark of issue 16: synthetic atlases (examples/synth_atlas.rs: N sites, 10 N events
+# of which a third are movements, N/10 stated distances, ~200 bytes of source per row) checked and
+# built with the release binary, each run timed with /usr/bin/time -v. Prints, per N: `gazmap check`,
+# each `build --format F`, the full build (all formats), peak memory, output sizes, and the growth
+# exponent log(t2/t1)/log(N2/N1) between successive sizes, as a Markdown table.
+#
+#   bash benches/atlas_scale.sh                        # N = 100 1000 5000 20000 (slow: ~1 h)
+#   SIZES="100 1000" bash benches/atlas_scale.sh       # quicker
+#   FORMATS="geojson csv" FULL=0 bash benches/atlas_scale.sh   # some formats, no full build
+#   WORK=/tmp/atlas-scale bash benches/atlas_scale.sh  # keep the atlases between runs
+#
+# `web` still writes N x N matrices into atlas.json (being removed on another branch): 12.8 GB of
+# memory at N = 5,000. Above WEB_MAX sites (default 1000) web is left out, of its own row and of the
+# full build, which is then reported as "full (no web)".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZES=${SIZES:-"100 1000 5000 20000"}
+FORMATS=${FORMATS:-"geojson csv lpf lptsv kml fgb geojsonseq gpkg print pmtiles web"}
+FULL=${FULL:-1}
+WEB_MAX=${WEB_MAX:-1000}
+WORK=${WORK:-$(mktemp -d)}
+mkdir -p "$WORK"
+
+cargo build --release --quiet --bin gazmap --example synth_atlas
+BIN=target/release/gazmap
+RESULTS="$WORK/results.tsv"
+: >"$RESULTS"
+
+# run N STEP OUT CMD...: times one run, appends "N STEP wall_s rss_mib out_bytes" to $RESULTS.
+run() {
+  local n=$1 step=$2 out=$3
+  shift 3
+  rm -rf "$out"
+  if ! /usr/bin/time -v "$@" >"$WORK/last.stdout" 2>"$WORK/last.time"; then
+    echo "FAILED: $*" >&2
+    tail -20 "$WORK/last.time" >&2
+    echo -e "$n\t$step\tfail\tfail\t0" >>"$RESULTS"
+    return
+  fi
+  local wall rss bytes=0
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,t,":"); s=0; for(i=1;i<=n;i++) s=s*60+t[i]; print s}' "$WORK/last.time")
+  rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$WORK/last.time")
+  [ -e "$out" ] && bytes=$(du -sb "$out" | cut -f1)
+  echo -e "$n\t$step\t$wall\t$rss\t$bytes" >>"$RESULTS"
+  printf '  %-12s %8.2f s %7s MiB %12s bytes\n' "$step" "$wall" "$rss" "$bytes"
+}
+
+for n in $SIZES; do
+  atlas="$WORK/synth-$n"
+  [ -s "$atlas/atlas.toml" ] || target/release/examples/synth_atlas "$n" "$atlas"
+  echo "N = $n ($(du -sbL "$atlas" | cut -f1) bytes of input)"
+  run "$n" check "$WORK/none" "$BIN" check "$atlas"
+  for f in $FORMATS; do
+    if [ "$f" = web ] && [ "$n" -gt "$WEB_MAX" ]; then
+      echo "  web          skipped (N > WEB_MAX=$WEB_MAX)"
+      continue
+    fi
+    run "$n" "$f" "$WORK/out-$n-$f" nice -n 10 "$BIN" build "$atlas" --out "$WORK/out-$n-$f" --format "$f"
+  done
+  if [ "$FULL" = 1 ]; then
+    fmts=$FORMATS step=full
+    if [ "$n" -gt "$WEB_MAX" ]; then
+      fmts=$(echo "$FORMATS" | tr ' ' '\n' | grep -v '^web$' | tr '\n' ' ')
+      step="full (no web)"
+    fi
+    run "$n" "$step" "$WORK/out-$n-full" nice -n 10 "$BIN" build "$atlas" --out "$WORK/out-$n-full" \
+      --format "$(echo $fmts | tr ' ' ',')"
+  fi
+  rm -rf "$WORK"/out-"$n"-*
+done
+
+# The table: one row per step, per size "time s / peak MiB / output MB", then the exponents.
+python3 - "$RESULTS" "$SIZES" <<'EOF'
+import math, sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+sizes = [int(s) for s in sys.argv[2].split()]
+steps = list(dict.fromkeys(r[1] for r in rows))
+res = {(int(r[0]), r[1]): r[2:] for r in rows}
+head = "| step | " + " | ".join(f"N={n:,} s / MiB / MB" for n in sizes)
+pairs = list(zip(sizes, sizes[1:]))
+head += "".join(f" | exp {a:,}→{b:,}" for a, b in pairs)
+if len(sizes) > 2:
+    head += f" | exp {sizes[1]:,}→{sizes[-1]:,}"
+print(head + " |")
+print("|" + "---|" * (1 + len(sizes) + len(pairs) + (len(sizes) > 2)))
+def t(n, s):
+    v = res.get((n, s))
+    return None if v is None or v[0] == "fail" else float(v[0])
+def exp(a, b, s):
+    ta, tb = t(a, s), t(b, s)
+    if ta is None or tb is None or ta < 0.05:
+        return "–"  # too short to measure
+    return f"{math.log(tb / ta) / math.log(b / a):.2f}"
+for s in steps:
+    cells = []
+    for n in sizes:
+        v = res.get((n, s))
+        if v is None:
+            cells.append("–")
+        elif v[0] == "fail":
+            cells.append("failed")
+        else:
+            cells.append(f"{float(v[0]):.2f} / {v[1]} / {int(v[2]) / 1e6:.1f}")
+    line = f"| {s} | " + " | ".join(cells)
+    line += "".join(f" | {exp(a, b, s)}" for a, b in pairs)
+    if len(sizes) > 2:
+        line += f" | {exp(sizes[1], sizes[-1], s)}"
+    print(line + " |")
+EOF
+echo "raw results: $RESULTS"
