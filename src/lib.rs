@@ -5,6 +5,7 @@
 //! into typed feature layers, and the writers in [`output`] turn those layers into files.
 //! [`build`] runs it all; [`open`] stops after the checks.
 
+pub mod atomic;
 pub mod authoring;
 pub mod basemap;
 pub mod check;

@@ -12,7 +12,6 @@ pub mod stamp;
 pub mod tables;
 pub mod web;
 pub mod xml;
-pub mod zip;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -31,22 +30,9 @@ pub struct Written {
 /// # Errors
 /// Any I/O error; the temporary file is removed and `path` is left as it was.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<Written> {
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result?;
+    let mut tmp = crate::atomic::temp_beside(path)?;
+    tmp.write_all(bytes)?;
+    crate::atomic::persist(tmp, path)?;
     Ok(Written {
         path: path.to_path_buf(),
         bytes: bytes.len() as u64,

@@ -148,26 +148,15 @@ fn write_atomic_with(
     fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<u64>,
 ) -> std::io::Result<Written> {
     use std::io::Write as _;
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| -> std::io::Result<u64> {
-        let mut file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
-        let bytes = fill(&mut file)?;
-        file.flush()?;
-        file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        Ok(bytes)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
+    let tmp = crate::atomic::temp_beside(path)?;
+    let mut file = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file());
+    let bytes = fill(&mut file)?;
+    file.flush()?;
+    drop(file);
+    crate::atomic::persist(tmp, path)?;
     Ok(Written {
         path: path.to_path_buf(),
-        bytes: result?,
+        bytes,
     })
 }
 

@@ -1002,7 +1002,7 @@ pub fn layer_style(layer: &Layer) -> LayerStyle {
 pub fn layer_qml(layer: &Layer) -> String {
     let s = layer_style(layer);
     let mut x = XmlWriter::new();
-    x.raw_line("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>");
+    x.doctype("qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'");
     x.open(
         "qgis",
         &[

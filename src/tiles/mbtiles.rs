@@ -10,8 +10,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, params};
 
-use super::mercator::tile_coord;
-use super::pyramid::{Collected, TempFile};
+use super::pyramid::Collected;
 use super::{Metadata, Progress, TilesError};
 
 /// Writes `tiles` as an MBTiles file at `dest` (atomically). Returns its size in bytes.
@@ -32,7 +31,7 @@ pub fn write(
         path: dest.to_path_buf(),
         message: e.to_string(),
     };
-    let tmp = TempFile::beside(dest, "mbtiles").map_err(io)?;
+    let tmp = crate::atomic::temp_beside(dest).map_err(io)?;
     {
         let mut db = Connection::open(tmp.path()).map_err(sql)?;
         db.execute_batch(
@@ -73,10 +72,16 @@ pub fn write(
             progress.begin("writing", Some(tiles.entries.len() as u64));
             for entry in &tiles.entries {
                 for i in 0..entry.run {
-                    let (z, x, y) = tile_coord(entry.tile_id + u64::from(i));
-                    let row = (1u32 << z) - 1 - y;
+                    let id = pmtiles::TileId::new(entry.tile_id + u64::from(i)).map_err(|e| {
+                        TilesError::Pmtiles {
+                            path: dest.to_path_buf(),
+                            message: e.to_string(),
+                        }
+                    })?;
+                    let c = pmtiles::TileCoord::from(id);
+                    let row = (1u32 << c.z()) - 1 - c.y();
                     put_map
-                        .execute(params![z, x, row, entry.content])
+                        .execute(params![c.z(), c.x(), row, entry.content])
                         .map_err(sql)?;
                 }
                 progress.advance(1);
@@ -91,6 +96,6 @@ pub fn write(
     }
     progress.end();
     let bytes = std::fs::metadata(tmp.path()).map_err(io)?.len();
-    tmp.persist(dest).map_err(io)?;
+    crate::atomic::persist(tmp, dest).map_err(io)?;
     Ok(bytes)
 }

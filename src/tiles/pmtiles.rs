@@ -10,7 +10,7 @@ use std::path::Path;
 
 use pmtiles::{Compression, PmTilesWriter, TileCoord, TileId, TileType};
 
-use super::pyramid::{Collected, TempFile};
+use super::pyramid::Collected;
 use super::{Metadata, Progress, TilesError};
 
 /// Writes `tiles` as a PMTiles v3 archive at `dest` (atomically: a temporary sibling, then a
@@ -32,12 +32,8 @@ pub fn write(
         path: dest.to_path_buf(),
         message: e.to_string(),
     };
-    let tmp = TempFile::beside(dest, "pmtiles").map_err(io)?;
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .truncate(true)
-        .open(tmp.path())
-        .map_err(io)?;
+    let tmp = crate::atomic::temp_beside(dest).map_err(io)?;
+    let file = tmp.reopen().map_err(io)?;
     let [w, s, e, n] = meta.bounds;
     let mut writer = PmTilesWriter::new(TileType::Mvt)
         .precompressed(Compression::Gzip)
@@ -73,6 +69,6 @@ pub fn write(
     writer.finalize().map_err(pm)?;
     progress.end();
     let bytes = std::fs::metadata(tmp.path()).map_err(io)?.len();
-    tmp.persist(dest).map_err(io)?;
+    crate::atomic::persist(tmp, dest).map_err(io)?;
     Ok(bytes)
 }

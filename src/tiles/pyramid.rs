@@ -17,7 +17,7 @@ use std::fs::File;
 use std::hash::{DefaultHasher, Hasher};
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
@@ -639,7 +639,14 @@ fn encode_node(ctx: &Ctx<'_>, node: &Node) {
         cands = cluster_by_distance(cands, cp.distance_units);
     }
     cands.sort_by_key(|c| (c.enc.layer, c.enc.feature));
-    let id = zoom_base(z) + hilbert(z, x, y);
+    let Ok(coord) = pmtiles::TileCoord::new(z, x, y) else {
+        ctx.sink.fail(TilesError::Encode {
+            tile: format!("{z}/{x}/{y}"),
+            message: "outside the tile pyramid".into(),
+        });
+        return;
+    };
+    let id = pmtiles::TileId::from(coord).value();
     if let Some(gz) = encode_limited(ctx, &mut cands, z, x, y) {
         let clusters = cands.iter().filter(|c| !c.members.is_empty()).count() as u64;
         let clustered = cands.iter().map(|c| c.members.len() as u64).sum::<u64>();
@@ -1141,71 +1148,6 @@ pub struct Content {
     pub refs: u32,
 }
 
-/// A temporary file removed when dropped.
-#[derive(Debug)]
-pub struct TempFile {
-    path: PathBuf,
-    file: Option<File>,
-}
-
-impl TempFile {
-    /// Creates `.<stem>.<tag>-<pid>.tmp` next to `dest`.
-    ///
-    /// # Errors
-    /// The I/O error creating it.
-    pub fn beside(dest: &Path, tag: &str) -> std::io::Result<Self> {
-        let dir = dest
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or_else(|| Path::new("."));
-        std::fs::create_dir_all(dir)?;
-        let name = dest
-            .file_name()
-            .map_or_else(|| "tiles".into(), |n| n.to_string_lossy().into_owned());
-        let path = dir.join(format!(".{name}.{tag}-{}.tmp", std::process::id()));
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&path)?;
-        Ok(Self {
-            path,
-            file: Some(file),
-        })
-    }
-
-    /// Its path.
-    #[must_use]
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    fn file(&self) -> std::io::Result<&File> {
-        self.file
-            .as_ref()
-            .ok_or_else(|| std::io::Error::other("temporary file closed"))
-    }
-
-    /// Syncs the file to disk and renames it to `dest` (the atomic step of writing an output).
-    ///
-    /// # Errors
-    /// The I/O error syncing or renaming it; the temporary file is then removed.
-    pub fn persist(mut self, dest: &Path) -> std::io::Result<()> {
-        if let Some(f) = self.file.take() {
-            f.sync_all()?;
-        }
-        std::fs::rename(&self.path, dest)
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        self.file.take();
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
 struct SinkInner {
     out: BufWriter<File>,
     pos: u64,
@@ -1223,7 +1165,8 @@ struct SinkInner {
 
 /// Where encoded tiles go: a temporary file plus an in-memory index.
 pub struct Sink {
-    temp: TempFile,
+    /// Scratch file of the distinct gzipped tiles, beside the archive; removed when dropped.
+    temp: tempfile::NamedTempFile,
     inner: Mutex<SinkInner>,
     failed: AtomicBool,
     error: Mutex<Option<TilesError>>,
@@ -1241,7 +1184,7 @@ fn hash128(data: &[u8]) -> u128 {
 
 /// Everything the pyramid produced, ready for an archive writer.
 pub struct Collected {
-    temp: TempFile,
+    temp: tempfile::NamedTempFile,
     /// Runs of tiles, sorted by tile id.
     pub entries: Vec<Entry>,
     /// Distinct contents, numbered in order of first use.
@@ -1272,7 +1215,7 @@ impl Collected {
             .contents
             .get(c as usize)
             .ok_or_else(|| std::io::Error::other("unknown tile content"))?;
-        let mut f = self.temp.file()?;
+        let mut f = self.temp.as_file();
         f.seek(SeekFrom::Start(content.off))?;
         buf.resize(content.len as usize, 0);
         f.read_exact(buf)
@@ -1297,8 +1240,8 @@ impl Sink {
     /// # Errors
     /// The I/O error creating the file.
     pub fn beside(dest: &Path) -> std::io::Result<Self> {
-        let temp = TempFile::beside(dest, "tiles")?;
-        let out = BufWriter::with_capacity(1 << 20, temp.file()?.try_clone()?);
+        let temp = crate::atomic::temp_beside(dest)?;
+        let out = BufWriter::with_capacity(1 << 20, temp.as_file().try_clone()?);
         Ok(Self {
             temp,
             inner: Mutex::new(SinkInner {
@@ -1373,7 +1316,7 @@ impl Sink {
             let Ok(len) = u32::try_from(gz.len()) else {
                 drop(g);
                 self.fail(TilesError::Io {
-                    path: self.temp.path.clone(),
+                    path: self.temp.path().to_path_buf(),
                     source: std::io::Error::other("tile larger than 4 GiB"),
                 });
                 return;
@@ -1381,7 +1324,7 @@ impl Sink {
             if let Err(source) = g.out.write_all(gz) {
                 drop(g);
                 self.fail(TilesError::Io {
-                    path: self.temp.path.clone(),
+                    path: self.temp.path().to_path_buf(),
                     source,
                 });
                 return;
@@ -1448,7 +1391,7 @@ impl Sink {
         } = inner;
         drop(dedup);
         out.flush().map_err(|source| TilesError::Io {
-            path: self.temp.path.clone(),
+            path: self.temp.path().to_path_buf(),
             source,
         })?;
         drop(out);

@@ -172,24 +172,51 @@ fn every_problem_is_reported_at_once() {
 }
 
 #[test]
-fn duplicate_id_and_one_ended_transfer_are_reported() {
+fn duplicate_event_id_is_reported_at_its_line() {
     let (_tmp, atlas) = util::copy_atlas(&util::tiny());
     let events = atlas.join("events.csv");
     let mut text = std::fs::read_to_string(&events).unwrap();
     let first_row = text.lines().nth(1).unwrap().to_owned();
+    assert!(first_row.starts_with("leave_arkhangelsk,"));
     text.push_str(&first_row);
     text.push('\n');
+    let line = text.lines().count();
     std::fs::write(&events, text).unwrap();
-    let out = tempfile::tempdir().unwrap();
-    util::gazmap()
-        .arg("check")
-        .arg(&atlas)
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains(
-            "duplicate event id (first used on line 2)",
-        ));
-    drop(out);
+    assert_rejected(
+        &atlas,
+        &[format!(
+            "{}:{line}:1: error: column `id`: value `leave_arkhangelsk`: duplicate event id (first used on line 2)",
+            events.display()
+        )],
+    );
+}
+
+#[test]
+fn one_ended_transfer_is_reported_at_its_empty_end() {
+    let (_tmp, atlas) = util::copy_atlas(&util::tiny());
+    let events = atlas.join("events.csv");
+    let text = std::fs::read_to_string(&events).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    // Line 5 goes from Kholmogory to nowhere, line 6 from nowhere to Mezen. `to_site` is the
+    // 7th column and `from_site` the 6th.
+    assert!(lines[4].starts_with("to_pinega,") && lines[4].contains(",kholmogory,pinega,"));
+    lines[4] = lines[4].replace(",kholmogory,pinega,", ",kholmogory,,");
+    assert!(lines[5].starts_with("to_mezen,") && lines[5].contains(",pinega,mezen,"));
+    lines[5] = lines[5].replace(",pinega,mezen,", ",,mezen,");
+    std::fs::write(&events, lines.join("\n") + "\n").unwrap();
+    assert_rejected(
+        &atlas,
+        &[
+            format!(
+                "{}:5:7: error: column `to_site`: value ``: a transfer needs both ends: `to_site` is empty",
+                events.display()
+            ),
+            format!(
+                "{}:6:6: error: column `from_site`: value ``: a transfer needs both ends: `from_site` is empty",
+                events.display()
+            ),
+        ],
+    );
 }
 
 #[test]

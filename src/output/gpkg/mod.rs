@@ -242,43 +242,28 @@ pub fn write(layers: &Layers, extras: &Extras<'_>, dest: &Path) -> Result<Writte
         path: dest.to_path_buf(),
         source,
     };
-    let dir = dest.parent().unwrap_or_else(|| Path::new("."));
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let name = dest
-        .file_name()
-        .map_or_else(|| "out.gpkg".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let _ = std::fs::remove_file(&tmp);
-    let result = (|| {
-        let mut conn = Connection::open(&tmp).map_err(|source| GpkgError::Sqlite {
+    let tmp = crate::atomic::temp_beside(dest).map_err(io)?;
+    let mut conn = Connection::open(tmp.path()).map_err(|source| GpkgError::Sqlite {
+        path: dest.to_path_buf(),
+        source,
+    })?;
+    fill(&mut conn, layers, extras).map_err(|e| match e {
+        Fill::Sqlite(source) => GpkgError::Sqlite {
             path: dest.to_path_buf(),
             source,
-        })?;
-        fill(&mut conn, layers, extras).map_err(|e| match e {
-            Fill::Sqlite(source) => GpkgError::Sqlite {
-                path: dest.to_path_buf(),
-                source,
-            },
-            Fill::Other(e) => e,
-        })?;
-        conn.close().map_err(|(_, source)| GpkgError::Sqlite {
-            path: dest.to_path_buf(),
-            source,
-        })?;
-        std::fs::File::open(&tmp)
-            .and_then(|f| f.sync_all())
-            .map_err(io)?;
-        std::fs::rename(&tmp, dest).map_err(io)?;
-        let bytes = std::fs::metadata(dest).map_err(io)?.len();
-        Ok(Written {
-            path: dest.to_path_buf(),
-            bytes,
-        })
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+        },
+        Fill::Other(e) => e,
+    })?;
+    conn.close().map_err(|(_, source)| GpkgError::Sqlite {
+        path: dest.to_path_buf(),
+        source,
+    })?;
+    let bytes = tmp.as_file().metadata().map_err(io)?.len();
+    crate::atomic::persist(tmp, dest).map_err(io)?;
+    Ok(Written {
+        path: dest.to_path_buf(),
+        bytes,
+    })
 }
 
 enum Fill {

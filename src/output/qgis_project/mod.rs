@@ -24,7 +24,6 @@ use jiff::civil::Date;
 use crate::layers::{GeometryKind, Layer, Layers, Value};
 use crate::output::stamp::BuildTime;
 use crate::output::xml::XmlWriter;
-use crate::output::zip::{ZipError, zip};
 use crate::output::{Written, write_atomic};
 use crate::style::{self, qml::layer_style};
 
@@ -34,7 +33,7 @@ use crate::style::{self, qml::layer_style};
 pub enum ProjectError {
     /// Zipping failed.
     #[error("QGIS project: {0}")]
-    Zip(#[from] ZipError),
+    Zip(#[from] zip::result::ZipError),
     /// Writing failed.
     #[error("QGIS project {path}: {source}")]
     Io {
@@ -233,7 +232,7 @@ fn subtitle(layers: &Layers) -> String {
 #[must_use]
 pub fn project_xml(layers: &Layers, opts: &ProjectOptions<'_>) -> String {
     let mut x = XmlWriter::new();
-    x.raw_line("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>");
+    x.doctype("qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'");
     let saved = opts.time.iso_seconds();
     x.open(
         "qgis",
@@ -414,12 +413,34 @@ pub fn project_xml(layers: &Layers, opts: &ProjectOptions<'_>) -> String {
 
 /// The project zipped as a `.qgz` (one entry, `<atlas id>.qgs`).
 ///
+/// Deterministic: the entry is stamped with the build time (not the clock), made on "MS-DOS" with
+/// no file attributes (so no Unix permissions from the umask) and no extra fields, deflated at
+/// flate2's default level.
+///
 /// # Errors
 /// [`ProjectError::Zip`] if zipping fails.
 pub fn qgz(layers: &Layers, opts: &ProjectOptions<'_>) -> Result<Vec<u8>, ProjectError> {
+    use std::io::Write as _;
+    use zip::write::SimpleFileOptions;
+
     let xml = project_xml(layers, opts);
     let name = format!("{}.qgs", layers.atlas_id);
-    Ok(zip(&[(&name, xml.as_bytes())], opts.time.dos())?)
+    let (time, date) = opts.time.dos();
+    // `dos` clamps to the MS-DOS range, so this cannot fail; the error is kept rather than hidden.
+    let stamp = zip::DateTime::try_from_msdos(date, time)
+        .map_err(|e| zip::result::ZipError::Io(std::io::Error::other(e)))?;
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(6))
+        .system(zip::System::Dos)
+        .external_attributes(0)
+        .last_modified_time(stamp);
+    let mut archive = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    archive.start_file(name, options)?;
+    archive
+        .write_all(xml.as_bytes())
+        .map_err(zip::result::ZipError::Io)?;
+    Ok(archive.finish()?.into_inner())
 }
 
 /// Writes `qgz` bytes (from [`qgz`]) to `dest`.
@@ -590,5 +611,28 @@ mod tests {
             .read_to_string(&mut text)
             .unwrap();
         assert_eq!(text, project_xml(&l, &opts()));
+        // Stamped with the build time, not the clock, and without the builder's permissions.
+        let later = ProjectOptions {
+            time: BuildTime::from_unix_s(1_700_000_000).unwrap(),
+            ..opts()
+        };
+        let b = qgz(&l, &later).unwrap();
+        let mut zip = ::zip::ZipArchive::new(std::io::Cursor::new(b)).unwrap();
+        let entry = zip.by_index(0).unwrap();
+        let t = entry.last_modified().unwrap();
+        // 2023-11-14 22:13:20 UTC, to the DOS format's two seconds.
+        assert_eq!(
+            (
+                t.year(),
+                t.month(),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            ),
+            (2023, 11, 14, 22, 13, 20)
+        );
+        assert_eq!(entry.unix_mode(), None);
+        assert_eq!(entry.compression(), ::zip::CompressionMethod::Deflated);
     }
 }
