@@ -171,8 +171,14 @@ fn check_references(atlas: &Atlas, findings: &mut Vec<Finding>) {
                 &site.origin.file,
                 Some(site.origin.line),
                 format!(
-                    "`{}` is a {} with no line in lines.geojson: it is drawn as a point only",
-                    site.id, site.kind
+                    "`{}` is a {} with no line in lines.geojson: it is drawn as {}",
+                    site.id,
+                    site.kind,
+                    match site.extent {
+                        crate::model::Extent::Circle => "a point only",
+                        crate::model::Extent::Ring(_) => "a point in the ring where it may lie",
+                        crate::model::Extent::Area(_) => "a point in its area",
+                    }
                 ),
             ));
         }

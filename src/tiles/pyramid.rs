@@ -846,20 +846,9 @@ fn cluster_into_nearest(cands: &mut [Cand], alive: &[bool], removed: &[usize]) -
             .point
             .and(first_vertex(&cands[r].enc.geom))
             .and_then(|at| {
-                let mut best: Option<(i64, usize)> = None;
-                for (j, c) in cands.iter().enumerate() {
-                    if !alive[j] || c.point.is_none() || c.enc.layer != cands[r].enc.layer {
-                        continue;
-                    }
-                    if let Some(p) = first_vertex(&c.enc.geom) {
-                        let d = (i64::from(p[0]) - i64::from(at[0])).pow(2)
-                            + (i64::from(p[1]) - i64::from(at[1])).pow(2);
-                        if best.is_none_or(|b| d < b.0) {
-                            best = Some((d, j));
-                        }
-                    }
-                }
-                best.map(|b| b.1)
+                nearest_alive(cands, alive, at, |c| {
+                    c.point.is_some() && c.enc.layer == cands[r].enc.layer
+                })
             });
         match target {
             Some(j) => {
@@ -1002,6 +991,29 @@ fn same_kind(a: &EncGeom, b: &EncGeom) -> bool {
     std::mem::discriminant(a) == std::mem::discriminant(b)
 }
 
+/// The kept candidate nearest `at` (by first vertex) among those `accept` takes.
+fn nearest_alive(
+    cands: &[Cand],
+    alive: &[bool],
+    at: IPt,
+    accept: impl Fn(&Cand) -> bool,
+) -> Option<usize> {
+    let mut best: Option<(i64, usize)> = None;
+    for (j, c) in cands.iter().enumerate() {
+        if !alive[j] || !accept(c) {
+            continue;
+        }
+        if let Some(p) = first_vertex(&c.enc.geom) {
+            let d = (i64::from(p[0]) - i64::from(at[0])).pow(2)
+                + (i64::from(p[1]) - i64::from(at[1])).pow(2);
+            if best.is_none_or(|b| d < b.0) {
+                best = Some((d, j));
+            }
+        }
+    }
+    best.map(|b| b.1)
+}
+
 fn first_vertex(g: &EncGeom) -> Option<IPt> {
     match g {
         EncGeom::Points(v) => v.first().copied(),
@@ -1017,23 +1029,11 @@ fn coalesce(cands: &mut [Cand], alive: &[bool], removed: &[usize]) {
         let Some(at) = first_vertex(&cands[r].enc.geom) else {
             continue;
         };
-        let mut best: Option<(i64, usize)> = None;
-        for (j, c) in cands.iter().enumerate() {
-            if !alive[j]
-                || c.enc.layer != cands[r].enc.layer
-                || !same_kind(&c.enc.geom, &cands[r].enc.geom)
-            {
-                continue;
-            }
-            if let Some(p) = first_vertex(&c.enc.geom) {
-                let d = (i64::from(p[0]) - i64::from(at[0])).pow(2)
-                    + (i64::from(p[1]) - i64::from(at[1])).pow(2);
-                if best.is_none_or(|b| d < b.0) {
-                    best = Some((d, j));
-                }
-            }
-        }
-        let Some((_, j)) = best else { continue };
+        let Some(j) = nearest_alive(cands, alive, at, |c| {
+            c.enc.layer == cands[r].enc.layer && same_kind(&c.enc.geom, &cands[r].enc.geom)
+        }) else {
+            continue;
+        };
         let moved = std::mem::replace(&mut cands[r].enc.geom, EncGeom::Points(vec![]));
         match (&mut cands[j].enc.geom, moved) {
             (EncGeom::Points(a), EncGeom::Points(b)) => {

@@ -265,16 +265,16 @@ fn read_file(
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     let file = File::open(path).map_err(io_err(path))?;
+    let mut loader = Loader {
+        store,
+        layer,
+        opts,
+        count: 0,
+        attrs: vec![],
+        attr_id: None,
+        next_id,
+    };
     if ext == "fgb" {
-        let mut loader = Loader {
-            store,
-            layer,
-            opts,
-            count: 0,
-            attrs: vec![],
-            attr_id: None,
-            next_id,
-        };
         let r = read_fgb(&mut loader, BufReader::with_capacity(1 << 20, file), path);
         progress.advance(std::fs::metadata(path).map_or(0, |m| m.len()));
         return r;
@@ -295,15 +295,6 @@ fn read_file(
         head.iter()
             .find(|b| !b.is_ascii_whitespace())
             .is_some_and(|&b| b == 0x1e)
-    };
-    let mut loader = Loader {
-        store,
-        layer,
-        opts,
-        count: 0,
-        attrs: vec![],
-        attr_id: None,
-        next_id,
     };
     if ext == "csv" {
         read_csv(&mut loader, reader, path)
