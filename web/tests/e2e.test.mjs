@@ -66,7 +66,8 @@ describe('web map in headless Chromium', { timeout: 240_000 }, () => {
     await idle();
   };
   const eventsAt = async () => {
-    const found = await rendered(['events-certain', 'events-possible']);
+    // Events at a place are points; events the account places in a whole camp system are its area.
+    const found = await rendered(['events-certain', 'events-possible', 'event-areas-certain', 'event-areas-possible']);
     return { ids: new Set(found.map((f) => f.id)), kinds: new Set(found.map((f) => f.kind)), found };
   };
 
@@ -191,8 +192,9 @@ describe('web map in headless Chromium', { timeout: 240_000 }, () => {
     const { ids, kinds, found } = await eventsAt();
     assert.ok(ids.has('hunger_strike'), `no hunger strike on 1936-12-01: ${[...ids].join(', ')}`);
     assert.ok(!kinds.has('execution'), 'executions shown in December 1936');
-    // The strike began on 27 Oct 1936 and its end is fuzzy: certainly under way on 1 Dec.
-    assert.equal(found.find((f) => f.id === 'hunger_strike').layer, 'events-certain');
+    // The strike began on 27 Oct 1936 and its end is fuzzy: certainly under way on 1 Dec. The
+    // account places it in the camps of Ukhta-Pechora as a whole, so it is drawn as that area.
+    assert.equal(found.find((f) => f.id === 'hunger_strike').layer, 'event-areas-certain');
     await page.screenshot({ path: join(artefacts, 'e2e-1936-12-01.png') });
   });
 

@@ -94,9 +94,15 @@ describe('style.json', () => {
   });
 
   it('1938-04-15: executions, no hunger strike; 1936-12-01: the reverse', () => {
+    // The hunger strike is placed in the camps of Ukhta-Pechora as a whole: drawn as that area.
     const events = readJson(join(built.out, 'events.geojson')).features.filter((f) => f.geometry);
-    const shown = (date) => events.filter((f) => passes('events-certain', f.properties, date)
-      || passes('events-possible', f.properties, date)).map((f) => f.properties);
+    const areas = readJson(join(built.out, 'event_areas.geojson')).features;
+    const shown = (date) => [
+      ...events.filter((f) => passes('events-certain', f.properties, date)
+        || passes('events-possible', f.properties, date)),
+      ...areas.filter((f) => passes('event-areas-certain', f.properties, date)
+        || passes('event-areas-possible', f.properties, date)),
+    ].map((f) => f.properties);
     const april = shown('1938-04-15');
     assert.ok(april.some((p) => p.kind === 'execution'));
     assert.ok(!april.some((p) => p.id === 'hunger_strike'));
