@@ -3,8 +3,8 @@
 //!
 //! It needs Node.js, Debian's Chromium (`CHROMIUM`, default `/usr/bin/chromium`) and
 //! `web/node_modules` (`npm ci` in `web/`), so it is `#[ignore]`d: a plain `cargo test` lists it as
-//! ignored with the reason, and `cargo test -- --ignored` (which `.ci/run` runs after `cargo
-//! test`) runs it, failing, not skipping, where one of them is missing. Screenshots land in `web/test-results/`.
+//! ignored with the reason, and `cargo test --test it -- --ignored`
+//! (which `.ci/run` runs) runs it, failing, not skipping, where one of them is missing. Screenshots land in `web/test-results/`.
 
 use std::process::Command;
 

@@ -2,8 +2,8 @@
 //! renders them, through `tests/qgis/check_qgis.py`.
 //!
 //! Needs PyQGIS (Debian: `apt-get install qgis python3-qgis`), so it is `#[ignore]`d: a plain
-//! `cargo test` lists it as ignored with the reason, and `cargo test -- --ignored` (which `.ci/run`
-//! runs after `cargo test`) runs it, failing, not skipping, where QGIS is missing. Whether QGIS is
+//! `cargo test` lists it as ignored with the reason, and `cargo test --test it -- --ignored`
+//! (which `.ci/run` runs) runs it, failing, not skipping, where QGIS is missing. Whether QGIS is
 //! installed cannot decide at run time whether a test counts as ignored, hence the attribute. Set
 //! `GAZMAP_QGIS_PYTHON` to the Python that has PyQGIS if it is not `/usr/bin/python3` or
 //! `python3`. The rendered PNGs (layout and one Temporal Controller frame) are left in
