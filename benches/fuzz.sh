@@ -13,10 +13,12 @@ set -euo pipefail
 
 secs=${1:-60}
 shift || true
-all=(atlas edtf quote geojson tiles)
+all=(atlas edtf quote geojson csv fgb tiles)
 targets=("${@:-${all[@]}}")
 cd "$(dirname "$0")/../fuzz"
 
+# The fgb seeds are written by the gazmap binary itself.
+(cd .. && cargo build --quiet --bin gazmap)
 python3 seed.py >/dev/null
 nice -n 10 cargo +nightly fuzz build -s none
 mkdir -p logs
@@ -27,7 +29,7 @@ for t in "${targets[@]}"; do
     before=$(find "artifacts/$t" -type f | wc -l)
     log="logs/$t.log"
     dict=()
-    [[ $t != tiles ]] && dict=(-dict=dict/gazmap.dict)
+    [[ $t != tiles && $t != fgb ]] && dict=(-dict=dict/gazmap.dict)
     # Fixed crash inputs are replayed first (new finds go to the first folder, the corpus).
     dirs=("corpus/$t")
     [[ -d regressions/$t ]] && dirs+=("regressions/$t")

@@ -92,6 +92,32 @@ put("geojson", b"\1" + "\n".join(json.dumps(f) for f in feats).encode() + b"\n")
 put("geojson", b"\1" + "".join("\x1e" + json.dumps(f) + "\n" for f in feats).encode())
 put("geojson", b"\2" + json.dumps(feats[4]).encode())
 
+# CSV points for `gazmap tiles`: the atlas sites (lat/lon columns among text cells) and small
+# hand-made tables with every accepted column spelling, quoting and empty cells.
+for atlas in ATLASES:
+    put("csv", read(os.path.join(atlas, "sites.csv")))
+put("csv", "name,lon,lat,rank\nVorkuta,64.02,67.5,3\nUsa,\"57.5\",66.0,\n\"a, b\",-179.9,-85,1e3\n")
+put("csv", "x;y\n1;2\n")
+put("csv", "Longitude,Latitude,ok\n361,0,true\n-0.0,90,false\n")
+put("csv", "lng,LAT\r\n1,2\r\n")
+
+# FlatGeobuf: every layer of the Vorkuta atlas as `gazmap export --format fgb` writes it (points,
+# lines and polygons with typed columns and a spatial index), when a built gazmap is at hand.
+fgb_dir = os.path.join(ROOT, "target", "fuzz-seed-fgb")
+gazmap = os.path.join(ROOT, "target", "debug", "gazmap")
+if os.path.exists(gazmap):
+    import shutil, subprocess
+    shutil.rmtree(fgb_dir, ignore_errors=True)
+    subprocess.run([gazmap, "export", "--format", "fgb", os.path.join(ROOT, "data", "vorkuta"),
+                    "-o", fgb_dir], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for name in sorted(os.listdir(fgb_dir)):
+        if name.endswith(".fgb"):
+            data = read(os.path.join(fgb_dir, name))
+            if len(data) <= 65536:
+                put("fgb", data)
+else:
+    print("no target/debug/gazmap: build it first for the fgb seeds", file=sys.stderr)
+
 # The tile pipeline takes structured (arbitrary) input; a few byte strings start it off.
 for i in range(4):
     put("tiles", bytes((j * 37 + i * 11) % 256 for j in range(64 + 32 * i)))
