@@ -14,7 +14,9 @@ use std::path::Path;
 
 use geo::{BooleanOps, BoundingRect, Geometry, MultiLineString, MultiPolygon, Polygon, Rect};
 
-use crate::layers::{Layer, LayerRole, LayersError, read_geojson_layer};
+use crate::layers::{
+    Feature, FieldType, GeometryKind, Layer, LayerRole, LayersError, Value, read_geojson_layer,
+};
 
 /// Regional basemap files, bottom first: (file stem, layer title).
 pub const REGIONAL_FILES: &[(&str, &str)] = &[
@@ -153,11 +155,54 @@ fn choose(dir: &Path, extent: [f64; 4]) -> Result<(Choice, Option<[f64; 4]>), La
 /// [`LayersError::Basemap`] when a basemap file cannot be read.
 pub fn load(dir: &Path, extent: [f64; 4]) -> Result<Basemap, LayersError> {
     let (choice, coverage) = choose(dir, extent)?;
-    let layers = match choice {
+    let mut layers = match choice {
         Choice::Regional => read_all(dir, REGIONAL_FILES, None)?,
         Choice::World(cut) => read_all(&dir.join("world"), WORLD_FILES, Some(cut))?,
     };
+    if !layers.is_empty() {
+        let sea = sea_layer(coverage.unwrap_or(WORLD), &layers);
+        layers.insert(0, sea);
+    }
     Ok(Basemap { layers, coverage })
+}
+
+/// Name of the [`sea_layer`].
+pub const SEA: &str = "sea";
+
+/// The sea: what the basemap covers minus its land (the `coast` polygons), one feature. Drawn
+/// from the coast data rather than painted as a background, so that outside the basemap's
+/// coverage a map shows no data instead of open water (web, QGIS and print alike).
+#[must_use]
+pub fn sea_layer(coverage: [f64; 4], layers: &[Layer]) -> Layer {
+    let b = coverage;
+    let covered = Rect::new((b[0], b[1]), (b[2], b[3])).to_polygon();
+    let land: Vec<Polygon> = layers
+        .iter()
+        .filter(|l| l.name == "coast")
+        .flat_map(|l| &l.features)
+        .filter_map(|f| f.geometry.as_ref())
+        .flat_map(|g| match g {
+            Geometry::Polygon(p) => vec![p.clone()],
+            Geometry::MultiPolygon(mp) => mp.0.clone(),
+            _ => vec![],
+        })
+        .collect();
+    let sea = MultiPolygon(vec![covered]).difference(&MultiPolygon(land));
+    let mut layer = Layer::new(
+        SEA,
+        "Sea (where the basemap has coast data)",
+        LayerRole::Basemap,
+        GeometryKind::Polygon,
+        &[("name", FieldType::Text)],
+    );
+    if !sea.0.is_empty() {
+        layer.features.push(Feature {
+            id: "sea".into(),
+            geometry: Some(Geometry::MultiPolygon(sea)),
+            values: vec![Value::Null],
+        });
+    }
+    layer
 }
 
 /// What the basemap must cover: the atlas extent (else its sites) and every sheet's extent.
@@ -333,8 +378,7 @@ pub fn coverage_warning(extent: [f64; 4], coverage: Option<[f64; 4]>) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layers::GeometryKind;
-    use geo::{Area, line_string, polygon};
+    use geo::{Area, Contains, Validation, line_string, point, polygon};
 
     fn layer(g: Geometry) -> Layer {
         let mut l = Layer::new(
@@ -377,6 +421,26 @@ mod tests {
         let xs: Vec<f64> = ls.0.iter().map(|c| c.x).collect();
         assert_eq!(xs.first().copied().map(f64::round), Some(5.0));
         assert_eq!(xs.last().copied().map(f64::round), Some(20.0));
+    }
+
+    #[test]
+    fn the_sea_is_the_coverage_minus_the_land() {
+        let land = layer(Geometry::Polygon(
+            polygon![(x: 2.0, y: 2.0), (x: 4.0, y: 2.0), (x: 4.0, y: 4.0), (x: 2.0, y: 4.0)],
+        ));
+        let sea = sea_layer([0.0, 0.0, 10.0, 10.0], &[land]);
+        assert_eq!((sea.name.as_str(), sea.features.len()), (SEA, 1));
+        let Some(Geometry::MultiPolygon(mp)) = &sea.features[0].geometry else {
+            panic!("{:?}", sea.features[0].geometry)
+        };
+        assert!(mp.is_valid(), "{mp:?}");
+        assert!((mp.unsigned_area() - 96.0).abs() < 1e-9);
+        assert!(mp.contains(&point!(x: 1.0, y: 1.0)), "open water is sea");
+        assert!(!mp.contains(&point!(x: 3.0, y: 3.0)), "land is not sea");
+        assert!(
+            !mp.contains(&point!(x: 11.0, y: 5.0)),
+            "outside the coverage: no data"
+        );
     }
 
     #[test]

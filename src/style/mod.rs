@@ -170,6 +170,9 @@ pub const ATLAS_RIVER_COLOUR: &str = "#2b6fa8";
 pub const RAILWAY_COLOUR: &str = "#333333";
 /// Basemap: sea.
 pub const SEA_COLOUR: &str = "#dfe9f2";
+/// Where the basemap has no data (web map background, QGIS canvas): paper white, never the
+/// sea's colour, so missing coast data is not read as open water.
+pub const NO_DATA_COLOUR: &str = "#ffffff";
 /// Basemap: land.
 pub const LAND_COLOUR: &str = "#f7f5ef";
 /// Basemap: lakes and rivers.

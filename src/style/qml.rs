@@ -857,6 +857,15 @@ fn water_label(layer: &Layer, placement: Placement) -> Option<Label> {
     })
 }
 
+/// The sea polygon of the basemap: a flat fill, no outline (the coast draws the shore).
+fn sea(layer: &Layer) -> Spec {
+    let renderer = Renderer::Single(Symbol {
+        kind: "fill",
+        layers: vec![fill(&rgba(style::SEA_COLOUR, 1.0), None)],
+    });
+    spec(renderer, None, layer)
+}
+
 fn lakes(layer: &Layer) -> Spec {
     let renderer = Renderer::Single(Symbol {
         kind: "fill",
@@ -951,6 +960,7 @@ fn spec_for(layer: &Layer) -> Spec {
         (LayerRole::Atlas, "uncertainty") => uncertainty(layer),
         (LayerRole::Atlas, "event_areas") => event_areas(layer),
         (LayerRole::Atlas, "lines") => lines(layer),
+        (LayerRole::Basemap, crate::basemap::SEA) => sea(layer),
         (LayerRole::Basemap, "coast") => coast(layer),
         (LayerRole::Basemap, "lakes") => lakes(layer),
         (LayerRole::Basemap, "rivers") => rivers(layer),

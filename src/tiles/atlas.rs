@@ -233,6 +233,12 @@ impl AtlasTiles {
     /// The zoom range of layer `name` as the table states it.
     #[must_use]
     pub fn range(&self, name: &str) -> (u8, u8) {
+        // The sea is the coast's complement: it follows the coast unless set itself.
+        let name = if name == crate::basemap::SEA && !self.layers.contains_key(name) {
+            "coast"
+        } else {
+            name
+        };
         let z = self.layers.get(name).copied().unwrap_or_default();
         (
             z.minzoom.unwrap_or(self.minzoom),

@@ -65,6 +65,11 @@ fn style_is_generated_from_the_style_tables() {
     assert!(style_json.get("sprite").is_none());
     assert_eq!(
         style_layer(&style_json, "background")["paint"]["background-color"],
+        style::NO_DATA_COLOUR,
+        "missing basemap data is never painted as sea"
+    );
+    assert_eq!(
+        style_layer(&style_json, "sea")["paint"]["fill-color"],
         style::SEA_COLOUR
     );
     assert_eq!(

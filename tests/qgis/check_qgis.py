@@ -278,7 +278,7 @@ def check_project(path, label, tables, png_dir, atlas_id):
     ms.setDestinationCrs(project.crs())
     ms.setExtent(maps[0].extent())
     ms.setOutputSize(QSize(1100, 900))
-    ms.setBackgroundColor(QColor(223, 233, 242))
+    ms.setBackgroundColor(QColor(255, 255, 255))  # no data; the sea is a layer
     a = tr.begin().addMonths(max(0, int(tr.begin().daysTo(tr.end()) / 61)))
     ms.setIsTemporal(True)
     ms.setTemporalRange(QgsDateTimeRange(a, a.addMonths(1), True, False))

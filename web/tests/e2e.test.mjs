@@ -162,6 +162,36 @@ describe('web map in headless Chromium', { timeout: 240_000 }, () => {
     assert.ok(px.top.includes('247,245,239'), `land colour not dominant: ${px.top.join(' | ')}`);
   });
 
+  it('paints no sea where the basemap has no data (west of its coverage at 44°E)', async () => {
+    // The regional basemap covers 44-70°E (data/basemap/coverage.json). Centred on 44°E, the left
+    // half of the view has no coast data: it must show the no-data background, never sea.
+    await page.evaluate(() => window.map.jumpTo({ center: [44, 66.5], zoom: 6 }));
+    await idle();
+    const cols = await page.evaluate(() => {
+      const c = window.map.getCanvas();
+      const g = document.createElement('canvas');
+      g.width = c.width;
+      g.height = c.height;
+      const ctx = g.getContext('2d');
+      ctx.drawImage(c, 0, 0);
+      const at = (fx) => {
+        const d = ctx.getImageData(Math.round(c.width * fx), 0, 1, c.height).data;
+        const colours = new Map();
+        for (let i = 0; i < d.length; i += 4) {
+          const k = `${d[i]},${d[i + 1]},${d[i + 2]}`;
+          colours.set(k, (colours.get(k) ?? 0) + 1);
+        }
+        return [...colours.entries()].sort((a, b) => b[1] - a[1]).map((e) => e[0]);
+      };
+      return { west: at(0.1), east: at(0.9) };
+    });
+    const sea = '223,233,242';
+    assert.equal(cols.west[0], '255,255,255', `west of the coverage: ${cols.west.slice(0, 3).join(' | ')}`);
+    assert.ok(!cols.west.includes(sea), 'no sea colour where the basemap has no data');
+    assert.notEqual(cols.east[0], '255,255,255', `inside the coverage: ${cols.east.slice(0, 3).join(' | ')}`);
+    assert.ok(cols.east.includes(sea), 'inside the coverage the sea is drawn');
+  });
+
   it('renders every located site once the view holds them all', async () => {
     await fitAllSites();
     const expected = new Set(sites().map((f) => f.properties.id));

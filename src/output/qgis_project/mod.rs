@@ -290,7 +290,8 @@ pub fn project_xml(layers: &Layers, opts: &ProjectOptions<'_>) -> String {
     x.close();
 
     let span = time_span(layers);
-    let sea = style::qml::rgba(style::SEA_COLOUR, 1.0);
+    // The canvas is "no data"; the sea is the basemap's own `sea` layer.
+    let sea = style::qml::rgba(style::NO_DATA_COLOUR, 1.0);
     let sea: Vec<&str> = sea.split(',').collect();
     x.open("properties", &[]);
     x.open("Gui", &[]);

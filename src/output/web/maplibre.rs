@@ -211,14 +211,20 @@ fn style_layers(layers: &Layers, data: &DataSource) -> Vec<Json> {
     let mut out = vec![json!({
         "id": "background",
         "type": "background",
-        "paint": {"background-color": style::SEA_COLOUR},
+        "paint": {"background-color": style::NO_DATA_COLOUR},
     })];
     let mut add = |name: &str, id: &str, ty: &str, rest: Json| {
         if has(name) {
             out.push(layer(id, name, ty, data, rest));
         }
     };
-    // Basemap.
+    // Basemap: sea only where the basemap has coast data (the background is "no data").
+    add(
+        crate::basemap::SEA,
+        "sea",
+        "fill",
+        json!({"paint": {"fill-color": style::SEA_COLOUR}}),
+    );
     add(
         "coast",
         "coast",
@@ -527,6 +533,8 @@ pub fn legend() -> Json {
         {"layer": "basemap", "title": "Basemap (modern)", "items": [
             {"type": "fill", "label": "land", "colour": style::LAND_COLOUR, "opacity": 1.0},
             {"type": "fill", "label": "sea", "colour": style::SEA_COLOUR, "opacity": 1.0},
+            {"type": "fill", "label": "no basemap data", "colour": style::NO_DATA_COLOUR,
+             "opacity": 1.0},
             {"type": "fill", "label": "lakes and rivers", "colour": style::WATER_COLOUR,
              "opacity": 1.0},
             {"type": "line", "label": "region boundary", "colour": style::BORDER_COLOUR,
