@@ -1,10 +1,36 @@
 //! The authoring commands: `gazmap new` and `gazmap quote`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use gazmap::authoring::new::{self, SourceMode};
 
 use super::Failure;
+
+/// Start a new atlas folder: a commented atlas.toml, CSV files with their headers, and the
+/// source text (copied into DIR/sources/, or referred to where it is with --reference).
+#[derive(Debug, clap::Args)]
+pub(super) struct NewArgs {
+    /// The new atlas folder (created; must be empty).
+    pub(super) dir: PathBuf,
+    /// The source text (UTF-8 plain text) the atlas cites.
+    #[arg(long)]
+    pub(super) source: PathBuf,
+    /// Refer to the source where it is instead of copying it.
+    #[arg(long)]
+    pub(super) reference: bool,
+}
+
+/// Find words in the atlas's sources, tolerant of line breaks, spaces and typographic
+/// quotes, and print the exact passage (ready for a `quote` cell) with its character offset.
+#[derive(Debug, clap::Args)]
+pub(super) struct QuoteArgs {
+    /// [DIR] WORDS: the atlas folder (default: the current folder) and the words to find.
+    #[arg(num_args = 1..=2, required = true, value_name = "[DIR] WORDS")]
+    pub(super) args: Vec<String>,
+    /// Look only in this source (an id of atlas.toml `[[sources]]`).
+    #[arg(long)]
+    pub(super) source: Option<String>,
+}
 
 /// `gazmap new DIR --source FILE [--reference]`.
 pub fn new_atlas(dir: &Path, source: &Path, reference: bool) -> Result<String, Failure> {

@@ -88,6 +88,9 @@ pub enum Format {
 }
 
 impl Format {
+    /// The names [`Format::parse`] accepts (any case).
+    pub const NAMES: &[&str] = &["svg", "pdf", "png"];
+
     /// Parses `svg`, `pdf` or `png`.
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {

@@ -40,6 +40,9 @@ pub enum Paper {
 }
 
 impl Paper {
+    /// The names [`Paper::parse`] accepts (any case), for command-line help and errors.
+    pub const NAMES: &[&str] = &["A4", "A3", "letter", "us-letter"];
+
     /// Parses `A4`, `A3` or `letter` (any case).
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
@@ -82,6 +85,9 @@ pub enum Orientation {
 }
 
 impl Orientation {
+    /// The names [`Orientation::parse`] accepts (any case).
+    pub const NAMES: &[&str] = &["landscape", "portrait"];
+
     /// Parses `landscape` or `portrait`.
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {

@@ -447,7 +447,28 @@ fn cli_rejects_an_unknown_sheet_and_a_bad_paper() {
         .args(["print", "--paper", "A5"])
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("bad --paper `A5`"));
+        .stderr(predicates::str::contains(
+            "invalid value 'A5' for '--paper <PAPER>'",
+        ))
+        .stderr(predicates::str::contains(
+            "[possible values: A4, A3, letter, us-letter]",
+        ));
+    util::gazmap()
+        .args(["print", "--dpi", "9000"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("9000 is not in 36..=1200"));
+    // Any case, as before.
+    let parsed = gazmap_cli_accepts(&["print", "--paper", "a3", "--format", "SVG", "--help"]);
+    assert!(
+        parsed,
+        "lower-case paper and upper-case format are accepted"
+    );
+}
+
+/// Whether the command line parses (`--help` at the end stops before any work).
+fn gazmap_cli_accepts(args: &[&str]) -> bool {
+    util::gazmap().args(args).output().unwrap().status.success()
 }
 
 /// The Vorkuta layers with shapes of issue 10: the Syr-Yaga barracks as a ring 35-45 km around
