@@ -442,40 +442,84 @@ fn read_csv(loader: &mut Loader<'_>, reader: impl Read, path: &Path) -> Result<(
     Ok(())
 }
 
-struct FgbProps<'l, 'a> {
-    loader: &'l mut Loader<'a>,
-    priority: f32,
-}
+/// A FlatGeobuf column: its name and value type.
+type FgbColumn = (String, flatgeobuf::ColumnType);
 
-impl flatgeobuf::geozero::PropertyProcessor for FgbProps<'_, '_> {
-    fn property(
-        &mut self,
-        _idx: usize,
-        name: &str,
-        value: &flatgeobuf::geozero::ColumnValue<'_>,
-    ) -> flatgeobuf::geozero::error::Result<bool> {
-        use flatgeobuf::geozero::ColumnValue as C;
-        let v = match *value {
-            C::Byte(v) => PropValue::Int(i64::from(v)),
-            C::UByte(v) => PropValue::Int(i64::from(v)),
-            C::Bool(v) => PropValue::Bool(v),
-            C::Short(v) => PropValue::Int(i64::from(v)),
-            C::UShort(v) => PropValue::Int(i64::from(v)),
-            C::Int(v) => PropValue::Int(i64::from(v)),
-            C::UInt(v) => PropValue::Int(i64::from(v)),
-            C::Long(v) => PropValue::Int(v),
-            C::ULong(v) => i64::try_from(v).map_or(PropValue::UInt(v), PropValue::Int),
-            C::Float(v) => PropValue::Float(f64::from(v)),
-            C::Double(v) => PropValue::Float(v),
-            C::String(v) | C::Json(v) | C::DateTime(v) => PropValue::Str(v.to_owned()),
-            C::Binary(_) => return Ok(false),
+/// Decodes one feature's property bytes (repeated: a `u16` column index, then the value in the
+/// column's type, strings and blobs after a `u32` length) with every offset checked: the
+/// `flatgeobuf` crate's own reader indexes the bytes unchecked and panics on a hostile length.
+fn fgb_properties(
+    bytes: &[u8],
+    columns: &[FgbColumn],
+    mut each: impl FnMut(&str, PropValue),
+) -> Result<(), String> {
+    use flatgeobuf::ColumnType as T;
+    let bad = |what: &str| format!("malformed properties: {what}");
+    let take = |at: &mut usize, n: usize| -> Result<&[u8], String> {
+        let end = at
+            .checked_add(n)
+            .filter(|&e| e <= bytes.len())
+            .ok_or_else(|| bad("a value runs past the end of the feature"))?;
+        let b = &bytes[*at..end];
+        *at = end;
+        Ok(b)
+    };
+    let mut at = 0;
+    // As GDAL and the crate do: one trailing byte after the last value is tolerated.
+    while at + 1 < bytes.len() {
+        let idx = usize::from(u16::from_le_bytes(
+            take(&mut at, 2)?.try_into().unwrap_or_default(),
+        ));
+        let (name, ty) = columns
+            .get(idx)
+            .ok_or_else(|| bad(&format!("column {idx} of {}", columns.len())))?;
+        let n = |b: &[u8]| -> [u8; 8] {
+            let mut a = [0; 8];
+            a[..b.len()].copy_from_slice(b);
+            a
         };
-        let info = self.loader.key_info(name);
-        if info.0.is_some() || info.1 {
-            self.loader.prop(info, v, &mut self.priority);
-        }
-        Ok(false)
+        let v = match *ty {
+            T::Byte => PropValue::Int(i64::from(take(&mut at, 1)?[0].cast_signed())),
+            T::UByte => PropValue::Int(i64::from(take(&mut at, 1)?[0])),
+            T::Bool => PropValue::Bool(take(&mut at, 1)?[0] != 0),
+            T::Short => PropValue::Int(i64::from(i16::from_le_bytes(
+                take(&mut at, 2)?.try_into().unwrap_or_default(),
+            ))),
+            T::UShort => PropValue::Int(i64::from(u16::from_le_bytes(
+                take(&mut at, 2)?.try_into().unwrap_or_default(),
+            ))),
+            T::Int => PropValue::Int(i64::from(i32::from_le_bytes(
+                take(&mut at, 4)?.try_into().unwrap_or_default(),
+            ))),
+            T::UInt => PropValue::Int(i64::from(u32::from_le_bytes(
+                take(&mut at, 4)?.try_into().unwrap_or_default(),
+            ))),
+            T::Float => PropValue::Float(f64::from(f32::from_le_bytes(
+                take(&mut at, 4)?.try_into().unwrap_or_default(),
+            ))),
+            T::Long => PropValue::Int(i64::from_le_bytes(n(take(&mut at, 8)?))),
+            T::ULong => {
+                let v = u64::from_le_bytes(n(take(&mut at, 8)?));
+                i64::try_from(v).map_or(PropValue::UInt(v), PropValue::Int)
+            }
+            T::Double => PropValue::Float(f64::from_le_bytes(n(take(&mut at, 8)?))),
+            T::String | T::Json | T::DateTime | T::Binary => {
+                let len = u32::from_le_bytes(take(&mut at, 4)?.try_into().unwrap_or_default());
+                let raw = take(&mut at, usize::try_from(len).unwrap_or(usize::MAX))?;
+                if *ty == T::Binary {
+                    continue;
+                }
+                PropValue::Str(
+                    std::str::from_utf8(raw)
+                        .map_err(|_| bad(&format!("`{name}` is not UTF-8")))?
+                        .to_owned(),
+                )
+            }
+            _ => return Err(bad(&format!("`{name}` has an unknown column type"))),
+        };
+        each(name, v);
     }
+    Ok(())
 }
 
 fn geo_to_geoms(g: geo::Geometry<f64>, out: &mut Vec<Geom>) {
@@ -516,7 +560,7 @@ fn read_fgb(
     path: &Path,
 ) -> Result<(), TilesError> {
     use flatgeobuf::geozero::ToGeo;
-    use flatgeobuf::{FallibleStreamingIterator, FeatureProperties, FgbReader};
+    use flatgeobuf::{FallibleStreamingIterator, FgbReader};
     let err = |feature: u64, message: String| TilesError::Parse {
         path: path.to_path_buf(),
         line: 0,
@@ -534,6 +578,15 @@ fn read_fgb(
             format!("coordinates in EPSG:{code}; only WGS84 lon/lat (EPSG:4326) can be tiled"),
         ));
     }
+    let columns: Vec<FgbColumn> = fgb
+        .header()
+        .columns()
+        .map(|cs| {
+            cs.iter()
+                .map(|c| (c.name().to_owned(), c.type_()))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut features = fgb.select_all().map_err(|e| err(0, e.to_string()))?;
     loop {
         let feature = loader.count + 1;
@@ -542,13 +595,16 @@ fn read_fgb(
         };
         loader.attrs.clear();
         loader.attr_id = None;
-        let mut props = FgbProps {
-            loader: &mut *loader,
-            priority: 0.0,
-        };
-        f.process_properties(&mut props)
-            .map_err(|e| err(feature, e.to_string()))?;
-        let priority = props.priority;
+        let mut priority = 0.0;
+        if let Some(bytes) = f.fbs_feature().properties() {
+            fgb_properties(bytes.bytes(), &columns, |name, v| {
+                let info = loader.key_info(name);
+                if info.0.is_some() || info.1 {
+                    loader.prop(info, v, &mut priority);
+                }
+            })
+            .map_err(|m| err(feature, m))?;
+        }
         let mut geoms = vec![];
         if let Ok(g) = f.to_geo() {
             geo_to_geoms(g, &mut geoms);
@@ -1102,6 +1158,36 @@ fn to_geoms(g: RawGeometry, out: &mut Vec<Geom>) -> Result<(), String> {
 mod tests {
     use super::*;
     use crate::tiles::Quiet;
+
+    #[test]
+    fn flatgeobuf_properties_are_decoded_with_every_length_checked() {
+        use flatgeobuf::ColumnType as T;
+        let cols = vec![("name".to_owned(), T::String), ("n".to_owned(), T::Int)];
+        let mut bytes = vec![0, 0, 3, 0, 0, 0];
+        bytes.extend(b"abc");
+        bytes.extend([1, 0]);
+        bytes.extend((-7i32).to_le_bytes());
+        let mut got = vec![];
+        fgb_properties(&bytes, &cols, |k, v| got.push((k.to_owned(), v))).unwrap();
+        assert_eq!(got.len(), 2);
+        assert!(matches!(&got[0], (k, PropValue::Str(s)) if k == "name" && s == "abc"));
+        assert!(matches!(&got[1], (k, PropValue::Int(-7)) if k == "n"));
+        // A string claiming 2^31 bytes, an int cut short, an unknown column: errors, no panic.
+        let long = [0, 0, 0, 0, 0, 0x80, b'x'];
+        assert!(
+            fgb_properties(&long, &cols, |_, _| {})
+                .unwrap_err()
+                .contains("past the end")
+        );
+        let short = [1, 0, 7, 0];
+        assert!(fgb_properties(&short, &cols, |_, _| {}).is_err());
+        let unknown = [9, 0, 1, 2, 3, 4];
+        assert!(
+            fgb_properties(&unknown, &cols, |_, _| {})
+                .unwrap_err()
+                .contains("column 9")
+        );
+    }
     use crate::tiles::store::AttrRef;
 
     fn read_text(name: &str, text: &str, opts: &InputOptions) -> Result<Store, TilesError> {

@@ -437,4 +437,36 @@ mod regressions {
             }
         }
     }
+
+    /// fuzz/regressions/fgb/: FlatGeobuf files whose property bytes claim a string longer than
+    /// the feature (the `flatgeobuf` crate's reader panicked on them). Each must be a located
+    /// error naming the file and the feature, exit 1, and leave no archive behind.
+    #[test]
+    fn hostile_flatgeobuf_properties_are_a_located_error() {
+        let dir = crate::util::root().join("fuzz/regressions/fgb");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let tmp = tempfile::tempdir().unwrap();
+            let input = tmp.path().join("hostile.fgb");
+            std::fs::copy(entry.unwrap().path(), &input).unwrap();
+            let out = tmp.path().join("t.pmtiles");
+            let run = crate::util::gazmap()
+                .args(["tiles", "-z", "4", "-o"])
+                .arg(&out)
+                .arg(&input)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&run.stderr);
+            assert_eq!(run.status.code(), Some(1), "{stderr}");
+            assert!(
+                stderr.contains("hostile.fgb")
+                    && stderr.contains("feature 1: malformed properties"),
+                "{stderr}"
+            );
+            assert!(!stderr.contains("panicked"), "{stderr}");
+            assert!(!out.exists());
+            seen += 1;
+        }
+        assert!(seen >= 1);
+    }
 }
