@@ -7,7 +7,6 @@ use crate::diagnostics::Finding;
 use crate::geodesy;
 use crate::model::{Atlas, Citation, Claim, Extent, Place, RowOrigin, Site};
 use crate::quote;
-use crate::style;
 
 /// Runs every rule, fills in each citation's character offset, and returns the findings.
 pub fn run(atlas: &mut Atlas) -> Vec<Finding> {
@@ -153,14 +152,16 @@ fn check_references(atlas: &Atlas, findings: &mut Vec<Finding>) {
         if let Some(parent) = &site.part_of {
             site_ref(atlas, &site.origin, "part_of", parent, findings);
         }
-        if !site.kind.is_empty() && !style::SITE_KINDS.contains(&site.kind.as_str()) {
+        if !site.kind.is_empty() && atlas.kinds().get(&site.kind).is_none() {
+            let known = atlas.kinds().kinds().iter().map(|k| k.id.as_str());
             findings.push(
                 Finding::warning(
                     &site.origin.file,
                     Some(site.origin.line),
                     format!(
-                        "unknown kind: it will get the generic symbol (known kinds: {})",
-                        style::SITE_KINDS.join(", ")
+                        "unknown kind{}: it will get the generic symbol; define it in atlas.toml [[kinds]] (known kinds: {})",
+                        crate::authoring::did_you_mean_text(&site.kind, known.clone()),
+                        known.collect::<Vec<_>>().join(", ")
                     ),
                 )
                 .at(site.origin.column("kind"), site.kind.as_str()),

@@ -57,7 +57,6 @@ use super::{
 };
 use crate::model::{AreaSource, Atlas, Basis, Citation, Extent, Site};
 use crate::output::{Written, round_coord, write_atomic};
-use crate::style;
 use crate::time::DateRange;
 
 /// The JSON-LD context the v1.2.2 spec points to.
@@ -300,20 +299,16 @@ fn names_json(atlas: &Atlas, site: &Site) -> Json {
     Json::Array(names)
 }
 
-fn kind_label(kind: &str) -> &str {
-    let s = style::site_style(kind);
-    if s.kind == kind { s.label } else { kind }
-}
-
-fn types_json(site: &Site) -> Json {
-    let own = json!([{ "label": kind_label(&site.kind), "lang": "en" }]);
+fn types_json(atlas: &Atlas, site: &Site) -> Json {
+    let label = atlas.kinds().label(&site.kind);
+    let own = json!([{ "label": label, "lang": "en" }]);
     match aat_type(&site.kind) {
         Some(aat) => json!([{
             "identifier": format!("aat:{}", aat.id),
             "label": aat.term,
             "sourceLabels": own,
         }]),
-        None => json!([{ "label": kind_label(&site.kind), "sourceLabels": own }]),
+        None => json!([{ "label": label, "sourceLabels": own }]),
     }
 }
 
@@ -502,7 +497,10 @@ fn description(atlas: &Atlas, site: &Site) -> String {
             site.basis_reason
         ),
     };
-    let mut text = format!("{} named in {source}. {location}", kind_label(&site.kind),);
+    let mut text = format!(
+        "{} named in {source}. {location}",
+        atlas.kinds().label(&site.kind)
+    );
     if !site.notes.trim().is_empty() {
         text = format!("{text} Notes: {}", site.notes);
     }
@@ -527,7 +525,7 @@ pub fn feature(atlas: &Atlas, site: &Site) -> Json {
         f.insert("when".into(), when);
     }
     f.insert("names".into(), names_json(atlas, site));
-    f.insert("types".into(), types_json(site));
+    f.insert("types".into(), types_json(atlas, site));
     f.insert("geometry".into(), geometry_json(atlas, site));
     for (key, value) in [
         ("links", links_json(site)),
@@ -873,7 +871,7 @@ fn tsv_row(atlas: &Atlas, site: &Site) -> Vec<String> {
             .map_or_else(String::new, |s| s.url.clone()),
         feature_class(&site.kind).into(),
         aat_type(&site.kind).map_or_else(String::new, |a| a.id.to_owned()),
-        cell(kind_label(&site.kind)),
+        cell(atlas.kinds().label(&site.kind)),
         source
             .and_then(publication_year)
             .map_or_else(String::new, |y| y.to_string()),

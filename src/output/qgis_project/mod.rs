@@ -25,7 +25,7 @@ use crate::layers::{GeometryKind, Layer, Layers, Value};
 use crate::output::stamp::BuildTime;
 use crate::output::xml::XmlWriter;
 use crate::output::{Written, write_atomic};
-use crate::style::{self, qml::layer_style};
+use crate::style::{self, Vocabulary, qml::layer_style};
 
 /// Why the project could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -171,8 +171,8 @@ fn tree_layer(x: &mut XmlWriter, layer: &Layer, gpkg_file: &str, checked: bool) 
     x.close();
 }
 
-fn map_layer(x: &mut XmlWriter, layer: &Layer, gpkg_file: &str) {
-    let style = layer_style(layer);
+fn map_layer(x: &mut XmlWriter, layer: &Layer, gpkg_file: &str, vocabulary: &Vocabulary) {
+    let style = layer_style(layer, vocabulary);
     let (geometry, wkb) = wkb_type(layer);
     x.open(
         "maplayer",
@@ -280,7 +280,7 @@ pub fn project_xml(layers: &Layers, opts: &ProjectOptions<'_>) -> String {
 
     x.open("projectlayers", &[]);
     for l in layers.all() {
-        map_layer(&mut x, l, opts.gpkg_file);
+        map_layer(&mut x, l, opts.gpkg_file, &layers.vocabulary);
     }
     x.close();
     x.open("layerorder", &[]);
@@ -505,6 +505,7 @@ mod tests {
             atlas: vec![dated],
             basemap: vec![land],
             basemap_coverage: None,
+            vocabulary: crate::style::Vocabulary::default(),
         }
     }
 
