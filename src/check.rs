@@ -970,6 +970,43 @@ mod tests {
         }
 
         #[test]
+        fn an_unknown_kind_is_a_warning_naming_the_nearest_known_kind() {
+            let mut typo = site("a", MINE, 0.0);
+            typo.kind = "setlement".into();
+            typo.origin = origin("sites.csv", 2, &["id", "kind"]);
+            let mut own = site("b", geodesy::destination(MINE, 0.0, 1_000.0), 0.0);
+            own.kind = "gold_mine".into();
+            own.origin = origin("sites.csv", 3, &["id", "kind"]);
+            let mut a = atlas(vec![typo, own], vec![], vec![]);
+            let m = messages(&mut a);
+            assert!(
+                m.iter()
+                    .any(|f| f.starts_with("sites.csv:3:2: warning") && f.contains("unknown kind")),
+                "{m:#?}"
+            );
+            // Once the atlas defines `gold_mine` in [[kinds]], only the typo is reported.
+            let gold = crate::style::Kind {
+                id: "gold_mine".into(),
+                label: "Gold mine".into(),
+                shape: crate::style::Shape::Star,
+                fill: "#aa8800".into(),
+                size_mm: 3.0,
+                label_priority: 80,
+            };
+            a.meta.vocabulary = crate::style::Vocabulary::new(vec![gold], None);
+            let m = messages(&mut a);
+            let unknown: Vec<&String> = m.iter().filter(|f| f.contains("unknown kind")).collect();
+            assert_eq!(unknown.len(), 1, "{m:#?}");
+            assert!(
+                unknown[0].starts_with("sites.csv:2:2: warning")
+                    && unknown[0].contains("unknown kind (did you mean `settlement`?)")
+                    && unknown[0].contains("known kinds: gold_mine, settlement, city"),
+                "{}",
+                unknown[0]
+            );
+        }
+
+        #[test]
         fn coinciding_or_nested_ends_of_a_movement_are_warnings() {
             let camp = site("camp", MINE, 5_000.0);
             let twin = site("twin", MINE, 100.0);

@@ -35,9 +35,12 @@ pub(super) fn resolve(
     sections: Vec<KindSection>,
     findings: &mut Vec<Finding>,
 ) -> Vec<Kind> {
-    let error = |span: std::ops::Range<usize>, message: String, value: &str| {
+    // The message names the value; the column is a character position in atlas.toml.
+    let error = |span: std::ops::Range<usize>, message: String| {
         let (line, col) = line_col(text, span.start);
-        Finding::error(path, Some(line), message).at(Some((col, "kinds".into())), value)
+        let mut f = Finding::error(path, Some(line), message);
+        f.column = Some((col, String::new()));
+        f
     };
     let mut out: Vec<Kind> = vec![];
     let mut seen: Vec<(String, u64)> = vec![];
@@ -48,7 +51,6 @@ pub(super) fn resolve(
             findings.push(error(
                 s.id.span(),
                 format!("[[kinds]] id `{id}` must be one word (e.g. `gold_mine`), as in the `kind` column of sites.csv"),
-                &id,
             ));
             continue;
         }
@@ -56,7 +58,6 @@ pub(super) fn resolve(
             findings.push(error(
                 s.id.span(),
                 format!("kind `{id}` is defined twice (first at line {first})"),
-                &id,
             ));
             continue;
         }
@@ -76,7 +77,6 @@ pub(super) fn resolve(
                             crate::authoring::did_you_mean_text(sym.get_ref(), names),
                             names.join(", ")
                         ),
-                        sym.get_ref(),
                     ));
                     ok = false;
                     None
@@ -95,7 +95,6 @@ pub(super) fn resolve(
                         "kind `{id}`: colour `{}` is not a `#rrggbb` hex colour (e.g. \"#8c2d04\")",
                         c.get_ref()
                     ),
-                    c.get_ref(),
                 ));
                 ok = false;
                 None
@@ -111,7 +110,6 @@ pub(super) fn resolve(
                         "kind `{id}`: size_mm {} must be more than 0 and at most {MAX_SIZE_MM}",
                         v.get_ref()
                     ),
-                    &v.get_ref().to_string(),
                 ));
                 ok = false;
                 0.0
@@ -129,7 +127,6 @@ pub(super) fn resolve(
                         "kind `{id}` has no `{key}` (a new kind needs `symbol`, one of {}, and `colour`, \"#rrggbb\")",
                         Shape::ALL.map(Shape::name).join(", ")
                     ),
-                    &id,
                 ));
             }
         }
