@@ -147,22 +147,25 @@ fn wkb_type(layer: &Layer) -> (&'static str, &'static str) {
     }
 }
 
-fn tree_layer(x: &mut XmlWriter, layer: &Layer, gpkg_file: &str, checked: bool) {
+/// The name QGIS shows for `layer` (layer tree, legend): its title, but the atlas's own
+/// movement wording for the transfer lines.
+fn shown_title<'a>(layer: &'a Layer, vocabulary: &'a Vocabulary) -> &'a str {
+    if layer.role == crate::layers::LayerRole::Atlas && layer.name == "transfers" {
+        &vocabulary.movement_label
+    } else {
+        &layer.title
+    }
+}
+
+fn tree_layer(x: &mut XmlWriter, layer: &Layer, gpkg_file: &str, vocabulary: &Vocabulary) {
     x.open(
         "layer-tree-layer",
         &[
             ("id", &layer_id(layer)),
-            ("name", &layer.title),
+            ("name", shown_title(layer, vocabulary)),
             ("source", &layer_source(gpkg_file, layer)),
             ("providerKey", "ogr"),
-            (
-                "checked",
-                if checked {
-                    "Qt::Checked"
-                } else {
-                    "Qt::Unchecked"
-                },
-            ),
+            ("checked", "Qt::Checked"),
             ("expanded", if layer.name == "sites" { "1" } else { "0" }),
             ("legend_exp", ""),
         ],
@@ -193,7 +196,7 @@ fn map_layer(x: &mut XmlWriter, layer: &Layer, gpkg_file: &str, vocabulary: &Voc
     );
     x.text("id", &[], &layer_id(layer));
     x.text("datasource", &[], &layer_source(gpkg_file, layer));
-    x.text("layername", &[], &layer.title);
+    x.text("layername", &[], shown_title(layer, vocabulary));
     x.open("srs", &[]);
     srs(
         x,
@@ -267,7 +270,7 @@ pub fn project_xml(layers: &Layers, opts: &ProjectOptions<'_>) -> String {
         );
         x.empty("customproperties", &[]);
         for l in members {
-            tree_layer(&mut x, l, opts.gpkg_file, true);
+            tree_layer(&mut x, l, opts.gpkg_file, &layers.vocabulary);
         }
         x.close();
     }
@@ -373,7 +376,7 @@ pub fn project_xml(layers: &Layers, opts: &ProjectOptions<'_>) -> String {
         .map(|l| {
             (
                 layer_id(l),
-                l.title.as_str(),
+                shown_title(l, &layers.vocabulary),
                 layer_source(opts.gpkg_file, l),
             )
         })
@@ -597,6 +600,20 @@ mod tests {
         assert!((aspect - layout::MAP_MM[2] / layout::MAP_MM[3]).abs() < 1e-6);
         let [x0, y0, x1, y1] = tm::utm_extent(40, l.extent);
         assert!(v("xmin") < x0 && v("ymin") < y0 && v("xmax") > x1 && v("ymax") > y1);
+    }
+
+    #[test]
+    fn transfer_lines_are_named_in_the_atlas_words() {
+        let mut l = layers();
+        let mut transfers = l.atlas[0].clone();
+        transfers.name = "transfers".into();
+        transfers.title = "Transfers and movements".into();
+        l.atlas.push(transfers);
+        l.vocabulary = crate::style::Vocabulary::new(vec![], Some("Voyage & return".into()));
+        let xml = project_xml(&l, &opts());
+        // Layer tree, layer name and the layout legend.
+        assert_eq!(xml.matches("Voyage &amp; return").count(), 3, "{xml}");
+        assert!(!xml.contains("Transfers and movements"));
     }
 
     #[test]
