@@ -992,6 +992,8 @@ mod tests {
                 fill: "#aa8800".into(),
                 size_mm: 3.0,
                 label_priority: 80,
+                aat: None,
+                feature_class: 'S',
             };
             a.meta.vocabulary = crate::style::Vocabulary::new(vec![gold], None);
             let m = messages(&mut a);

@@ -8,7 +8,9 @@ use toml::Spanned;
 
 use super::line_col;
 use crate::diagnostics::Finding;
-use crate::style::kinds::{DEFAULT_LABEL_PRIORITY, DEFAULT_SIZE_MM, Kind, default_kind};
+use crate::style::kinds::{
+    Aat, DEFAULT_LABEL_PRIORITY, DEFAULT_SIZE_MM, FEATURE_CLASSES, Kind, default_kind,
+};
 use crate::style::{Shape, parse_colour};
 
 /// One `[[kinds]]` table as written.
@@ -21,6 +23,16 @@ pub(super) struct KindSection {
     colour: Option<Spanned<String>>,
     size_mm: Option<Spanned<f64>>,
     label_priority: Option<i32>,
+    aat: Option<Spanned<AatSection>>,
+    feature_class: Option<Spanned<String>>,
+}
+
+/// `aat = { id = "300000390", term = "mine" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AatSection {
+    id: String,
+    term: String,
 }
 
 /// The largest symbol size accepted, **mm** (larger would hide the map under it).
@@ -116,6 +128,47 @@ pub(super) fn resolve(
             }
             None => base.as_ref().map_or(DEFAULT_SIZE_MM, |b| b.size_mm),
         };
+        let aat = match &s.aat {
+            Some(a)
+                if a.get_ref().id.len() == 9
+                    && a.get_ref().id.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                Some(Aat {
+                    id: a.get_ref().id.clone(),
+                    term: a.get_ref().term.clone(),
+                })
+            }
+            Some(a) => {
+                findings.push(error(
+                    a.span(),
+                    format!(
+                        "kind `{id}`: aat id `{}` is not a Getty AAT id (nine digits, e.g. \"300008791\")",
+                        a.get_ref().id
+                    ),
+                ));
+                ok = false;
+                None
+            }
+            None => base.as_ref().and_then(|b| b.aat.clone()),
+        };
+        let feature_class = match &s.feature_class {
+            Some(c) => match c.get_ref().chars().collect::<Vec<_>>()[..] {
+                [one] if FEATURE_CLASSES.contains(one) => one,
+                _ => {
+                    findings.push(error(
+                        c.span(),
+                        format!(
+                            "kind `{id}`: feature_class `{}` is not a GeoNames feature class (one of {})",
+                            c.get_ref(),
+                            FEATURE_CLASSES.chars().map(String::from).collect::<Vec<_>>().join(", ")
+                        ),
+                    ));
+                    ok = false;
+                    'S'
+                }
+            },
+            None => base.as_ref().map_or('S', |b| b.feature_class),
+        };
         for (key, missing) in [
             ("symbol", ok && shape.is_none()),
             ("colour", ok && fill.is_none()),
@@ -145,6 +198,8 @@ pub(super) fn resolve(
                 .label_priority
                 .or_else(|| base.as_ref().map(|b| b.label_priority))
                 .unwrap_or(DEFAULT_LABEL_PRIORITY),
+            aat,
+            feature_class,
             id,
         });
     }
@@ -181,7 +236,7 @@ mod tests {
     #[test]
     fn a_full_kind_is_read() {
         let (kinds, findings) = read(
-            "[[kinds]]\nid = \"mine\"\nlabel = \"Mine\"\nsymbol = \"square\"\ncolour = \"#3B3B3B\"\nsize_mm = 3.2\nlabel_priority = 80\n",
+            "[[kinds]]\nid = \"mine\"\nlabel = \"Mine\"\nsymbol = \"square\"\ncolour = \"#3B3B3B\"\nsize_mm = 3.2\nlabel_priority = 80\naat = { id = \"300000390\", term = \"mine\" }\nfeature_class = \"S\"\n",
         );
         assert!(findings.is_empty(), "{findings:?}");
         assert_eq!(
@@ -193,6 +248,11 @@ mod tests {
                 fill: "#3b3b3b".into(),
                 size_mm: 3.2,
                 label_priority: 80,
+                aat: Some(Aat {
+                    id: "300000390".into(),
+                    term: "mine".into(),
+                }),
+                feature_class: 'S',
             }]
         );
     }
@@ -211,11 +271,15 @@ mod tests {
         assert_eq!(kinds[1].label, "Gold mine");
         assert!((kinds[1].size_mm - DEFAULT_SIZE_MM).abs() < 1e-9);
         assert_eq!(kinds[1].label_priority, DEFAULT_LABEL_PRIORITY);
+        assert_eq!(kinds[0].aat, city.aat);
+        assert_eq!(kinds[0].feature_class, 'P');
+        assert_eq!(kinds[1].aat, None);
+        assert_eq!(kinds[1].feature_class, 'S');
     }
 
     #[test]
     fn bad_values_are_reported_at_their_line_and_column() {
-        let text = "[atlas]\nid = \"x\"\n\n[[kinds]]\nid = \"mine\"\nsymbol = \"sqare\"\ncolour = \"#3b3b3b\"\n\n[[kinds]]\nid = \"camp\"\nsymbol = \"square\"\ncolour = \"brown\"\n\n[[kinds]]\nid = \"mine\"\nsymbol = \"circle\"\ncolour = \"#000000\"\n\n[[kinds]]\nid = \"hut\"\nsize_mm = -1.0\n\n[[kinds]]\nid = \"tent\"\n";
+        let text = "[atlas]\nid = \"x\"\n\n[[kinds]]\nid = \"mine\"\nsymbol = \"sqare\"\ncolour = \"#3b3b3b\"\n\n[[kinds]]\nid = \"camp\"\nsymbol = \"square\"\ncolour = \"brown\"\n\n[[kinds]]\nid = \"mine\"\nsymbol = \"circle\"\ncolour = \"#000000\"\n\n[[kinds]]\nid = \"hut\"\nsize_mm = -1.0\n\n[[kinds]]\nid = \"tent\"\n\n[[kinds]]\nid = \"well\"\nsymbol = \"circle\"\ncolour = \"#000000\"\naat = { id = \"3000\", term = \"well\" }\nfeature_class = \"Q\"\n";
         #[derive(Deserialize)]
         struct WithAtlas {
             #[serde(default)]
@@ -235,7 +299,7 @@ mod tests {
                 )
             })
             .collect();
-        assert_eq!(got.len(), 6, "{got:#?}");
+        assert_eq!(got.len(), 8, "{got:#?}");
         assert_eq!(got[0].0, 6);
         assert_eq!(got[0].1, 10, "column of the value");
         assert!(
@@ -271,6 +335,17 @@ mod tests {
             got[5].2.contains("kind `tent` has no `colour`"),
             "{}",
             got[5].2
+        );
+        assert_eq!((got[6].0, got[7].0), (30, 31));
+        assert!(
+            got[6].2.contains("aat id `3000` is not a Getty AAT id"),
+            "{}",
+            got[6].2
+        );
+        assert!(
+            got[7].2.contains("feature_class `Q` is not a GeoNames"),
+            "{}",
+            got[7].2
         );
     }
 

@@ -41,7 +41,25 @@ pub struct Kind {
     pub size_mm: f64,
     /// Placement priority of the labels of this kind on printed maps (higher first).
     pub label_priority: i32,
+    /// The Getty AAT place type of the kind, for Linked Places (`None`: only the label).
+    pub aat: Option<Aat>,
+    /// The GeoNames feature class of the kind (LP-TSV `fclasses`): `A` country or division,
+    /// `H` water, `L` area or port, `P` populated place, `R` road or railway, `S` site or
+    /// building, `T` mountain, island or cape, `U` undersea, `V` vegetation.
+    pub feature_class: char,
 }
+
+/// A Getty Art & Architecture Thesaurus place type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Aat {
+    /// The AAT id (digits only).
+    pub id: String,
+    /// The AAT preferred term (singular).
+    pub term: String,
+}
+
+/// The GeoNames feature classes (see [`Kind::feature_class`]).
+pub const FEATURE_CLASSES: &str = "AHLPRSTUV";
 
 impl Kind {
     /// Whether labels of this kind are printed in the larger type of major places.
@@ -51,81 +69,170 @@ impl Kind {
     }
 }
 
-/// A built-in kind: id, label, shape, fill, size (**mm**), label priority.
-pub type DefaultKind = (&'static str, &'static str, Shape, &'static str, f64, i32);
+/// A built-in kind (see [`Kind`] for the fields).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Builtin {
+    /// Id.
+    pub id: &'static str,
+    /// Legend text.
+    pub label: &'static str,
+    /// Symbol.
+    pub shape: Shape,
+    /// Fill colour.
+    pub fill: &'static str,
+    /// Symbol size, **mm**.
+    pub size_mm: f64,
+    /// Label priority.
+    pub label_priority: i32,
+    /// AAT id and term.
+    pub aat: Option<(&'static str, &'static str)>,
+    /// GeoNames feature class.
+    pub feature_class: char,
+}
+
+const fn b(
+    id: &'static str,
+    label: &'static str,
+    shape: Shape,
+    fill: &'static str,
+    size_mm: f64,
+    label_priority: i32,
+) -> Builtin {
+    Builtin {
+        id,
+        label,
+        shape,
+        fill,
+        size_mm,
+        label_priority,
+        aat: None,
+        feature_class: 'S',
+    }
+}
+
+impl Builtin {
+    const fn aat(self, id: &'static str, term: &'static str) -> Self {
+        Self {
+            aat: Some((id, term)),
+            ..self
+        }
+    }
+
+    const fn class(self, feature_class: char) -> Self {
+        Self {
+            feature_class,
+            ..self
+        }
+    }
+}
 
 /// The built-in kinds, in legend order; an atlas kind of the same id replaces one.
-pub const DEFAULT_KINDS: &[DefaultKind] = &[
-    (
+///
+/// Every AAT id is from WHG's own list of the AAT place types it accepts
+/// (`feature-types-AAT_20230609.tsv` in the linked-places-format repository), which LP-TSV's
+/// `aat_types` column requires; kinds with no clear match there (volcano, landing) have none.
+pub const DEFAULT_KINDS: &[Builtin] = &[
+    b(
         "settlement",
         "Settlement",
         Shape::Circle,
         "#636363",
         2.2,
         60,
-    ),
-    ("city", "City", Shape::Circle, "#252525", 2.8, 60),
-    ("building", "Building", Shape::Square, "#525252", 2.2, 40),
-    ("region", "Region", Shape::Circle, "#bdbdbd", 2.0, 20),
-    (
+    )
+    .aat("300008347", "inhabited place")
+    .class('P'),
+    b("city", "City", Shape::Circle, "#252525", 2.8, 60)
+        .aat("300008389", "city")
+        .class('P'),
+    b("building", "Building", Shape::Square, "#525252", 2.2, 40)
+        .aat("300004790", "single built work"),
+    b("region", "Region", Shape::Circle, "#bdbdbd", 2.0, 20)
+        .aat("300182722", "region (geographic)")
+        .class('L'),
+    b(
         "river",
         "River (label point)",
         Shape::Circle,
         "#4a90c2",
         1.6,
         30,
-    ),
-    (
+    )
+    .aat("300008707", "river")
+    .class('H'),
+    b(
         "railway",
         "Railway (label point)",
         Shape::Circle,
         "#4d4d4d",
         1.6,
         30,
-    ),
-    ("port", "Port, harbour", Shape::Square, "#08519c", 2.8, 60),
-    ("island", "Island", Shape::Circle, "#5a8a3c", 2.4, 50),
-    (
+    )
+    .aat("300008591", "railroad")
+    .class('R'),
+    b("port", "Port, harbour", Shape::Square, "#08519c", 2.8, 60)
+        .aat("300120599", "port")
+        .class('L'),
+    b("island", "Island", Shape::Circle, "#5a8a3c", 2.4, 50)
+        .aat("300008791", "island")
+        .class('T'),
+    b(
         "mountain",
         "Mountain, hill",
         Shape::Triangle,
         "#7f5a35",
         2.8,
         50,
-    ),
-    ("volcano", "Volcano", Shape::Triangle, "#b2182b", 3.0, 50),
-    ("lake", "Lake", Shape::Circle, "#6baed6", 2.2, 30),
-    (
+    )
+    .aat("300008795", "mountain")
+    .class('T'),
+    b("volcano", "Volcano", Shape::Triangle, "#b2182b", 3.0, 50).class('T'),
+    b("lake", "Lake", Shape::Circle, "#6baed6", 2.2, 30)
+        .aat("300008680", "lake")
+        .class('H'),
+    b(
         "sea",
         "Sea, ocean (label point)",
         Shape::Circle,
         "#2b6fa8",
         1.6,
         30,
-    ),
-    ("bay", "Bay, anchorage", Shape::Diamond, "#4292c6", 2.4, 40),
-    ("cape", "Cape, headland", Shape::Diamond, "#8c6d31", 2.4, 40),
-    (
+    )
+    .aat("300008694", "sea")
+    .class('H'),
+    b("bay", "Bay, anchorage", Shape::Diamond, "#4292c6", 2.4, 40)
+        .aat("300132316", "bay")
+        .class('H'),
+    b("cape", "Cape, headland", Shape::Diamond, "#8c6d31", 2.4, 40)
+        .aat("300008850", "cape")
+        .class('T'),
+    b(
         "landing",
         "Landing place",
         Shape::Circle,
         "#2166ac",
         2.6,
         60,
-    ),
+    )
+    .class('L'),
 ];
 
 /// The kind of sites whose `kind` the table does not know.
-pub const OTHER: DefaultKind = ("other", "Other place", Shape::Circle, "#969696", 2.2, 20);
+pub const OTHER: Builtin = b("other", "Other place", Shape::Circle, "#969696", 2.2, 20);
 
-fn builtin(k: &DefaultKind) -> Kind {
+fn builtin(k: &Builtin) -> Kind {
     Kind {
-        id: k.0.into(),
-        label: k.1.into(),
-        shape: k.2,
-        fill: k.3.into(),
-        size_mm: k.4,
-        label_priority: k.5,
+        id: k.id.into(),
+        label: k.label.into(),
+        shape: k.shape,
+        fill: k.fill.into(),
+        size_mm: k.size_mm,
+        label_priority: k.label_priority,
+        aat: k.aat.map(|(id, term)| Aat {
+            id: id.into(),
+            term: term.into(),
+        }),
+        feature_class: k.feature_class,
     }
 }
 
@@ -135,7 +242,7 @@ pub fn default_kind(id: &str) -> Option<Kind> {
     DEFAULT_KINDS
         .iter()
         .chain([&OTHER])
-        .find(|k| k.0 == id)
+        .find(|k| k.id == id)
         .map(builtin)
 }
 
@@ -172,7 +279,7 @@ impl Vocabulary {
         }
         let defaults: Vec<Kind> = DEFAULT_KINDS
             .iter()
-            .filter(|d| !kinds.iter().any(|k| k.id == d.0))
+            .filter(|d| !kinds.iter().any(|k| k.id == d.id))
             .map(builtin)
             .collect();
         kinds.extend(defaults);
@@ -242,6 +349,8 @@ mod tests {
             fill: "#123456".into(),
             size_mm: 3.0,
             label_priority: 80,
+            aat: None,
+            feature_class: 'S',
         }
     }
 
@@ -284,8 +393,12 @@ mod tests {
     #[test]
     fn default_ids_are_unique_and_colours_well_formed() {
         for (i, k) in DEFAULT_KINDS.iter().enumerate() {
-            assert!(!DEFAULT_KINDS[..i].iter().any(|d| d.0 == k.0), "{}", k.0);
-            assert!(super::super::parse_colour(k.3).is_some(), "{}", k.3);
+            assert!(!DEFAULT_KINDS[..i].iter().any(|d| d.id == k.id), "{}", k.id);
+            assert!(super::super::parse_colour(k.fill).is_some(), "{}", k.fill);
+            assert!(FEATURE_CLASSES.contains(k.feature_class), "{}", k.id);
+            if let Some((id, _)) = k.aat {
+                assert!(id.len() == 9 && id.starts_with("300"), "{id}");
+            }
         }
     }
 }

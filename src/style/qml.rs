@@ -908,7 +908,7 @@ fn borders(layer: &Layer) -> Spec {
 }
 
 fn default_spec(layer: &Layer) -> Spec {
-    let grey = rgba(style::kinds::OTHER.3, 1.0);
+    let grey = rgba(style::kinds::OTHER.fill, 1.0);
     let sym = match layer.geometry {
         GeometryKind::Point => Symbol {
             kind: "marker",
@@ -927,7 +927,7 @@ fn default_spec(layer: &Layer) -> Spec {
         GeometryKind::Polygon => Symbol {
             kind: "fill",
             layers: vec![fill(
-                &rgba(style::kinds::OTHER.3, 0.3),
+                &rgba(style::kinds::OTHER.fill, 0.3),
                 Some((&grey, 0.2, "solid")),
             )],
         },

@@ -36,6 +36,7 @@ label = "Mine"
 symbol = "square"
 colour = "#3b3b3b"
 size_mm = 3.2
+aat = { id = "300000390", term = "mine" }
 
 [[kinds]]
 id = "camp"

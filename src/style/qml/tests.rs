@@ -150,6 +150,8 @@ fn sites_are_categorized_by_the_kinds_they_hold() {
         fill: "#000000".into(),
         size_mm: 3.4,
         label_priority: 80,
+        aat: None,
+        feature_class: 'S',
     };
     let vocabulary = Vocabulary::new(vec![exec.clone()], None);
     let qml: &'static str = Box::leak(layer_qml(&l, &vocabulary).into_boxed_str());
