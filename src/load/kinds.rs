@@ -280,14 +280,7 @@ mod tests {
     #[test]
     fn bad_values_are_reported_at_their_line_and_column() {
         let text = "[atlas]\nid = \"x\"\n\n[[kinds]]\nid = \"mine\"\nsymbol = \"sqare\"\ncolour = \"#3b3b3b\"\n\n[[kinds]]\nid = \"camp\"\nsymbol = \"square\"\ncolour = \"brown\"\n\n[[kinds]]\nid = \"mine\"\nsymbol = \"circle\"\ncolour = \"#000000\"\n\n[[kinds]]\nid = \"hut\"\nsize_mm = -1.0\n\n[[kinds]]\nid = \"tent\"\n\n[[kinds]]\nid = \"well\"\nsymbol = \"circle\"\ncolour = \"#000000\"\naat = { id = \"3000\", term = \"well\" }\nfeature_class = \"Q\"\n";
-        #[derive(Deserialize)]
-        struct WithAtlas {
-            #[serde(default)]
-            kinds: Vec<KindSection>,
-        }
-        let top: WithAtlas = toml::from_str(text).unwrap();
-        let mut findings = vec![];
-        let kinds = resolve(Path::new("atlas.toml"), text, top.kinds, &mut findings);
+        let (kinds, findings) = read(text);
         assert!(kinds.is_empty(), "{kinds:?}");
         let got: Vec<(u64, usize, &str)> = findings
             .iter()
