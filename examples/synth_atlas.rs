@@ -270,6 +270,21 @@ pub fn generate(n: usize, out: &Path, seed: u64, n_sources: usize) -> std::io::R
         .ok();
     }
     toml.push_str("[[periods]]\nid = \"first_year\"\ntitle = \"The first year\"\nwhen = \"1936-06/1937-05\"\n");
+    // The camp kinds are the atlas's own (settlement, building and landing are built in).
+    for (id, symbol, colour) in [
+        ("mine", "square", "#3b3b3b"),
+        ("camp", "square", "#8c2d04"),
+        ("camp_hq", "diamond", "#e08214"),
+        ("barracks", "triangle", "#d7301f"),
+        ("prison", "square", "#7f0000"),
+        ("execution_site", "cross", "#000000"),
+    ] {
+        writeln!(
+            toml,
+            "\n[[kinds]]\nid = \"{id}\"\nsymbol = \"{symbol}\"\ncolour = \"{colour}\""
+        )
+        .ok();
+    }
     std::fs::write(out.join("atlas.toml"), toml)?;
     Ok(row)
 }

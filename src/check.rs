@@ -7,7 +7,6 @@ use crate::diagnostics::Finding;
 use crate::geodesy;
 use crate::model::{Atlas, Citation, Claim, Extent, Place, RowOrigin, Site};
 use crate::quote;
-use crate::style;
 
 /// Runs every rule, fills in each citation's character offset, and returns the findings.
 pub fn run(atlas: &mut Atlas) -> Vec<Finding> {
@@ -153,14 +152,16 @@ fn check_references(atlas: &Atlas, findings: &mut Vec<Finding>) {
         if let Some(parent) = &site.part_of {
             site_ref(atlas, &site.origin, "part_of", parent, findings);
         }
-        if !site.kind.is_empty() && !style::SITE_KINDS.contains(&site.kind.as_str()) {
+        if !site.kind.is_empty() && atlas.kinds().get(&site.kind).is_none() {
+            let known = atlas.kinds().kinds().iter().map(|k| k.id.as_str());
             findings.push(
                 Finding::warning(
                     &site.origin.file,
                     Some(site.origin.line),
                     format!(
-                        "unknown kind: it will get the generic symbol (known kinds: {})",
-                        style::SITE_KINDS.join(", ")
+                        "unknown kind{}: it will get the generic symbol; define it in atlas.toml [[kinds]] (known kinds: {})",
+                        crate::authoring::did_you_mean_text(&site.kind, known.clone()),
+                        known.collect::<Vec<_>>().join(", ")
                     ),
                 )
                 .at(site.origin.column("kind"), site.kind.as_str()),
@@ -965,6 +966,45 @@ mod tests {
             assert!(
                 !m.iter().any(|f| f.contains("states no distance")),
                 "{m:#?}"
+            );
+        }
+
+        #[test]
+        fn an_unknown_kind_is_a_warning_naming_the_nearest_known_kind() {
+            let mut typo = site("a", MINE, 0.0);
+            typo.kind = "setlement".into();
+            typo.origin = origin("sites.csv", 2, &["id", "kind"]);
+            let mut own = site("b", geodesy::destination(MINE, 0.0, 1_000.0), 0.0);
+            own.kind = "gold_mine".into();
+            own.origin = origin("sites.csv", 3, &["id", "kind"]);
+            let mut a = atlas(vec![typo, own], vec![], vec![]);
+            let m = messages(&mut a);
+            assert!(
+                m.iter()
+                    .any(|f| f.starts_with("sites.csv:3:2: warning") && f.contains("unknown kind")),
+                "{m:#?}"
+            );
+            // Once the atlas defines `gold_mine` in [[kinds]], only the typo is reported.
+            let gold = crate::style::Kind {
+                id: "gold_mine".into(),
+                label: "Gold mine".into(),
+                shape: crate::style::Shape::Star,
+                fill: "#aa8800".into(),
+                size_mm: 3.0,
+                label_priority: 80,
+                aat: None,
+                feature_class: 'S',
+            };
+            a.meta.vocabulary = crate::style::Vocabulary::new(vec![gold], None);
+            let m = messages(&mut a);
+            let unknown: Vec<&String> = m.iter().filter(|f| f.contains("unknown kind")).collect();
+            assert_eq!(unknown.len(), 1, "{m:#?}");
+            assert!(
+                unknown[0].starts_with("sites.csv:2:2: warning")
+                    && unknown[0].contains("unknown kind (did you mean `settlement`?)")
+                    && unknown[0].contains("known kinds: gold_mine, settlement, city"),
+                "{}",
+                unknown[0]
             );
         }
 

@@ -243,6 +243,8 @@ pub struct Layers {
     /// What the basemap covers (lon_min, lat_min, lon_max, lat_max); `None` when undeclared.
     /// Outside it nothing is drawn, not even sea.
     pub basemap_coverage: Option<[f64; 4]>,
+    /// The atlas's site kinds and movement wording (see [`crate::model::Atlas::kinds`]).
+    pub vocabulary: crate::style::Vocabulary,
 }
 
 impl Layers {
@@ -258,6 +260,32 @@ impl Layers {
     /// Every layer, basemap first, in draw order.
     pub fn all(&self) -> impl Iterator<Item = &Layer> {
         self.basemap.iter().chain(&self.atlas)
+    }
+
+    /// The distinct `kind`s of the sites layer, in the order they first appear (what the
+    /// legends must explain).
+    #[must_use]
+    pub fn site_kinds(&self) -> Vec<&str> {
+        self.layer("sites").map_or_else(Vec::new, Layer::kinds)
+    }
+}
+
+impl Layer {
+    /// The distinct text values of this layer's `kind` field, in the order they first appear.
+    #[must_use]
+    pub fn kinds(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = vec![];
+        let Some(i) = self.field_index("kind") else {
+            return out;
+        };
+        for f in &self.features {
+            if let Some(Value::Text(k)) = f.values.get(i)
+                && !out.contains(&k.as_str())
+            {
+                out.push(k);
+            }
+        }
+        out
     }
 }
 
@@ -388,6 +416,7 @@ pub fn build(atlas: &Atlas) -> Result<Layers, LayersError> {
         ],
         basemap: basemap.layers,
         basemap_coverage: basemap.coverage,
+        vocabulary: atlas.meta.vocabulary.clone(),
     })
 }
 

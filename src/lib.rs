@@ -188,7 +188,8 @@ fn write_outputs(
         for layer in &layers.atlas {
             written.push(output::geojson::write(layer, out).map_err(write_err(out))?);
             // The QGIS style of the file, picked up when `<layer>.geojson` is opened alone.
-            written.push(output::qml::write(layer, out).map_err(write_err(out))?);
+            written
+                .push(output::qml::write(layer, &layers.vocabulary, out).map_err(write_err(out))?);
         }
     }
     if opts.wants(Format::Csv) {

@@ -20,6 +20,8 @@ use crate::model::{
 };
 use crate::time::{self, DateRange};
 
+mod kinds;
+
 /// A problem that stops loading before any row can be judged.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -55,6 +57,8 @@ struct AtlasToml {
     sources: Vec<SourceSection>,
     #[serde(default)]
     periods: Vec<PeriodSection>,
+    #[serde(default)]
+    kinds: Vec<kinds::KindSection>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -72,6 +76,7 @@ struct AtlasSection {
     base_uri: String,
     extent: Option<[f64; 4]>,
     time_range: Option<String>,
+    movement_label: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -110,7 +115,7 @@ struct PeriodSection {
 /// Top-level tables of `atlas.toml` that other parts of gazmap read (sheets for printing,
 /// tiles for zoom ranges ...); anything else is probably a typo.
 const KNOWN_TOML_TABLES: &[&str] = &[
-    "atlas", "basemap", "sources", "periods", "sheets", "tiles", "web", "gpkg", "lpf",
+    "atlas", "basemap", "sources", "periods", "kinds", "sheets", "tiles", "web", "gpkg", "lpf",
 ];
 
 /// 1-based line and column of a byte offset in `text`.
@@ -234,6 +239,7 @@ pub fn read(dir: &Path) -> Result<Loaded, LoadError> {
             ));
         }
     }
+    let own_kinds = kinds::resolve(&toml_path, &toml_text, parsed.kinds, &mut findings);
     let meta = AtlasMeta {
         id: parsed.atlas.id,
         title: parsed.atlas.title,
@@ -245,6 +251,7 @@ pub fn read(dir: &Path) -> Result<Loaded, LoadError> {
         time_range: time_range.clone(),
         basemap_dir: parsed.basemap.as_ref().map(|b| dir.join(&b.dir)),
         basemap_credit: parsed.basemap.map(|b| b.credit).unwrap_or_default(),
+        vocabulary: crate::style::Vocabulary::new(own_kinds, parsed.atlas.movement_label),
     };
 
     let mut sources = vec![];

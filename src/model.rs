@@ -74,6 +74,8 @@ pub struct AtlasMeta {
     pub basemap_dir: Option<PathBuf>,
     /// Credit line for the basemap.
     pub basemap_credit: String,
+    /// The atlas's site kinds (its `[[kinds]]` and the built-in ones) and movement wording.
+    pub vocabulary: crate::style::Vocabulary,
 }
 
 /// A source document; every quote must be an exact substring of `text`.
@@ -219,7 +221,7 @@ pub struct Site {
     pub name: String,
     /// Other names, with languages.
     pub names: Vec<Name>,
-    /// Kind (see [`crate::style::SITE_KINDS`]).
+    /// Kind: an id of the atlas's [`Atlas::kinds`] (an unknown one is drawn as `other`).
     pub kind: String,
     /// Point and radius; `None` for unlocated places.
     pub location: Option<Location>,
@@ -489,6 +491,12 @@ pub struct Period {
 }
 
 impl Atlas {
+    /// The atlas's site kinds and movement wording, resolved once by [`crate::load`].
+    #[must_use]
+    pub fn kinds(&self) -> &crate::style::Vocabulary {
+        &self.meta.vocabulary
+    }
+
     /// The site with this id (the first, if the id is duplicated).
     #[must_use]
     pub fn site(&self, id: &str) -> Option<&Site> {

@@ -98,7 +98,7 @@ fn toml_string(s: &str) -> String {
 
 fn atlas_toml(id: &str, source_id: &str, source_ref: &str, title: &str) -> String {
     format!(
-        r#"# The atlas: one folder with this file, sites.csv, events.csv, claims.csv and optionally
+        r##"# The atlas: one folder with this file, sites.csv, events.csv, claims.csv and optionally
 # lines.geojson. Column meanings: data/README.md in the gazmap repository. `gazmap check` (inside
 # this folder) reports every problem at once; `gazmap quote "some words"` finds a passage of the
 # source and prints it exactly as the source writes it, ready to paste into a `quote` cell.
@@ -112,6 +112,7 @@ credits = []              # printed on maps, e.g. ["Data: A. Historian", "Basema
 base_uri = ""             # stable URI prefix for Linked Places @id, e.g. "https://example.org/places/"
 # extent = [lon_min, lat_min, lon_max, lat_max]   # default map extent, WGS84 degrees
 # time_range = "1832/1836"                        # EDTF interval the time slider covers
+# movement_label = "Voyage of the ship"           # legend text of movements (default "Movement of people")
 
 # A basemap folder of GeoJSON layers (relative to this file); without one, maps show no land.
 # [basemap]
@@ -129,6 +130,18 @@ published = ""            # EDTF, e.g. "1839"
 # url = ""
 # licence = "public domain"
 
+# Kinds of place (the `kind` column of sites.csv). Built in: settlement, city, building, region,
+# river, railway, port, island, mountain, volcano, lake, sea, bay, cape, landing. Add your own, or
+# change a built-in one (keys left out keep its values); legends list only the kinds you use.
+# See data/README.md, "[[kinds]]".
+# [[kinds]]
+# id = "anchorage"
+# label = "Anchorage"           # legend text
+# symbol = "diamond"            # circle, square, triangle, diamond, star or cross
+# colour = "#2166ac"            # "#rrggbb"
+# size_mm = 2.6                 # optional, symbol size on paper
+# label_priority = 60           # optional, higher is labelled first on printed maps (default 50)
+
 # Named phases of the story (used by printed sheets with `each_period` and the web map).
 # [[periods]]
 # id = "outward"
@@ -142,7 +155,7 @@ published = ""            # EDTF, e.g. "1839"
 # paper = "A3"                  # A4, A3 or letter
 # orientation = "landscape"     # or portrait
 # extent = [lon_min, lat_min, lon_max, lat_max]   # or: sites = ["a", "b"] and margin_km = 50.0
-"#,
+"##,
         id = toml_string(id),
         id_plain = id,
         title = toml_string(title),
@@ -259,5 +272,33 @@ mod tests {
         assert_eq!(v["atlas"]["id"].as_str(), Some("voyage"));
         assert_eq!(v["atlas"]["title"].as_str(), Some("Voyage \"1832\""));
         assert_eq!(v["sources"][0]["file"].as_str(), Some("sources/j.txt"));
+    }
+
+    #[test]
+    fn the_commented_kind_and_movement_label_are_valid_when_uncommented() {
+        let text = atlas_toml("voyage", "journal", "sources/j.txt", "Voyage");
+        let mut in_kinds = false;
+        let uncommented: String = text
+            .lines()
+            .map(|l| {
+                in_kinds = l == "# [[kinds]]" || (in_kinds && l.starts_with("# "));
+                if in_kinds || l.starts_with("# movement_label") {
+                    l.trim_start_matches("# ").to_owned()
+                } else {
+                    l.to_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let v: toml::Table = toml::from_str(&uncommented).unwrap();
+        assert_eq!(
+            v["atlas"]["movement_label"].as_str(),
+            Some("Voyage of the ship")
+        );
+        let kind = &v["kinds"][0];
+        assert_eq!(kind["id"].as_str(), Some("anchorage"));
+        let symbol = kind["symbol"].as_str().unwrap();
+        assert!(crate::style::Shape::from_name(symbol).is_some(), "{symbol}");
+        assert!(crate::style::parse_colour(kind["colour"].as_str().unwrap()).is_some());
     }
 }

@@ -7,15 +7,16 @@ use std::path::Path;
 
 use crate::layers::Layer;
 use crate::output::{Written, write_atomic};
+use crate::style::Vocabulary;
 use crate::style::qml::layer_qml;
 
-/// Writes `dir/<layer name>.qml`.
+/// Writes `dir/<layer name>.qml` for `layer` of an atlas whose site kinds are `vocabulary`.
 ///
 /// # Errors
 /// I/O errors from writing the file.
-pub fn write(layer: &Layer, dir: &Path) -> std::io::Result<Written> {
+pub fn write(layer: &Layer, vocabulary: &Vocabulary, dir: &Path) -> std::io::Result<Written> {
     write_atomic(
         &dir.join(format!("{}.qml", layer.name)),
-        layer_qml(layer).as_bytes(),
+        layer_qml(layer, vocabulary).as_bytes(),
     )
 }

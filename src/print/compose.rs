@@ -434,21 +434,6 @@ fn label_only(kind: &str) -> bool {
     matches!(kind, "region" | "river" | "railway")
 }
 
-fn kind_priority(kind: &str) -> i32 {
-    match kind {
-        "mine" | "camp" | "barracks" | "prison" | "execution_site" | "camp_system" => 80,
-        "camp_hq" | "landing" => 70,
-        "city" | "settlement" => 60,
-        "building" => 40,
-        "river" | "railway" => 30,
-        _ => 20,
-    }
-}
-
-fn major(kind: &str) -> bool {
-    kind_priority(kind) >= 70
-}
-
 /// What the legend must explain.
 #[derive(Debug, Default)]
 struct Legend {
@@ -933,7 +918,7 @@ fn site_spots(ctx: &mut Ctx, v: &View, art: &mut MapArt) -> Vec<Element> {
         if !v.inside(p) {
             continue;
         }
-        let size = style::site_style(&s.kind).size_mm * ctx.ty.k;
+        let size = ctx.layers.vocabulary.style(&s.kind).size_mm * ctx.ty.k;
         raw.push((s, p, size));
     }
     let mut connectors = vec![];
@@ -1502,10 +1487,10 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
     drawn.sort_by(|a, b| b.1.r.total_cmp(&a.1.r).then_with(|| a.0.id.cmp(&b.0.id)));
     for (s, spot) in &drawn {
         art.framed.push(s.id.clone());
-        let ks = style::site_style(&s.kind);
+        let ks = ctx.layers.vocabulary.style(&s.kind);
         if !label_only(&s.kind) {
-            if !ctx.legend.kinds.contains(&ks.kind.to_owned()) {
-                ctx.legend.kinds.push(ks.kind.to_owned());
+            if !ctx.legend.kinds.contains(&ks.id) {
+                ctx.legend.kinds.push(ks.id.clone());
             }
             let pts = shape_points(ks.shape, spot.x, spot.y, spot.r * 2.0);
             let mut p = path(path_d(&pts, true)).set("stroke-linejoin", "round");
@@ -1513,12 +1498,12 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
                 ctx.legend.uncertain = true;
                 p = p
                     .set("fill", "#ffffff")
-                    .set("stroke", ks.fill)
+                    .set("stroke", ks.fill.as_str())
                     .set("stroke-width", n(0.4 * ty.k));
             } else {
                 p = p
-                    .set("fill", ks.fill)
-                    .set("stroke", ks.stroke)
+                    .set("fill", ks.fill.as_str())
+                    .set("stroke", style::kinds::SYMBOL_STROKE)
                     .set("stroke-width", n(0.2 * ty.k));
             }
             syms.push(el(p.add(Title::new(format!("{} ({})", s.name, s.id)))));
@@ -1538,7 +1523,7 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
         let st = match s.kind.as_str() {
             "region" => ty.region(),
             "river" => ty.water(),
-            _ => ty.site(major(&s.kind)),
+            _ => ty.site(ks.major()),
         };
         let shown_name = if s.kind == "region" {
             name.to_uppercase()
@@ -1576,7 +1561,7 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
             w: lt.w(),
             h: lt.h(),
             anchor,
-            priority: kind_priority(&s.kind) + if s.events.is_empty() { 0 } else { 10 },
+            priority: ks.label_priority + if s.events.is_empty() { 0 } else { 10 },
             leader: !label_only(&s.kind),
         });
         art.texts.insert(id, lt);
@@ -2079,37 +2064,17 @@ fn legend_rows(ctx: &Ctx, ty: Type) -> Vec<(Vec<Element>, String)> {
             .set("stroke-width", n(w))
             .set("stroke-linejoin", "round"))
     };
-    for kind in style::SITE_KINDS {
-        if ctx.legend.kinds.iter().any(|k| k == kind) {
-            let ks = style::site_style(kind);
-            rows.push((
-                vec![sym(
-                    ks.shape,
-                    ks.fill,
-                    ks.stroke,
-                    0.2 * ty.k,
-                    ks.size_mm * ty.k,
-                )],
-                ks.label.to_owned(),
-            ));
-        }
-    }
-    if ctx
-        .legend
-        .kinds
-        .iter()
-        .any(|k| !style::SITE_KINDS.contains(&k.as_str()))
-    {
-        let ks = style::OTHER_SITE;
+    let vocabulary = &ctx.layers.vocabulary;
+    for ks in vocabulary.legend(ctx.legend.kinds.iter().map(String::as_str)) {
         rows.push((
             vec![sym(
                 ks.shape,
-                ks.fill,
-                ks.stroke,
+                &ks.fill,
+                style::kinds::SYMBOL_STROKE,
                 0.2 * ty.k,
                 ks.size_mm * ty.k,
             )],
-            ks.label.to_owned(),
+            ks.label.clone(),
         ));
     }
     if ctx.legend.uncertain {
@@ -2171,7 +2136,10 @@ fn legend_rows(ctx: &Ctx, ty: Type) -> Vec<(Vec<Element>, String)> {
                 ))
                 .set("fill", style::TRANSFER_COLOUR)),
             ],
-            "Transfer of prisoners (width: number of people; label: distance)".into(),
+            format!(
+                "{} (width: number of people; label: distance)",
+                vocabulary.movement_label
+            ),
         ));
     }
     if ctx.legend.claims {

@@ -16,7 +16,7 @@ pub struct SiteMark {
     pub id: String,
     /// Label text (the account's name, shortened if long).
     pub name: String,
-    /// Kind (see [`crate::style::SITE_KINDS`]).
+    /// Kind (an id of the atlas's [`crate::style::Vocabulary`]).
     pub kind: String,
     /// Longitude, **degrees**.
     pub lon: f64,

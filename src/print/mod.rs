@@ -348,18 +348,16 @@ pub fn run(
     }
     let mut sheets = sheet::expand(&sheets, &layers.periods)?;
     if let Some(id) = &req.sheet {
+        let all: Vec<String> = sheets.iter().map(|s| s.id.clone()).collect();
         sheets.retain(|s| s.id == *id);
         if sheets.is_empty() {
-            let all = sheet::expand(&sheet::load(atlas_dir)?, &layers.periods)?;
             return Err(PrintError::Sheet {
                 path: atlas_dir.join("atlas.toml"),
                 line: None,
                 message: format!(
-                    "no sheet `{id}`; the sheets are: {}",
-                    all.iter()
-                        .map(|s| s.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    "no sheet `{id}`{}; the sheets are: {}",
+                    crate::authoring::did_you_mean_text(id, all.iter().map(String::as_str)),
+                    all.join(", ")
                 ),
             });
         }

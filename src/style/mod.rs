@@ -4,7 +4,10 @@
 //! tables (see [`qml`] for QGIS), so the three outputs look like one atlas. Colours are `#rrggbb`; sizes are
 //! **millimetres on paper** (screen pixels are `mm * 96 / 25.4`).
 
+pub mod kinds;
 pub mod qml;
+
+pub use kinds::{Kind, Vocabulary};
 
 /// Symbol shapes every renderer can draw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +27,36 @@ pub enum Shape {
 }
 
 impl Shape {
+    /// Every shape, in the order of their names in [`Self::name`].
+    pub const ALL: [Self; 6] = [
+        Self::Circle,
+        Self::Square,
+        Self::Triangle,
+        Self::Diamond,
+        Self::Star,
+        Self::Cross,
+    ];
+
+    /// The shape's name: the `symbol` of `[[kinds]]` in `atlas.toml`, and the name the web
+    /// viewer's canvas painter draws (`web/src/symbols.js`, from `atlas.json`'s `site_symbols`).
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Circle => "circle",
+            Self::Square => "square",
+            Self::Triangle => "triangle",
+            Self::Diamond => "diamond",
+            Self::Star => "star",
+            Self::Cross => "cross",
+        }
+    }
+
+    /// The shape called `name` (see [`Self::name`]).
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+
     /// The shape's name as QGIS's simple marker knows it.
     #[must_use]
     pub fn qgis_name(self) -> &'static str {
@@ -38,122 +71,15 @@ impl Shape {
     }
 }
 
-/// How the sites of one kind are drawn.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct KindStyle {
-    /// The `kind` value in `sites.csv`.
-    pub kind: &'static str,
-    /// Legend text.
-    pub label: &'static str,
-    /// Symbol.
-    pub shape: Shape,
-    /// Fill colour.
-    pub fill: &'static str,
-    /// Outline colour.
-    pub stroke: &'static str,
-    /// Symbol size, **mm**.
-    pub size_mm: f64,
-}
-
-const fn k(
-    kind: &'static str,
-    label: &'static str,
-    shape: Shape,
-    fill: &'static str,
-    size_mm: f64,
-) -> KindStyle {
-    KindStyle {
-        kind,
-        label,
-        shape,
-        fill,
-        stroke: "#1a1a1a",
-        size_mm,
-    }
-}
-
-/// Styles by site kind, in legend order.
-pub const SITE_STYLES: &[KindStyle] = &[
-    k("mine", "Mine", Shape::Square, "#3b3b3b", 3.2),
-    k("camp", "Camp", Shape::Square, "#8c2d04", 2.8),
-    k(
-        "camp_system",
-        "Camp system (administration)",
-        Shape::Diamond,
-        "#b35806",
-        3.4,
-    ),
-    k(
-        "camp_hq",
-        "Camp headquarters",
-        Shape::Diamond,
-        "#e08214",
-        3.0,
-    ),
-    k("barracks", "Barracks", Shape::Triangle, "#d7301f", 3.2),
-    k(
-        "prison",
-        "Prison, place of holding",
-        Shape::Square,
-        "#7f0000",
-        2.8,
-    ),
-    k(
-        "execution_site",
-        "Execution site",
-        Shape::Cross,
-        "#000000",
-        3.4,
-    ),
-    k("landing", "Station, landing", Shape::Circle, "#2166ac", 2.6),
-    k("settlement", "Settlement", Shape::Circle, "#636363", 2.2),
-    k("city", "City", Shape::Circle, "#252525", 2.8),
-    k("building", "Building", Shape::Square, "#525252", 2.2),
-    k("region", "Region", Shape::Circle, "#bdbdbd", 2.0),
-    k(
-        "river",
-        "River (label point)",
-        Shape::Circle,
-        "#4a90c2",
-        1.6,
-    ),
-    k(
-        "railway",
-        "Railway (label point)",
-        Shape::Circle,
-        "#4d4d4d",
-        1.6,
-    ),
-];
-
-/// Every known site kind, in legend order (the `kind` column of [`SITE_STYLES`]).
-pub const SITE_KINDS: &[&str] = &[
-    "mine",
-    "camp",
-    "camp_system",
-    "camp_hq",
-    "barracks",
-    "prison",
-    "execution_site",
-    "landing",
-    "settlement",
-    "city",
-    "building",
-    "region",
-    "river",
-    "railway",
-];
-
-/// The style for sites of an unknown kind.
-pub const OTHER_SITE: KindStyle = k("other", "Other place", Shape::Circle, "#969696", 2.2);
-
-/// The style of sites of `kind`.
+/// `(r, g, b)` of a `#rrggbb` colour; `None` when it is not one.
 #[must_use]
-pub fn site_style(kind: &str) -> &'static KindStyle {
-    SITE_STYLES
-        .iter()
-        .find(|s| s.kind == kind)
-        .unwrap_or(&OTHER_SITE)
+pub fn parse_colour(hex: &str) -> Option<(u8, u8, u8)> {
+    let h = hex.strip_prefix('#')?;
+    if h.len() != 6 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let c = |i: usize| u8::from_str_radix(&h[i..i + 2], 16).ok();
+    Some((c(0)?, c(2)?, c(4)?))
 }
 
 /// Uncertainty circles: light translucent fills.
@@ -236,9 +162,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn kinds_list_matches_styles() {
-        let from_styles: Vec<_> = SITE_STYLES.iter().map(|s| s.kind).collect();
-        assert_eq!(from_styles, SITE_KINDS);
+    fn shape_names_round_trip() {
+        for s in Shape::ALL {
+            assert_eq!(Shape::from_name(s.name()), Some(s));
+        }
+        assert_eq!(Shape::from_name("hexagon"), None);
+    }
+
+    #[test]
+    fn colours_parse() {
+        assert_eq!(parse_colour("#8c2d04"), Some((0x8c, 0x2d, 0x04)));
+        assert_eq!(parse_colour("8c2d04"), None);
+        assert_eq!(parse_colour("#8c2d0"), None);
+        assert_eq!(parse_colour("#8c2d0g"), None);
     }
 
     #[test]

@@ -15,7 +15,7 @@
 
 use crate::layers::{FieldType, GeometryKind, Layer, LayerRole};
 use crate::output::xml::XmlWriter;
-use crate::style::{self, Shape};
+use crate::style::{self, Kind, Shape, Vocabulary};
 
 /// `"#rrggbb"` plus opacity 0..1 as QGIS' `r,g,b,a` (mid grey for a malformed colour).
 #[must_use]
@@ -603,48 +603,42 @@ fn spec(renderer: Renderer, label: Option<Label>, layer: &Layer) -> Spec {
     }
 }
 
-fn site_symbol(s: &style::KindStyle) -> Symbol {
+fn site_symbol(s: &Kind) -> Symbol {
     Symbol {
         kind: "marker",
         layers: vec![marker(
             s.shape,
-            &rgba(s.fill, 1.0),
-            &rgba(s.stroke, 1.0),
+            &rgba(&s.fill, 1.0),
+            &rgba(style::kinds::SYMBOL_STROKE, 1.0),
             s.size_mm,
             0.25,
         )],
     }
 }
 
-fn sites(layer: &Layer) -> Spec {
-    let renderer = if has(layer, "kind") {
-        let mut cats: Vec<_> = style::SITE_STYLES
+/// Sites categorized by kind: a category for each kind the layer holds, in legend order, then
+/// one for each unknown kind with the `other` symbol (QGIS draws no feature whose value no
+/// category names, and an empty value only matches NULL).
+fn sites(layer: &Layer, vocabulary: &Vocabulary) -> Spec {
+    let held = layer.kinds();
+    let renderer = if has(layer, "kind") && !held.is_empty() {
+        let other = vocabulary.other();
+        let mut cats: Vec<_> = vocabulary
+            .kinds()
             .iter()
-            .map(|s| (Some(s.kind.to_owned()), s.label.to_owned(), site_symbol(s)))
+            .filter(|k| held.contains(&k.id.as_str()))
+            .map(|s| (Some(s.id.clone()), s.label.clone(), site_symbol(s)))
             .collect();
-        // Kinds the table does not know, in the order they first appear.
-        let k = layer.field_index("kind");
-        for f in &layer.features {
-            if let Some(crate::layers::Value::Text(kind)) = k.and_then(|i| f.values.get(i))
-                && !cats
-                    .iter()
-                    .any(|(v, _, _)| v.as_deref() == Some(kind.as_str()))
-            {
-                cats.push((
-                    Some(kind.clone()),
-                    kind.replace('_', " "),
-                    site_symbol(&style::OTHER_SITE),
-                ));
-            }
+        for kind in held.iter().filter(|k| vocabulary.get(k).is_none()) {
+            cats.push((
+                Some((*kind).to_owned()),
+                format!("{} ({})", other.label, kind.replace('_', " ")),
+                site_symbol(other),
+            ));
         }
-        cats.push((
-            None,
-            style::OTHER_SITE.label.to_owned(),
-            site_symbol(&style::OTHER_SITE),
-        ));
         Renderer::Categorized("kind".into(), cats)
     } else {
-        Renderer::Single(site_symbol(&style::OTHER_SITE))
+        Renderer::Single(site_symbol(vocabulary.other()))
     };
     let label = first_field(layer, &["name", "id"]).map(|f| Label {
         z: 10.0,
@@ -923,7 +917,7 @@ fn borders(layer: &Layer) -> Spec {
 }
 
 fn default_spec(layer: &Layer) -> Spec {
-    let grey = rgba(style::OTHER_SITE.fill, 1.0);
+    let grey = rgba(style::kinds::OTHER.fill, 1.0);
     let sym = match layer.geometry {
         GeometryKind::Point => Symbol {
             kind: "marker",
@@ -942,7 +936,7 @@ fn default_spec(layer: &Layer) -> Spec {
         GeometryKind::Polygon => Symbol {
             kind: "fill",
             layers: vec![fill(
-                &rgba(style::OTHER_SITE.fill, 0.3),
+                &rgba(style::kinds::OTHER.fill, 0.3),
                 Some((&grey, 0.2, "solid")),
             )],
         },
@@ -951,9 +945,9 @@ fn default_spec(layer: &Layer) -> Spec {
     spec(Renderer::Single(sym), label, layer)
 }
 
-fn spec_for(layer: &Layer) -> Spec {
+fn spec_for(layer: &Layer, vocabulary: &Vocabulary) -> Spec {
     match (layer.role, layer.name.as_str()) {
-        (LayerRole::Atlas, "sites") => sites(layer),
+        (LayerRole::Atlas, "sites") => sites(layer, vocabulary),
         (LayerRole::Atlas, "events") => events(layer),
         (LayerRole::Atlas, "transfers") => transfers(layer),
         (LayerRole::Atlas, "claims") => claims(layer),
@@ -978,10 +972,10 @@ fn geometry_type(layer: &Layer) -> u8 {
     }
 }
 
-/// The style of `layer`.
+/// The style of `layer` of an atlas whose site kinds are `vocabulary`.
 #[must_use]
-pub fn layer_style(layer: &Layer) -> LayerStyle {
-    let spec = spec_for(layer);
+pub fn layer_style(layer: &Layer, vocabulary: &Vocabulary) -> LayerStyle {
+    let spec = spec_for(layer, vocabulary);
     let mut x = XmlWriter::new();
     x.open("flags", &[]);
     x.text("Identifiable", &[], "1");
@@ -1007,10 +1001,10 @@ pub fn layer_style(layer: &Layer) -> LayerStyle {
     }
 }
 
-/// The complete `.qml` document for `layer`.
+/// The complete `.qml` document for `layer` of an atlas whose site kinds are `vocabulary`.
 #[must_use]
-pub fn layer_qml(layer: &Layer) -> String {
-    let s = layer_style(layer);
+pub fn layer_qml(layer: &Layer, vocabulary: &Vocabulary) -> String {
+    let s = layer_style(layer, vocabulary);
     let mut x = XmlWriter::new();
     x.doctype("qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'");
     x.open(

@@ -7,6 +7,7 @@ mod cli; // the command line
 mod errors; // bad input is located and nothing is written
 mod gpkg; // the GeoPackage, QML styles and QGIS project read back
 mod interchange; // Linked Places, KML, FlatGeobuf, GeoJSONSeq read back
+mod kinds; // the atlas's own kinds in every legend; unheld kinds in none
 mod print; // printed sheets: SVG, PDF, PNG
 mod props; // property tests of clipping, simplification, MVT encoding and geodesy
 mod qgis; // the same opened and rendered by QGIS itself, where installed

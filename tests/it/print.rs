@@ -443,6 +443,16 @@ fn cli_rejects_an_unknown_sheet_and_a_bad_paper() {
         .code(2)
         .stderr(predicates::str::contains("no sheet `nowhere`"))
         .stderr(predicates::str::contains("region"));
+    // A near miss names the sheet meant, and the list includes the period sheets.
+    util::gazmap()
+        .args(["print"])
+        .arg(util::vorkuta())
+        .args(["--sheet", "vorkta", "--format", "svg", "--out", "/nonexistent-dir-x"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "no sheet `vorkta` (did you mean `vorkuta`?); the sheets are: region, vorkuta, phase-arrival_1936",
+        ));
     util::gazmap()
         .args(["print", "--paper", "A5"])
         .assert()

@@ -101,7 +101,7 @@ pub fn shaped_tiny() -> (tempfile::TempDir, PathBuf) {
             &[
                 ("id", "fishing_camps"),
                 ("name", "Fishing camps"),
-                ("kind", "camp"),
+                ("kind", "settlement"),
                 // 42.7 km due north of Mezen (GeographicLib direct problem, rounded).
                 ("lat", "66.21597"),
                 ("lon", "44.26667"),

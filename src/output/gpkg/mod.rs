@@ -331,7 +331,7 @@ fn fill(conn: &mut Connection, layers: &Layers, extras: &Extras<'_>) -> Result<(
                 layer.name,
                 GEOM_COLUMN,
                 layer.name,
-                qml::layer_qml(layer),
+                qml::layer_qml(layer, &layers.vocabulary),
                 format!("gazmap style for {}", layer.title),
                 stamp
             ],

@@ -119,6 +119,7 @@ fn sample() -> Layers {
         atlas: vec![events],
         basemap: vec![coast, rivers],
         basemap_coverage: None,
+        vocabulary: crate::style::Vocabulary::default(),
     }
 }
 

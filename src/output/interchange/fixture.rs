@@ -12,7 +12,7 @@ pub(crate) struct Synthetic {
     pub layers: Layers,
 }
 
-const ATLAS_TOML: &str = r#"
+const ATLAS_TOML: &str = r##"
 [atlas]
 id = "synth"
 title = "Synthetic atlas"
@@ -29,7 +29,27 @@ title = "An Account"
 author = "A. N. Author"
 published = "1961-10/1961-11"
 url = "https://example.org/account.html"
-"#;
+
+[[kinds]]
+id = "mine"
+label = "Mine"
+symbol = "square"
+colour = "#3b3b3b"
+size_mm = 3.2
+aat = { id = "300000390", term = "mine" }
+
+[[kinds]]
+id = "camp"
+label = "Camp"
+symbol = "square"
+colour = "#8c2d04"
+
+[[kinds]]
+id = "camp_system"
+label = "Camp system (administration)"
+symbol = "diamond"
+colour = "#b35806"
+"##;
 
 pub(crate) const ACCOUNT: &str = "We were taken from Kotlas to the Brickworks, an old brick factory \
 on the Vorkuta river.\nAt the Mine the strike began on 27 October.\nSome went to Lower Camp, \

@@ -38,7 +38,7 @@ use super::{InterchangeError, citation_reference, html_escape, one_line};
 use crate::layers::{Feature, Layer, Layers, Value};
 use crate::model::{Atlas, Citation};
 use crate::output::{Written, round_coord, write_atomic};
-use crate::style::{self, Shape};
+use crate::style::{self, Shape, Vocabulary};
 
 /// The KML 2.2 namespace, set on the root `<kml>` element.
 pub const NAMESPACE: &str = "http://www.opengis.net/kml/2.2";
@@ -124,9 +124,9 @@ fn line_style(id: String, colour: &str, width_mm: f64) -> Kml {
     })
 }
 
-/// Style id of a site kind (`site-other` for a kind the style does not know).
-fn site_style_id(kind: &str) -> String {
-    format!("site-{}", style::site_style(kind).kind)
+/// Style id of a site kind (`site-other` for a kind the atlas does not know).
+fn site_style_id(vocabulary: &Vocabulary, kind: &str) -> String {
+    format!("site-{}", vocabulary.style(kind).id)
 }
 
 /// Style id of a transfer moving `people` (width classes rounded to 0.1 px).
@@ -150,10 +150,12 @@ fn people_of(layer: &Layer, f: &Feature) -> Option<u32> {
 }
 
 fn styles(layers: &Layers) -> Vec<Kml> {
-    let mut out: Vec<Kml> = style::SITE_STYLES
-        .iter()
-        .chain([&style::OTHER_SITE])
-        .map(|s| icon_style(site_style_id(s.kind), s.fill, s.shape, s.size_mm))
+    // Only the kinds the sites hold (and `other` for unknown ones) get a style.
+    let mut out: Vec<Kml> = layers
+        .vocabulary
+        .legend(layers.site_kinds())
+        .into_iter()
+        .map(|s| icon_style(format!("site-{}", s.id), &s.fill, s.shape, s.size_mm))
         .collect();
     out.push(icon_style(
         "event".into(),
@@ -410,14 +412,8 @@ fn site_spans(atlas: &Atlas) -> BTreeMap<&str, (jiff::civil::Date, jiff::civil::
 
 fn layer_placemarks(atlas: &Atlas, layer: &Layer) -> Vec<Kml> {
     let spans = site_spans(atlas);
-    let kind_label = |kind: &str| {
-        let s = style::site_style(kind);
-        if s.kind == kind {
-            s.label.to_owned()
-        } else {
-            kind.to_owned()
-        }
-    };
+    let vocabulary = atlas.kinds();
+    let kind_label = |kind: &str| vocabulary.label(kind).to_owned();
     layer
         .features
         .iter()
@@ -444,7 +440,7 @@ fn layer_placemarks(atlas: &Atlas, layer: &Layer) -> Vec<Kml> {
                         ],
                     ),
                     spans.get(f.id.as_str()).copied(),
-                    format!("#{}", site_style_id(text(layer, f, "kind"))),
+                    format!("#{}", site_style_id(vocabulary, text(layer, f, "kind"))),
                 ),
                 "uncertainty" => placemark(
                     layer,

@@ -24,7 +24,8 @@
 //!   quote; `@id` = the source URL with a `#:~:text=` fragment), then every other name with its
 //!   BCP 47 language tag.
 //! * `types`: a Getty AAT concept from WHG's place-type subset where one clearly fits the site
-//!   kind ([`aat_type`]), always with the atlas's own label in `sourceLabels`.
+//!   kind (the kind's `aat` in the atlas's kind table, [`crate::style::kinds`]), always with
+//!   the atlas's own label in `sourceLabels`.
 //! * `geometry`: a `GeometryCollection`; the point carries `certainty` from the location basis
 //!   (documented: certain, approximate: less-certain, inferred: uncertain) and the coordinate
 //!   reference as its citation (its first URL as `@id`); a river's or railway's line is a second member.
@@ -57,57 +58,10 @@ use super::{
 };
 use crate::model::{AreaSource, Atlas, Basis, Citation, Extent, Site};
 use crate::output::{Written, round_coord, write_atomic};
-use crate::style;
 use crate::time::DateRange;
 
 /// The JSON-LD context the v1.2.2 spec points to.
 pub const CONTEXT: &str = "https://raw.githubusercontent.com/LinkedPasts/linked-places/master/linkedplaces-context-v1.1.jsonld";
-
-/// A Getty Art & Architecture Thesaurus concept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AatType {
-    /// The AAT id (digits only).
-    pub id: &'static str,
-    /// The AAT preferred term (singular).
-    pub term: &'static str,
-}
-
-/// The AAT place type for a site kind, where one clearly fits.
-///
-/// Every id was checked against WHG's own list of the AAT place types it accepts
-/// (`feature-types-AAT_20230609.tsv` in the linked-places-format repository), which LP-TSV's
-/// `aat_types` column requires. Kinds without a clear match in that list (camp system, camp
-/// headquarters, barracks, prison, execution site, landing) get no id, only their label.
-/// A Gulag camp is mapped to "concentration camps" (internment outside ordinary detention,
-/// for punishment or exploitation), the closest concept WHG offers.
-#[must_use]
-pub fn aat_type(kind: &str) -> Option<AatType> {
-    let (id, term) = match kind {
-        "city" => ("300008389", "city"),
-        "settlement" => ("300008347", "inhabited place"),
-        "mine" => ("300000390", "mine"),
-        "camp" => ("300000277", "concentration camp"),
-        "river" => ("300008707", "river"),
-        "railway" => ("300008591", "railroad"),
-        "region" => ("300182722", "region (geographic)"),
-        "building" => ("300004790", "single built work"),
-        _ => return None,
-    };
-    Some(AatType { id, term })
-}
-
-/// The GeoNames feature class (LP-TSV `fclasses`) of a site kind: `P` populated place,
-/// `H` water, `L` region, `R` road or rail, `S` site or building.
-#[must_use]
-pub fn feature_class(kind: &str) -> &'static str {
-    match kind {
-        "city" | "settlement" => "P",
-        "river" => "H",
-        "region" => "L",
-        "railway" => "R",
-        _ => "S",
-    }
-}
 
 /// The LPF `certainty` of a location basis (`None` for unlocated places).
 #[must_use]
@@ -300,20 +254,16 @@ fn names_json(atlas: &Atlas, site: &Site) -> Json {
     Json::Array(names)
 }
 
-fn kind_label(kind: &str) -> &str {
-    let s = style::site_style(kind);
-    if s.kind == kind { s.label } else { kind }
-}
-
-fn types_json(site: &Site) -> Json {
-    let own = json!([{ "label": kind_label(&site.kind), "lang": "en" }]);
-    match aat_type(&site.kind) {
+fn types_json(atlas: &Atlas, site: &Site) -> Json {
+    let label = atlas.kinds().label(&site.kind);
+    let own = json!([{ "label": label, "lang": "en" }]);
+    match &atlas.kinds().style(&site.kind).aat {
         Some(aat) => json!([{
             "identifier": format!("aat:{}", aat.id),
             "label": aat.term,
             "sourceLabels": own,
         }]),
-        None => json!([{ "label": kind_label(&site.kind), "sourceLabels": own }]),
+        None => json!([{ "label": label, "sourceLabels": own }]),
     }
 }
 
@@ -502,7 +452,10 @@ fn description(atlas: &Atlas, site: &Site) -> String {
             site.basis_reason
         ),
     };
-    let mut text = format!("{} named in {source}. {location}", kind_label(&site.kind),);
+    let mut text = format!(
+        "{} named in {source}. {location}",
+        atlas.kinds().label(&site.kind)
+    );
     if !site.notes.trim().is_empty() {
         text = format!("{text} Notes: {}", site.notes);
     }
@@ -527,7 +480,7 @@ pub fn feature(atlas: &Atlas, site: &Site) -> Json {
         f.insert("when".into(), when);
     }
     f.insert("names".into(), names_json(atlas, site));
-    f.insert("types".into(), types_json(site));
+    f.insert("types".into(), types_json(atlas, site));
     f.insert("geometry".into(), geometry_json(atlas, site));
     for (key, value) in [
         ("links", links_json(site)),
@@ -871,9 +824,14 @@ fn tsv_row(atlas: &Atlas, site: &Site) -> Vec<String> {
         source
             .filter(|s| is_url(&s.url))
             .map_or_else(String::new, |s| s.url.clone()),
-        feature_class(&site.kind).into(),
-        aat_type(&site.kind).map_or_else(String::new, |a| a.id.to_owned()),
-        cell(kind_label(&site.kind)),
+        atlas.kinds().style(&site.kind).feature_class.to_string(),
+        atlas
+            .kinds()
+            .style(&site.kind)
+            .aat
+            .as_ref()
+            .map_or_else(String::new, |a| a.id.clone()),
+        cell(atlas.kinds().label(&site.kind)),
         source
             .and_then(publication_year)
             .map_or_else(String::new, |y| y.to_string()),

@@ -25,7 +25,7 @@ use crate::layers::{GeometryKind, Layer, Layers, Value};
 use crate::output::stamp::BuildTime;
 use crate::output::xml::XmlWriter;
 use crate::output::{Written, write_atomic};
-use crate::style::{self, qml::layer_style};
+use crate::style::{self, Vocabulary, qml::layer_style};
 
 /// Why the project could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -147,22 +147,25 @@ fn wkb_type(layer: &Layer) -> (&'static str, &'static str) {
     }
 }
 
-fn tree_layer(x: &mut XmlWriter, layer: &Layer, gpkg_file: &str, checked: bool) {
+/// The name QGIS shows for `layer` (layer tree, legend): its title, but the atlas's own
+/// movement wording for the transfer lines.
+fn shown_title<'a>(layer: &'a Layer, vocabulary: &'a Vocabulary) -> &'a str {
+    if layer.role == crate::layers::LayerRole::Atlas && layer.name == "transfers" {
+        &vocabulary.movement_label
+    } else {
+        &layer.title
+    }
+}
+
+fn tree_layer(x: &mut XmlWriter, layer: &Layer, gpkg_file: &str, vocabulary: &Vocabulary) {
     x.open(
         "layer-tree-layer",
         &[
             ("id", &layer_id(layer)),
-            ("name", &layer.title),
+            ("name", shown_title(layer, vocabulary)),
             ("source", &layer_source(gpkg_file, layer)),
             ("providerKey", "ogr"),
-            (
-                "checked",
-                if checked {
-                    "Qt::Checked"
-                } else {
-                    "Qt::Unchecked"
-                },
-            ),
+            ("checked", "Qt::Checked"),
             ("expanded", if layer.name == "sites" { "1" } else { "0" }),
             ("legend_exp", ""),
         ],
@@ -171,8 +174,8 @@ fn tree_layer(x: &mut XmlWriter, layer: &Layer, gpkg_file: &str, checked: bool) 
     x.close();
 }
 
-fn map_layer(x: &mut XmlWriter, layer: &Layer, gpkg_file: &str) {
-    let style = layer_style(layer);
+fn map_layer(x: &mut XmlWriter, layer: &Layer, gpkg_file: &str, vocabulary: &Vocabulary) {
+    let style = layer_style(layer, vocabulary);
     let (geometry, wkb) = wkb_type(layer);
     x.open(
         "maplayer",
@@ -193,7 +196,7 @@ fn map_layer(x: &mut XmlWriter, layer: &Layer, gpkg_file: &str) {
     );
     x.text("id", &[], &layer_id(layer));
     x.text("datasource", &[], &layer_source(gpkg_file, layer));
-    x.text("layername", &[], &layer.title);
+    x.text("layername", &[], shown_title(layer, vocabulary));
     x.open("srs", &[]);
     srs(
         x,
@@ -267,7 +270,7 @@ pub fn project_xml(layers: &Layers, opts: &ProjectOptions<'_>) -> String {
         );
         x.empty("customproperties", &[]);
         for l in members {
-            tree_layer(&mut x, l, opts.gpkg_file, true);
+            tree_layer(&mut x, l, opts.gpkg_file, &layers.vocabulary);
         }
         x.close();
     }
@@ -280,7 +283,7 @@ pub fn project_xml(layers: &Layers, opts: &ProjectOptions<'_>) -> String {
 
     x.open("projectlayers", &[]);
     for l in layers.all() {
-        map_layer(&mut x, l, opts.gpkg_file);
+        map_layer(&mut x, l, opts.gpkg_file, &layers.vocabulary);
     }
     x.close();
     x.open("layerorder", &[]);
@@ -374,7 +377,7 @@ pub fn project_xml(layers: &Layers, opts: &ProjectOptions<'_>) -> String {
         .map(|l| {
             (
                 layer_id(l),
-                l.title.as_str(),
+                shown_title(l, &layers.vocabulary),
                 layer_source(opts.gpkg_file, l),
             )
         })
@@ -506,6 +509,7 @@ mod tests {
             atlas: vec![dated],
             basemap: vec![land],
             basemap_coverage: None,
+            vocabulary: crate::style::Vocabulary::default(),
         }
     }
 
@@ -597,6 +601,20 @@ mod tests {
         assert!((aspect - layout::MAP_MM[2] / layout::MAP_MM[3]).abs() < 1e-6);
         let [x0, y0, x1, y1] = tm::utm_extent(40, l.extent);
         assert!(v("xmin") < x0 && v("ymin") < y0 && v("xmax") > x1 && v("ymax") > y1);
+    }
+
+    #[test]
+    fn transfer_lines_are_named_in_the_atlas_words() {
+        let mut l = layers();
+        let mut transfers = l.atlas[0].clone();
+        transfers.name = "transfers".into();
+        transfers.title = "Transfers and movements".into();
+        l.atlas.push(transfers);
+        l.vocabulary = crate::style::Vocabulary::new(vec![], Some("Voyage & return".into()));
+        let xml = project_xml(&l, &opts());
+        // Layer tree, layer name and the layout legend.
+        assert_eq!(xml.matches("Voyage &amp; return").count(), 3, "{xml}");
+        assert!(!xml.contains("Transfers and movements"));
     }
 
     #[test]

@@ -20,7 +20,7 @@ use serde_json::{Value as Json, json};
 
 use super::DataSource;
 use crate::layers::Layers;
-use crate::style::{self, Shape};
+use crate::style::{self, Kind, Shape};
 
 /// CSS pixels per millimetre (96 dpi).
 pub const PX_PER_MM: f64 = 96.0 / 25.4;
@@ -31,37 +31,42 @@ pub fn px(mm: f64) -> f64 {
     (mm * PX_PER_MM * 100.0).round() / 100.0
 }
 
-/// The shape's name for the viewer's canvas painter.
+/// The shape's name for the viewer's canvas painter ([`Shape::name`]).
 #[must_use]
 pub fn shape_name(shape: Shape) -> &'static str {
-    match shape {
-        Shape::Circle => "circle",
-        Shape::Square => "square",
-        Shape::Triangle => "triangle",
-        Shape::Diamond => "diamond",
-        Shape::Star => "star",
-        Shape::Cross => "cross",
-    }
+    shape.name()
 }
 
-fn symbol_json(s: &style::KindStyle) -> Json {
+fn symbol_json(s: &Kind) -> Json {
     json!({
-        "kind": s.kind,
+        "kind": s.id,
         "label": s.label,
         "shape": shape_name(s.shape),
         "fill": s.fill,
-        "stroke": s.stroke,
+        "stroke": style::kinds::SYMBOL_STROKE,
         "size_px": px(s.size_mm),
     })
 }
 
-/// The site symbols, in legend order, then the symbol for unknown kinds (kind `other`).
+/// The known kinds the atlas's sites hold, in legend order.
+fn held_kinds(layers: &Layers) -> Vec<&Kind> {
+    let vocabulary = &layers.vocabulary;
+    let held = layers.site_kinds();
+    vocabulary
+        .kinds()
+        .iter()
+        .filter(|k| held.contains(&k.id.as_str()))
+        .collect()
+}
+
+/// The symbols of the kinds the atlas holds, in legend order, then the symbol for unknown
+/// kinds (kind `other`, the fallback icon of the style).
 #[must_use]
-pub fn site_symbols() -> Json {
+pub fn site_symbols(layers: &Layers) -> Json {
     Json::Array(
-        style::SITE_STYLES
-            .iter()
-            .chain(std::iter::once(&style::OTHER_SITE))
+        held_kinds(layers)
+            .into_iter()
+            .chain(std::iter::once(layers.vocabulary.other()))
             .map(symbol_json)
             .collect(),
     )
@@ -190,13 +195,13 @@ fn layer(id: &str, data_layer: &str, ty: &str, data: &DataSource, rest: Json) ->
     Json::Object(obj)
 }
 
-fn site_icon() -> Json {
+fn site_icon(layers: &Layers) -> Json {
     let mut expr = vec![json!("match"), json!(["to-string", ["get", "kind"]])];
-    for s in style::SITE_STYLES {
-        expr.push(json!(s.kind));
-        expr.push(json!(format!("site-{}", s.kind)));
+    for s in held_kinds(layers) {
+        expr.push(json!(s.id));
+        expr.push(json!(format!("site-{}", s.id)));
     }
-    expr.push(json!(format!("site-{}", style::OTHER_SITE.kind)));
+    expr.push(json!(format!("site-{}", layers.vocabulary.other().id)));
     Json::Array(expr)
 }
 
@@ -376,7 +381,7 @@ fn style_layers(layers: &Layers, data: &DataSource) -> Vec<Json> {
         "sites",
         "symbol",
         json!({
-            "layout": {"icon-image": site_icon(), "icon-allow-overlap": true,
+            "layout": {"icon-image": site_icon(layers), "icon-allow-overlap": true,
                        "icon-ignore-placement": true},
         }),
     );
@@ -483,14 +488,15 @@ pub fn style(layers: &Layers, data: &DataSource) -> Json {
     })
 }
 
-/// The legend, grouped by atlas layer (top of the map first): what each symbol means.
+/// The legend, grouped by atlas layer (top of the map first): what each symbol means. Sites
+/// list only the kinds the atlas holds (and `other` when some kind is unknown).
 #[must_use]
-pub fn legend() -> Json {
+pub fn legend(layers: &Layers) -> Json {
     let w = |n: Option<u32>| px(style::transfer_width_mm(n));
+    let kinds = layers.vocabulary.legend(layers.site_kinds());
     json!([
-        {"layer": "sites", "title": "Sites", "items": style::SITE_STYLES.iter()
-            .chain(std::iter::once(&style::OTHER_SITE))
-            .map(|s| json!({"type": "symbol", "label": s.label, "kind": s.kind}))
+        {"layer": "sites", "title": "Sites", "items": kinds.iter()
+            .map(|s| json!({"type": "symbol", "label": s.label, "kind": s.id}))
             .collect::<Vec<_>>()},
         {"layer": "events", "title": "Events at the slider's date", "items": [
             {"type": "circle", "label": "certainly happening", "colour": style::EVENT_COLOUR,
@@ -505,7 +511,7 @@ pub fn legend() -> Json {
             {"type": "fill", "label": "the account places the event in the area, not at a point",
              "colour": style::EVENT_COLOUR, "opacity": style::EVENT_AREA_OPACITY},
         ]},
-        {"layer": "transfers", "title": "Transfers and movements", "items": [
+        {"layer": "transfers", "title": layers.vocabulary.movement_label, "items": [
             {"type": "line", "label": "certainly under way", "colour": style::TRANSFER_COLOUR,
              "width_px": w(Some(100)), "opacity": 1.0},
             {"type": "line", "label": "possibly under way (fuzzy date)",

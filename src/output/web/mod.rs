@@ -302,8 +302,8 @@ pub fn atlas_json(layers: &Layers, data: &DataSource) -> Json {
         })).collect::<Vec<_>>(),
         "data": data_json,
         "layers": layer_list,
-        "legend": maplibre::legend(),
-        "site_symbols": maplibre::site_symbols(),
+        "legend": maplibre::legend(layers),
+        "site_symbols": maplibre::site_symbols(layers),
         "labels": {
             "font": style::LABEL_FONT,
             "size_pt": style::LABEL_SIZE_PT,

@@ -99,7 +99,7 @@ fn layer(
 }
 
 fn assert_names_only_own_fields(l: &Layer) -> roxmltree::Document<'static> {
-    let qml: &'static str = Box::leak(layer_qml(l).into_boxed_str());
+    let qml: &'static str = Box::leak(layer_qml(l, &Vocabulary::default()).into_boxed_str());
     let refs = field_refs(qml);
     for r in &refs {
         assert!(
@@ -141,37 +141,50 @@ fn sites_layer(kinds: &[&str]) -> Layer {
 }
 
 #[test]
-fn sites_are_categorized_by_every_kind() {
-    let l = sites_layer(&["camp", "gulag_office"]);
-    let doc = assert_names_only_own_fields(&l);
+fn sites_are_categorized_by_the_kinds_they_hold() {
+    let l = sites_layer(&["execution_site", "city", "gulag_office", "execution_site"]);
+    let exec = crate::style::Kind {
+        id: "execution_site".into(),
+        label: "Execution site".into(),
+        shape: Shape::Cross,
+        fill: "#000000".into(),
+        size_mm: 3.4,
+        label_priority: 80,
+        aat: None,
+        feature_class: 'S',
+    };
+    let vocabulary = Vocabulary::new(vec![exec.clone()], None);
+    let qml: &'static str = Box::leak(layer_qml(&l, &vocabulary).into_boxed_str());
+    let doc = parse(qml);
     let r = doc
         .descendants()
         .find(|n| n.has_tag_name("renderer-v2"))
         .unwrap();
     assert_eq!(r.attribute("type"), Some("categorizedSymbol"));
     assert_eq!(r.attribute("attr"), Some("kind"));
-    let values: Vec<&str> = r
+    let categories: Vec<(&str, &str)> = r
         .descendants()
         .filter(|n| n.has_tag_name("category"))
-        .map(|n| n.attribute("value").unwrap())
+        .map(|n| (n.attribute("value").unwrap(), n.attribute("label").unwrap()))
         .collect();
-    for k in style::SITE_KINDS {
-        assert!(values.contains(k), "no category for {k}");
-    }
-    assert!(
-        values.contains(&"gulag_office"),
-        "unknown kinds get a category"
+    // The atlas's own kind first, then the built-in one it holds, then its unknown kind with
+    // the `other` symbol; no category for kinds it does not hold (settlement, port, ...).
+    assert_eq!(
+        categories,
+        [
+            ("execution_site", "Execution site"),
+            ("city", "City"),
+            ("gulag_office", "Other place (gulag office)"),
+        ]
     );
-    assert_eq!(values.last(), Some(&""), "NULL kinds are drawn too");
-    assert_eq!(values.len(), style::SITE_KINDS.len() + 2);
+    let values: Vec<&str> = categories.iter().map(|c| c.0).collect();
     let symbols = r
         .descendants()
         .filter(|n| n.has_tag_name("symbols"))
         .flat_map(|s| s.children().filter(|n| n.has_tag_name("symbol")))
         .count();
     assert_eq!(symbols, values.len());
-    // The execution site's symbol is a black cross of the size the style table gives.
-    let exec = style::site_style("execution_site");
+    // The execution site's symbol is a black cross of the size the atlas gives.
     let i = values.iter().position(|v| *v == "execution_site").unwrap();
     let sym = r
         .descendants()
@@ -225,7 +238,7 @@ fn missing_fields_degrade_instead_of_drawing_nothing() {
         GeometryKind::Line,
         &[("id", FieldType::Text)],
     );
-    let qml = layer_qml(&t);
+    let qml = layer_qml(&t, &Vocabulary::default());
     assert_eq!(field_refs(&qml), BTreeSet::from(["id".to_owned()]));
     assert!(!qml.contains("arrowWidth"));
     assert!(qml.contains("labelsEnabled=\"0\""));
@@ -236,14 +249,14 @@ fn missing_fields_degrade_instead_of_drawing_nothing() {
         GeometryKind::Line,
         &[("name", FieldType::Text)],
     );
-    assert!(!layer_qml(&r).contains("outlineWidth"));
+    assert!(!layer_qml(&r, &Vocabulary::default()).contains("outlineWidth"));
     let r = layer(
         "rivers",
         LayerRole::Basemap,
         GeometryKind::Line,
         &[("name", FieldType::Text), ("level", FieldType::Integer)],
     );
-    assert!(layer_qml(&r).contains("outlineWidth"));
+    assert!(layer_qml(&r, &Vocabulary::default()).contains("outlineWidth"));
     assert_names_only_own_fields(&r);
     // `level` as text would not compare as a number: no width by level then.
     let r = layer(
@@ -252,7 +265,7 @@ fn missing_fields_degrade_instead_of_drawing_nothing() {
         GeometryKind::Line,
         &[("level", FieldType::Text)],
     );
-    assert!(!layer_qml(&r).contains("outlineWidth"));
+    assert!(!layer_qml(&r, &Vocabulary::default()).contains("outlineWidth"));
 }
 
 #[test]
@@ -293,7 +306,7 @@ fn dated_layers_get_live_time_settings() {
         GeometryKind::Point,
         &[("start", FieldType::Text), ("end", FieldType::Text)],
     );
-    let qml = layer_qml(&text_dates);
+    let qml = layer_qml(&text_dates, &Vocabulary::default());
     let doc = parse(&qml);
     let t = doc
         .descendants()
