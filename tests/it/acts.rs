@@ -304,6 +304,16 @@ fn each_sheet_gets_a_projection_that_fits_it() {
     );
     assert!(projection("crete").starts_with("+proj=utm +zone=35 "));
     assert!(projection("malta").starts_with("+proj=utm +zone=33 "));
+    // The basemap cut covers every sheet's whole frame (no undrawn corners).
+    for s in sheets.as_array().unwrap() {
+        let w = s["warnings"].to_string();
+        assert!(!w.contains("does not cover"), "{}: {w}", s["id"]);
+    }
+    // The tile archive stays small: zoom 11 at most, the coast to zoom 8.
+    let bytes = std::fs::metadata(build().join("acts.pmtiles"))
+        .unwrap()
+        .len();
+    assert!(bytes < 2_000_000, "acts.pmtiles is {bytes} bytes");
 }
 
 /// A sheet of the atlas as the build composed it: (its layers, as drawn, and the composition).
