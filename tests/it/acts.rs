@@ -421,7 +421,7 @@ fn land_under_the_uncertainty_circles_is_land_and_the_ionian_sea_is_sea() {
         spec.extent = spec.extent.or(extent);
         let c = gazmap::print::compose(&layers, locator.as_ref(), &spec).unwrap();
         let tree = gazmap::print::render::parse(&c.svg).unwrap();
-        let png = gazmap::print::render::png(&tree, c.size_mm.0, c.size_mm.1, 150).unwrap();
+        let png = gazmap::print::render::png(&tree, c.size_mm.0, c.size_mm.1, 100).unwrap();
         (layers, util::SheetImage::new(c, &png))
     };
     let (layers, sheet) = bare("malta", None);
