@@ -125,6 +125,12 @@ fn acts_builds_every_output_with_its_places_and_legs() {
     let km = drift["distance_km"].as_f64().unwrap();
     assert!((850.0..950.0).contains(&km), "{km}");
 
+    // Every geometry of the GeoJSON layers is valid OGC simple features, the 400 km circle of
+    // Adria included: a point and a circle per site, a point per event, a line per leg.
+    let (checked, bad) = crate::shapes::invalid_geometries(out);
+    assert_eq!(checked, 2 * SITES + EVENTS);
+    assert!(bad.is_empty(), "{bad:#?}");
+
     // Every output of a build is there.
     for f in [
         "acts.gpkg",
