@@ -458,3 +458,44 @@ fn land_under_the_uncertainty_circles_is_land_and_the_ionian_sea_is_sea() {
         assert!(!util::on_land(&layers, p.lon, p.lat), "{} is on land", s.id);
     }
 }
+
+#[test]
+#[ignore = "needs QGIS (apt-get install qgis python3-qgis); run: cargo test --test it acts -- --include-ignored"]
+fn qgis_opens_the_acts_atlas_and_animates_its_ancient_dates() {
+    let python = crate::qgis::qgis_python().expect(
+        "no Python here can import qgis.core: install `qgis python3-qgis` or set GAZMAP_QGIS_PYTHON",
+    );
+    let png_dir = tempfile::tempdir().unwrap();
+    let result = std::process::Command::new(&python)
+        .arg(util::root().join("tests/qgis/check_qgis.py"))
+        .arg(build())
+        .arg("acts")
+        .arg(png_dir.path())
+        .env("QT_QPA_PLATFORM", "offscreen")
+        .output()
+        .expect("the QGIS check runs");
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    let failures: Vec<&str> = stdout.lines().filter(|l| l.starts_with("FAIL")).collect();
+    assert!(
+        result.status.success() && failures.is_empty(),
+        "QGIS check failed ({}):\n{}\n--- stderr ---\n{}",
+        result.status,
+        failures.join("\n"),
+        String::from_utf8_lossy(&result.stderr)
+    );
+    assert!(stdout.lines().filter(|l| l.starts_with("ok")).count() > 100);
+    // QGIS reads the DATE fields and the project's time range in AD 59-60, not 1959-60.
+    let range = stdout
+        .lines()
+        .find(|l| l.contains("project .qgz: time range"))
+        .expect("the project's time range is checked");
+    assert!(
+        range.contains(" 59 GMT") && range.contains(" 60 GMT"),
+        "{range}"
+    );
+    assert!(
+        stdout.contains("GeoPackage events: time filter right in"),
+        "{stdout}"
+    );
+    assert!(png_dir.path().join("acts-frame-0059-12.png").exists());
+}
