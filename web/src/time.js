@@ -53,11 +53,20 @@ export function periodsAt(periods, date) {
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
   'September', 'October', 'November', 'December'];
 
-/** `15 April 1938` */
+/**
+ * A year as a reader expects it: `1938`; `AD 59` below 1000 (a bare `59` reads as 1959); `60 BC`
+ * for the astronomical year -59 (year 0 is 1 BC). The printed sheets write years the same way.
+ */
+export function yearText(y) {
+  if (y >= 1000) return String(y);
+  return y >= 1 ? `AD ${y}` : `${1 - y} BC`;
+}
+
+/** `15 April 1938`, `15 November AD 59` */
 export function longDate(iso) {
   const m = /^(-?\d+)-(\d{2})-(\d{2})$/.exec(iso ?? '');
   if (!m) return String(iso ?? '');
-  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${Number(m[1])}`;
+  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${yearText(Number(m[1]))}`;
 }
 
 /**

@@ -49,3 +49,11 @@ test('months and month ends of ancient dates: years 0-99 and before AD 1', async
   assert.deepEqual(monthsBetween('-0001-11-03', '0000-02-01'), ['-0001-11', '-0001-12', '0000-01', '0000-02']);
   assert.deepEqual(monthsBetween('1937-03-01', '1937-03-31'), ['1937-03']);
 });
+
+test('long dates say AD below the year 1000 and BC up to year 0', () => {
+  assert.equal(longDate('0059-11-15'), '15 November AD 59');
+  assert.equal(longDate('0999-01-02'), '2 January AD 999');
+  assert.equal(longDate('1000-01-02'), '2 January 1000');
+  assert.equal(longDate('-0043-03-15'), '15 March 44 BC');
+  assert.equal(longDate('0000-12-31'), '31 December 1 BC');
+});
