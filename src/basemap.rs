@@ -205,6 +205,44 @@ pub fn sea_layer(coverage: [f64; 4], layers: &[Layer]) -> Layer {
     layer
 }
 
+/// Whether some sheet of an atlas drawn on this basemap may want a finer one
+/// ([`finer_for_sheet`]): the atlas is on the world layers at low resolution (its extent is
+/// beyond the regional layers and too wide for the intermediate coast) and the intermediate
+/// coast exists. Cheap; lets the print writer skip the question for every other atlas.
+///
+/// # Errors
+/// [`LayersError::Basemap`] when `coverage.json` is malformed.
+pub fn may_refine(dir: &Path, atlas_coverage: Option<[f64; 4]>) -> Result<bool, LayersError> {
+    let world = dir.join("world");
+    Ok(atlas_coverage.is_some_and(|c| !wants_intermediate(c))
+        && atlas_coverage != regional_coverage(dir)?
+        && world.join(INTERMEDIATE_COAST).exists())
+}
+
+/// A finer basemap for one printed sheet whose frame (`frame`, lon/lat) is small enough for the
+/// intermediate-resolution coast while the atlas as a whole is drawn on the low-resolution world
+/// layers (Malta is a rhombus, Gozo missing, at low resolution). `None` when the atlas's own
+/// basemap serves the sheet (see [`may_refine`]).
+///
+/// # Errors
+/// [`LayersError::Basemap`] when a basemap file cannot be read.
+pub fn finer_for_sheet(
+    dir: &Path,
+    atlas_coverage: Option<[f64; 4]>,
+    frame: [f64; 4],
+) -> Result<Option<Basemap>, LayersError> {
+    if !may_refine(dir, atlas_coverage)? {
+        return Ok(None);
+    }
+    match choose(dir, frame)? {
+        (Choice::World(cut), coverage) if wants_intermediate(cut) => Ok(Some(Basemap {
+            layers: read_all(&dir.join("world"), WORLD_FILES, Some(cut))?,
+            coverage,
+        })),
+        _ => Ok(None),
+    }
+}
+
 /// What the basemap must cover: the atlas extent (else its sites) and every sheet's extent.
 #[must_use]
 pub fn drawn_extent(atlas: &crate::model::Atlas) -> [f64; 4] {
@@ -452,5 +490,36 @@ mod tests {
             coverage_warning([50.0, 62.0, 66.0, 68.5], Some([44.0, 59.0, 70.0, 71.0])).is_none()
         );
         assert!(coverage_warning([50.0, 62.0, 66.0, 68.5], None).is_none());
+    }
+
+    #[test]
+    fn a_close_up_of_an_atlas_on_the_low_resolution_world_gets_the_intermediate_coast() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/basemap");
+        // The Mediterranean atlas (11.5-36.5 E): the world cut, too wide for the intermediate coast.
+        let atlas = cut_box([11.5, 30.0, 36.5, 43.5]);
+        assert!(may_refine(&dir, Some(atlas)).unwrap());
+        let malta = finer_for_sheet(&dir, Some(atlas), [14.1, 35.7, 14.7, 36.2])
+            .unwrap()
+            .expect("a finer basemap for Malta");
+        assert_eq!(malta.coverage, Some(cut_box([14.1, 35.7, 14.7, 36.2])));
+        let coast = malta.layers.iter().find(|l| l.name == "coast").unwrap();
+        assert_eq!(coast.title, "Land (intermediate resolution)");
+        // Gozo (67 km²) is in the intermediate coast only.
+        let gozo = geo::Point::new(14.25, 36.045);
+        assert!(
+            coast
+                .features
+                .iter()
+                .any(|f| { geo::Contains::contains(f.geometry.as_ref().unwrap(), &gozo) })
+        );
+        // A sheet as wide as the atlas keeps the atlas's basemap.
+        assert!(
+            finer_for_sheet(&dir, Some(atlas), [11.5, 30.0, 36.5, 43.5])
+                .unwrap()
+                .is_none()
+        );
+        // The regional basemap (Vorkuta) and an atlas already on the intermediate coast are left alone.
+        assert!(!may_refine(&dir, Some([44.0, 59.0, 70.0, 71.0])).unwrap());
+        assert!(!may_refine(&dir, Some(cut_box([40.0, 63.8, 45.0, 66.2]))).unwrap());
     }
 }

@@ -20,7 +20,9 @@ pub struct DateRange {
     /// Latest day the expression allows (inclusive).
     pub latest: Date,
     /// The days the expression covers for certain (inclusive), if any: for `A/B` from the last
-    /// day `A` allows to the first day `B` allows; for a single day, that day.
+    /// day `A` allows to the first day `B` allows; for a single day, that day. None when any part
+    /// is uncertain (`?` or `%`): a date that may be wrong altogether (an ancient year argued
+    /// between AD 58 and 60) makes no day certain, while an approximate one (`~`) keeps its core.
     pub certain: Option<(Date, Date)>,
     /// Some part is marked approximate (`~` or `%`).
     pub approximate: bool,
@@ -150,7 +152,7 @@ pub fn parse(text: &str, fallback: Option<&DateRange>) -> Result<DateRange, Date
                 edtf: text.to_owned(),
                 earliest: s_early,
                 latest: e_late.max(s_late),
-                certain: (s_late <= e_early).then_some((s_late, e_early)),
+                certain: (s_late <= e_early && !uncertain).then_some((s_late, e_early)),
                 approximate,
                 uncertain,
                 precision: coarser(s_prec, e_prec),
@@ -242,6 +244,35 @@ mod tests {
             let r = parse("1936-10-29~/1936-11~", None).unwrap();
             assert_eq!((r.earliest, r.latest), (d("1936-10-29"), d("1936-11-30")));
             assert!(r.approximate);
+        }
+
+        #[test]
+        fn ancient_years_keep_their_four_digits_and_bounds() {
+            let r = parse("0059-08%", None).unwrap();
+            assert_eq!((r.earliest, r.latest), (d("0059-08-01"), d("0059-08-31")));
+            assert_eq!(r.earliest.to_string(), "0059-08-01");
+            assert!(r.approximate && r.uncertain);
+            let r = parse("0059?", None).unwrap();
+            assert_eq!((r.earliest, r.latest), (d("0059-01-01"), d("0059-12-31")));
+            assert!(r.uncertain && !r.approximate);
+            // Year 0 (1 BC) is a leap year; -0059 is 60 BC.
+            assert_eq!(
+                parse("0000-02", None).unwrap().latest,
+                jiff::civil::date(0, 2, 29)
+            );
+            assert_eq!(parse("-0059-03", None).unwrap().earliest.year(), -59);
+        }
+
+        #[test]
+        fn an_uncertain_interval_has_no_certain_days() {
+            // Three months on Malta, in a year argued over: nothing is certain.
+            let r = parse("0059-11%/0060-02%", None).unwrap();
+            assert_eq!((r.earliest, r.latest), (d("0059-11-01"), d("0060-02-29")));
+            assert_eq!(r.certain, None);
+            assert_eq!(parse("0059-11?/0060-02", None).unwrap().certain, None);
+            // Approximate ends keep the core between them.
+            let r = parse("0059-11~/0060-02~", None).unwrap();
+            assert_eq!(r.certain, Some((d("0059-11-30"), d("0060-02-01"))));
         }
 
         #[test]

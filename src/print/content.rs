@@ -205,6 +205,16 @@ fn month(d: Date) -> &'static str {
     MONTHS[usize::try_from(d.month() - 1).unwrap_or(0).min(11)]
 }
 
+/// A year as a reader expects it: `1937`; `AD 59` below 1000 (a bare `59` reads as 1959);
+/// `60 BC` for the astronomical year `-59` (year `0` is 1 BC).
+fn year(y: i16) -> String {
+    match y {
+        1000.. => y.to_string(),
+        1..=999 => format!("AD {y}"),
+        _ => format!("{} BC", 1 - i32::from(y)),
+    }
+}
+
 /// A short human date for the span `start`..`end` (e.g. `29 Oct 1936`, `Oct 1936`,
 /// `Oct 1936 – Mar 1937`, `1937`), `~` in front when approximate.
 #[must_use]
@@ -212,27 +222,27 @@ pub fn human_span(start: Date, end: Date, approximate: bool) -> String {
     let whole_month = |a: Date, b: Date| a.day() == 1 && b == a.last_of_month();
     let whole_year =
         |a: Date, b: Date| a.month() == 1 && a.day() == 1 && b.month() == 12 && b.day() == 31;
-    let one = |d: Date| format!("{} {} {}", d.day(), month(d), d.year());
+    let one = |d: Date| format!("{} {} {}", d.day(), month(d), year(d.year()));
     let s = if start == end {
         one(start)
     } else if whole_year(start, end) {
         if start.year() == end.year() {
-            start.year().to_string()
+            year(start.year())
         } else {
-            format!("{}–{}", start.year(), end.year())
+            format!("{}–{}", year(start.year()), year(end.year()))
         }
     } else if whole_month(start, end) {
-        format!("{} {}", month(start), start.year())
+        format!("{} {}", month(start), year(start.year()))
     } else if start.day() == 1 && end == end.last_of_month() {
         if start.year() == end.year() {
-            format!("{}–{} {}", month(start), month(end), end.year())
+            format!("{}–{} {}", month(start), month(end), year(end.year()))
         } else {
             format!(
                 "{} {} – {} {}",
                 month(start),
-                start.year(),
+                year(start.year()),
                 month(end),
-                end.year()
+                year(end.year())
             )
         }
     } else if start.year() == end.year() && start.month() == end.month() {
@@ -241,7 +251,7 @@ pub fn human_span(start: Date, end: Date, approximate: bool) -> String {
             start.day(),
             end.day(),
             month(end),
-            end.year()
+            year(end.year())
         )
     } else {
         format!("{} – {}", one(start), one(end))
@@ -483,6 +493,35 @@ mod tests {
         assert_eq!(
             human_span(d("1938-03-01"), d("1938-05-31"), false),
             "Mar–May 1938"
+        );
+    }
+
+    #[test]
+    fn years_before_1000_say_ad_or_bc() {
+        assert_eq!(
+            human_span(d("0059-10-01"), d("0059-10-31"), true),
+            "~Oct AD 59"
+        );
+        assert_eq!(
+            human_span(d("0059-11-01"), d("0060-02-29"), false),
+            "Nov AD 59 – Feb AD 60"
+        );
+        assert_eq!(human_span(d("0060-01-01"), d("0060-12-31"), false), "AD 60");
+        assert_eq!(
+            human_span(
+                jiff::civil::date(-43, 3, 15),
+                jiff::civil::date(-43, 3, 15),
+                false
+            ),
+            "15 Mar 44 BC"
+        );
+        assert_eq!(
+            human_span(
+                jiff::civil::date(0, 1, 1),
+                jiff::civil::date(0, 12, 31),
+                false
+            ),
+            "1 BC"
         );
     }
 

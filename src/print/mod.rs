@@ -288,7 +288,7 @@ pub fn write_atlas(
     let locator = load_locator(basemap_dir)?;
     let reports = sheets
         .iter()
-        .map(|s| write_sheet(layers, locator.as_ref(), s, &Format::ALL, dir))
+        .map(|s| write_sheet_at_scale(layers, basemap_dir, locator.as_ref(), s, &Format::ALL, dir))
         .collect::<Result<Vec<_>, _>>()?;
     // What each sheet left out, next to the sheets.
     let mut listed = reports.clone();
@@ -392,6 +392,87 @@ pub fn run(
     let locator = load_locator(basemap_dir)?;
     sheets
         .iter()
-        .map(|s| write_sheet(layers, locator.as_ref(), s, &formats, dir))
+        .map(|s| write_sheet_at_scale(layers, basemap_dir, locator.as_ref(), s, &formats, dir))
         .collect()
+}
+
+/// [`write_sheet`] on the layers [`layers_for_sheet`] gives.
+fn write_sheet_at_scale(
+    layers: &Layers,
+    basemap_dir: Option<&Path>,
+    locator: Option<&Layer>,
+    spec: &SheetSpec,
+    formats: &[Format],
+    dir: &Path,
+) -> Result<SheetReport, PrintError> {
+    match layers_for_sheet(layers, basemap_dir, locator, spec)? {
+        Some(finer) => write_sheet(&finer, locator, spec, formats, dir),
+        None => write_sheet(layers, locator, spec, formats, dir),
+    }
+}
+
+/// The atlas's layers on a finer basemap when the sheet's frame wants one
+/// ([`crate::basemap::finer_for_sheet`]): a close-up of an atlas drawn on the low-resolution world
+/// layers gets the intermediate-resolution coast cut to its frame. `None` when the atlas's own
+/// layers serve. The sheet is composed once to learn its frame (the frame does not depend on the
+/// basemap), only for atlases where [`crate::basemap::may_refine`] says it may matter.
+///
+/// # Errors
+/// Any [`PrintError`] of composing; [`PrintError::Io`] when a basemap file cannot be read.
+pub fn layers_for_sheet(
+    layers: &Layers,
+    basemap_dir: Option<&Path>,
+    locator: Option<&Layer>,
+    spec: &SheetSpec,
+) -> Result<Option<Layers>, PrintError> {
+    let basemap_err = |path: &Path, e: crate::layers::LayersError| PrintError::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(e.to_string()),
+    };
+    let Some(bdir) = basemap_dir else {
+        return Ok(None);
+    };
+    if !crate::basemap::may_refine(bdir, layers.basemap_coverage)
+        .map_err(|e| basemap_err(bdir, e))?
+    {
+        return Ok(None);
+    }
+    let Some(frame) = frame_lonlat(&compose(layers, locator, spec)?) else {
+        return Ok(None);
+    };
+    let finer = crate::basemap::finer_for_sheet(bdir, layers.basemap_coverage, frame)
+        .map_err(|e| basemap_err(bdir, e))?;
+    Ok(finer.map(|b| {
+        let mut sheet_layers = layers.clone();
+        sheet_layers.basemap = b.layers;
+        sheet_layers.basemap_coverage = b.coverage;
+        sheet_layers
+    }))
+}
+
+/// The lon/lat box of a composed sheet's main map: its frame's edges, inverse-projected.
+fn frame_lonlat(c: &Composed) -> Option<[f64; 4]> {
+    let [x0, y0, x1, y1] = c.map_rect_mm;
+    let ground = |mx: f64, my: f64| {
+        (
+            c.centre_m.0 + (mx - f64::midpoint(x0, x1)) * c.scale / 1000.0,
+            c.centre_m.1 - (my - f64::midpoint(y0, y1)) * c.scale / 1000.0,
+        )
+    };
+    let mut b = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for i in 0..=32 {
+        let t = f64::from(i) / 32.0;
+        let (mx, my) = (x0 + t * (x1 - x0), y0 + t * (y1 - y0));
+        for (px, py) in [(mx, y0), (mx, y1), (x0, my), (x1, my)] {
+            let (x, y) = ground(px, py);
+            let (lon, lat) = c.projection.inverse(x, y).ok()?;
+            b = [b[0].min(lon), b[1].min(lat), b[2].max(lon), b[3].max(lat)];
+        }
+    }
+    Some(b)
 }

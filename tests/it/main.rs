@@ -1,5 +1,6 @@
 //! Integration tests, compiled as one binary (one link step on 2-core CI).
 
+mod acts; // the second real atlas: Paul's voyage to Rome (Acts 27-28)
 mod atlas; // the atlas core on the real data
 mod authoring; // authoring help: finding the atlas, new, quote, locale hints, sheet checks
 mod browser; // the web map's npm suite, end to end in headless Chromium

@@ -15,7 +15,7 @@ use std::process::Command;
 use crate::util;
 
 /// A Python interpreter that can import `qgis.core`, if any.
-fn qgis_python() -> Option<String> {
+pub(crate) fn qgis_python() -> Option<String> {
     let mut candidates = vec![];
     if let Ok(p) = std::env::var("GAZMAP_QGIS_PYTHON") {
         candidates.push(p);

@@ -356,7 +356,7 @@ fn areas_geojson_outline_replaces_the_hull_and_unknown_ids_are_errors() {
 
 /// Every geometry of every GeoJSON file under `dir` that geo's OGC validity check rejects, as
 /// `file feature-index: reason`.
-fn invalid_geometries(dir: &Path) -> (usize, Vec<String>) {
+pub(crate) fn invalid_geometries(dir: &Path) -> (usize, Vec<String>) {
     use geo::Validation;
     let mut checked = 0;
     let mut bad = vec![];

@@ -67,3 +67,67 @@ pub fn vorkuta_build() -> &'static Path {
     })
     .path()
 }
+
+/// `#rrggbb` as red, green, blue.
+pub fn rgb(hex: &str) -> [u8; 3] {
+    let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap();
+    [(v >> 16) as u8, (v >> 8) as u8, v as u8]
+}
+
+/// True when the coast data (the atlas's basemap land polygons) puts `(lon, lat)` on land.
+pub fn on_land(layers: &gazmap::layers::Layers, lon: f64, lat: f64) -> bool {
+    use geo::Contains;
+    let coast = layers.layer("coast").expect("a coast layer");
+    coast
+        .features
+        .iter()
+        .filter_map(|f| f.geometry.as_ref())
+        .any(|g| g.contains(&geo::Point::new(lon, lat)))
+}
+
+/// A printed sheet's PNG with the composition that drew it, to look up the pixel of a place.
+pub struct SheetImage {
+    pub composed: gazmap::print::Composed,
+    pub img: resvg::tiny_skia::Pixmap,
+}
+
+impl SheetImage {
+    pub fn new(composed: gazmap::print::Composed, png: &[u8]) -> Self {
+        let img = resvg::tiny_skia::Pixmap::decode_png(png).unwrap();
+        Self { composed, img }
+    }
+
+    /// The pixel where `(lon, lat)` is drawn (panics when it is off the main map).
+    pub fn pixel(&self, lon: f64, lat: f64) -> (u32, u32) {
+        let c = &self.composed;
+        let px_per_mm = f64::from(self.img.width()) / c.size_mm.0;
+        let [x0, y0, x1, y1] = c.map_rect_mm;
+        let (x, y) = c.projection.forward(lon, lat).unwrap();
+        let mx = f64::midpoint(x0, x1) + (x - c.centre_m.0) * 1000.0 / c.scale;
+        let my = f64::midpoint(y0, y1) - (y - c.centre_m.1) * 1000.0 / c.scale;
+        assert!(
+            mx > x0 && mx < x1 && my > y0 && my < y1,
+            "{lon},{lat} is off the map"
+        );
+        ((mx * px_per_mm) as u32, (my * px_per_mm) as u32)
+    }
+
+    /// Share of the 9 × 9 pixel window around `(lon, lat)` in `colour` (rivers, borders, grid
+    /// lines and symbols cross some).
+    pub fn share(&self, lon: f64, lat: f64, colour: [u8; 3]) -> f64 {
+        let (px, py) = self.pixel(lon, lat);
+        let mut hit = 0;
+        for dy in 0..9 {
+            for dx in 0..9 {
+                let p = self.img.pixel(px + dx - 4, py + dy - 4).unwrap();
+                let d = (i32::from(p.red()) - i32::from(colour[0])).abs()
+                    + (i32::from(p.green()) - i32::from(colour[1])).abs()
+                    + (i32::from(p.blue()) - i32::from(colour[2])).abs();
+                if d <= 6 {
+                    hit += 1;
+                }
+            }
+        }
+        f64::from(hit) / 81.0
+    }
+}

@@ -128,22 +128,6 @@ fn each_sheet_of_an_atlas_across_the_equator_gets_a_projection_that_fits_it() {
     assert!(projection("rio").starts_with("+proj=utm +zone=23 +south"));
 }
 
-fn rgb(hex: &str) -> [u8; 3] {
-    let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap();
-    [(v >> 16) as u8, (v >> 8) as u8, v as u8]
-}
-
-/// True when the coast data (the atlas's basemap land polygons) puts `(lon, lat)` on land.
-fn on_land(layers: &gazmap::layers::Layers, lon: f64, lat: f64) -> bool {
-    use geo::Contains;
-    let coast = layers.layer("coast").expect("a coast layer");
-    coast
-        .features
-        .iter()
-        .filter_map(|f| f.geometry.as_ref())
-        .any(|g| g.contains(&geo::Point::new(lon, lat)))
-}
-
 #[test]
 fn land_pixels_of_a_sheet_across_the_equator_fall_where_the_coast_data_puts_land() {
     let (out, _) = voyage_print();
@@ -156,37 +140,9 @@ fn land_pixels_of_a_sheet_across_the_equator_fall_where_the_coast_data_puts_land
     let locator = gazmap::print::load_locator(checked.atlas.meta.basemap_dir.as_deref()).unwrap();
     let c = gazmap::print::compose(&layers, locator.as_ref(), spec).unwrap();
     let png = std::fs::read(out.path().join("print/atlantic.png")).unwrap();
-    let img = resvg::tiny_skia::Pixmap::decode_png(&png).unwrap();
-    let px_per_mm = f64::from(img.width()) / c.size_mm.0;
-    let [x0, y0, x1, y1] = c.map_rect_mm;
-    let pixel = |lon: f64, lat: f64| -> (u32, u32) {
-        let (x, y) = c.projection.forward(lon, lat).unwrap();
-        let mx = f64::midpoint(x0, x1) + (x - c.centre_m.0) * 1000.0 / c.scale;
-        let my = f64::midpoint(y0, y1) - (y - c.centre_m.1) * 1000.0 / c.scale;
-        assert!(
-            mx > x0 && mx < x1 && my > y0 && my < y1,
-            "{lon},{lat} is off the map"
-        );
-        ((mx * px_per_mm) as u32, (my * px_per_mm) as u32)
-    };
-    // Share of a 9 × 9 pixel window in `colour` (rivers, borders and grid lines cross some).
-    let share = |(px, py): (u32, u32), colour: [u8; 3]| {
-        let mut hit = 0;
-        for dy in 0..9 {
-            for dx in 0..9 {
-                let p = img.pixel(px + dx - 4, py + dy - 4).unwrap();
-                let d = (i32::from(p.red()) - i32::from(colour[0])).abs()
-                    + (i32::from(p.green()) - i32::from(colour[1])).abs()
-                    + (i32::from(p.blue()) - i32::from(colour[2])).abs();
-                if d <= 6 {
-                    hit += 1;
-                }
-            }
-        }
-        f64::from(hit) / 81.0
-    };
-    let land = rgb(gazmap::style::LAND_COLOUR);
-    let sea = rgb(gazmap::style::SEA_COLOUR);
+    let sheet = util::SheetImage::new(c, &png);
+    let land = util::rgb(gazmap::style::LAND_COLOUR);
+    let sea = util::rgb(gazmap::style::SEA_COLOUR);
     // Known land (the continents: the islands are too small at 1:50 000 000): the Sahara, Chad,
     // Spain, the Brazilian interior.
     for (lon, lat) in [
@@ -197,10 +153,10 @@ fn land_pixels_of_a_sheet_across_the_equator_fall_where_the_coast_data_puts_land
         (-55.0, -5.0),
     ] {
         assert!(
-            on_land(&layers, lon, lat),
+            util::on_land(&layers, lon, lat),
             "the coast data has {lon},{lat} at sea"
         );
-        let (l, s) = (share(pixel(lon, lat), land), share(pixel(lon, lat), sea));
+        let (l, s) = (sheet.share(lon, lat, land), sheet.share(lon, lat, sea));
         assert!(
             l > 0.25 && s == 0.0,
             "{lon},{lat}: {l:.2} of the pixels land-coloured, {s:.2} sea-coloured"
@@ -209,10 +165,10 @@ fn land_pixels_of_a_sheet_across_the_equator_fall_where_the_coast_data_puts_land
     // Known sea: the open Atlantic north and south of the line, the Gulf of Guinea.
     for (lon, lat) in [(-45.0, 30.0), (-20.0, 45.0), (-10.0, 0.0), (-25.0, -10.0)] {
         assert!(
-            !on_land(&layers, lon, lat),
+            !util::on_land(&layers, lon, lat),
             "the coast data has {lon},{lat} on land"
         );
-        let (l, s) = (share(pixel(lon, lat), land), share(pixel(lon, lat), sea));
+        let (l, s) = (sheet.share(lon, lat, land), sheet.share(lon, lat, sea));
         assert!(
             s > 0.5 && l == 0.0,
             "{lon},{lat}: {s:.2} of the pixels sea-coloured, {l:.2} land-coloured"
@@ -235,9 +191,9 @@ fn a_small_atlas_outside_the_regional_basemap_carries_only_its_cut_of_the_world(
         layers.layer("coast").unwrap().title,
         "Land (intermediate resolution)"
     );
-    assert!(on_land(&layers, 40.54, 64.54), "Arkhangelsk");
-    assert!(on_land(&layers, 44.27, 65.83), "Mezen");
-    assert!(!on_land(&layers, 38.0, 65.0), "the White Sea");
+    assert!(util::on_land(&layers, 40.54, 64.54), "Arkhangelsk");
+    assert!(util::on_land(&layers, 44.27, 65.83), "Mezen");
+    assert!(!util::on_land(&layers, 38.0, 65.0), "the White Sea");
     let cut = gazmap::basemap::cut_box([40.0, 63.8, 45.0, 66.2]);
     assert_eq!(layers.basemap_coverage, Some(cut));
     for l in &layers.basemap {

@@ -24,8 +24,28 @@ export function accountSource(atlas) {
   return best;
 }
 
-/** Paragraphs (runs of non-blank lines) of `chars` (an array of code points): [{ start, end }]. */
+/**
+ * Paragraphs (runs of non-blank lines) of `chars` (an array of code points): [{ start, end }]. A
+ * text of several lines without a single blank one (a Bible text of one verse per line, a log, a
+ * list of entries) has a paragraph per line, else the story would have one paragraph only.
+ */
 export function paragraphs(chars) {
+  const runs = blockParagraphs(chars);
+  if (runs.length !== 1 || !chars.slice(runs[0].start, runs[0].end).includes('\n')) return runs;
+  const lines = [];
+  let start = 0;
+  for (let i = 0; i <= chars.length; i += 1) {
+    if (i < chars.length && chars[i] !== '\n') continue;
+    let end = i;
+    while (end > start && /\s/.test(chars[end - 1])) end -= 1;
+    if (end > start) lines.push({ start, end });
+    start = i + 1;
+  }
+  return lines;
+}
+
+/** Runs of non-blank lines, trimmed. */
+function blockParagraphs(chars) {
   const out = [];
   let start = null;
   let lineStart = 0;

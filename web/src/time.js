@@ -53,11 +53,20 @@ export function periodsAt(periods, date) {
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
   'September', 'October', 'November', 'December'];
 
-/** `15 April 1938` */
+/**
+ * A year as a reader expects it: `1938`; `AD 59` below 1000 (a bare `59` reads as 1959); `60 BC`
+ * for the astronomical year -59 (year 0 is 1 BC). The printed sheets write years the same way.
+ */
+export function yearText(y) {
+  if (y >= 1000) return String(y);
+  return y >= 1 ? `AD ${y}` : `${1 - y} BC`;
+}
+
+/** `15 April 1938`, `15 November AD 59` */
 export function longDate(iso) {
   const m = /^(-?\d+)-(\d{2})-(\d{2})$/.exec(iso ?? '');
   if (!m) return String(iso ?? '');
-  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${Number(m[1])}`;
+  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${yearText(Number(m[1]))}`;
 }
 
 /**
@@ -83,26 +92,43 @@ export function describeDates(p) {
   return parts.join('; ') + '.';
 }
 
-/** The months `YYYY-MM` from the month of `from` to the month of `to`, both ISO dates. */
+/** Year and month of an ISO date or month (`YYYY-MM…`; the year may be negative or longer). */
+function yearMonth(iso) {
+  const m = /^(-?\d{4,})-(\d{2})/.exec(String(iso ?? ''));
+  return m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+}
+
+/** `YYYY-MM` of year `y` and month `m` (1-12), with the sign and zero padding of ISO 8601. */
+function monthKey(y, m) {
+  return `${y < 0 ? '-' : ''}${String(Math.abs(y)).padStart(4, '0')}-${String(m).padStart(2, '0')}`;
+}
+
+/**
+ * The months `YYYY-MM` from the month of `from` to the month of `to`, both ISO dates. Years are
+ * compared as numbers, not strings, so years before AD 1 (`-0059`) count in the right order.
+ */
 export function monthsBetween(from, to) {
   const out = [];
-  let y = Number(from.slice(0, 4));
-  let m = Number(from.slice(5, 7));
-  const end = to.slice(0, 7);
+  let [y, m] = yearMonth(from);
+  const [ey, em] = yearMonth(to);
+  if ([y, m, ey, em].some(Number.isNaN)) return out;
   for (;;) {
-    const key = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}`;
-    out.push(key);
-    if (key >= end) return out;
+    out.push(monthKey(y, m));
+    if (y > ey || (y === ey && m >= em)) return out;
     m += 1;
     if (m > 12) { m = 1; y += 1; }
   }
 }
 
-/** The last day of month `YYYY-MM`, ISO. */
+/**
+ * The last day of month `YYYY-MM`, ISO: the day before the first of the next month, in the
+ * viewer's own day arithmetic (`Date.UTC` would read years 0-99 as 1900-1999: February of year 0,
+ * a leap year, would get 28 days).
+ */
 export function monthEnd(month) {
-  const y = Number(month.slice(0, 4));
-  const m = Number(month.slice(5, 7));
-  return fromDays(toDays(`${month}-01`) + new Date(Date.UTC(y, m, 0)).getUTCDate() - 1);
+  const [y, m] = yearMonth(month);
+  const [ny, nm] = m === 12 ? [y + 1, 1] : [y, m + 1];
+  return fromDays(toDays(`${monthKey(ny, nm)}-01`) - 1);
 }
 
 /**

@@ -2,11 +2,12 @@
 // on the built atlases.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatHash, parseHash } from '../src/hash.js';
 import { accountSource, chapters, citations, paragraphs, primaryPeriod } from '../src/story.js';
-import { buildBoth, readJson } from './helpers.mjs';
+import { buildBoth, gazmapBin, readJson, root } from './helpers.mjs';
 
 const built = buildBoth();
 after(() => { if (built.owned) rmSync(built.tmp, { recursive: true, force: true }); });
@@ -25,6 +26,31 @@ function storyOf(atlasId) {
 test('paragraphs are the runs of non-blank lines, trimmed', () => {
   const chars = Array.from('One line\ncontinues.\n\n\n  Two — Два.\n\nThree');
   assert.deepEqual(paragraphs(chars).map((p) => chars.slice(p.start, p.end).join('')), ['One line\ncontinues.', '  Two — Два.', 'Three']);
+});
+
+test('a text of several lines and no blank line has a paragraph per line', () => {
+  const chars = Array.from('\nActs27:1 One.\nActs27:2 Two — Два.  \nActs27:3 Three\n');
+  assert.deepEqual(paragraphs(chars).map((p) => chars.slice(p.start, p.end).join('')), ['Acts27:1 One.', 'Acts27:2 Two — Два.', 'Acts27:3 Three']);
+  const one = Array.from('Just one line.\n');
+  assert.deepEqual(paragraphs(one), [{ start: 0, end: 14 }]);
+});
+
+test('Acts: one paragraph per verse, four chapters in order, each opening with its own period', () => {
+  execFileSync(gazmapBin(), ['build', join(root, 'data/acts'), '--out', join(built.tmp, 'acts'), '--format', 'web'], { stdio: 'pipe' });
+  const { atlas, paras, chs, cites } = storyOf('acts');
+  assert.equal(paras.length, 75, 'verses of Acts 27-28');
+  assert.deepEqual(chs.map((c) => c.period.id), ['to_crete', 'storm', 'melita', 'to_rome']);
+  assert.deepEqual([chs[0].first, chs[chs.length - 1].last], [0, paras.length]);
+  for (let k = 1; k < chs.length; k += 1) {
+    assert.equal(chs[k].first, chs[k - 1].last);
+    assert.ok(chs[k].last > chs[k].first, `${chs[k].period.id} has no text`);
+  }
+  const ids = (k) => chs[k].cites.map((c) => c.id);
+  assert.ok(ids(0).includes('caesarea_to_sidon') && !ids(0).includes('shipwreck'));
+  assert.ok(ids(1).includes('shipwreck'));
+  assert.ok(ids(2).includes('winter_on_melita'));
+  assert.ok(ids(3).includes('arrival_rome'));
+  assert.equal(cites.length, atlas.events.length + atlas.transfers.length + atlas.sites.length);
 });
 
 test('every citation of the account is found at its offset, once, in one paragraph', () => {

@@ -36,3 +36,24 @@ test('periods and descriptions', () => {
   assert.equal(describeDates({ when: '1936-10-27', start: '1936-10-27', end: '1936-10-27', certain_start: '1936-10-27', certain_end: '1936-10-27' }),
     'Dated “1936-10-27”; certainly 27 October 1936.');
 });
+
+test('months and month ends of ancient dates: years 0-99 and before AD 1', async () => {
+  const { monthEnd, monthsBetween } = await import('../src/time.js');
+  // Year 0 (1 BC) is a leap year in the proleptic Gregorian calendar; 1900 is not.
+  assert.equal(monthEnd('0000-02'), '0000-02-29');
+  assert.equal(monthEnd('0059-02'), '0059-02-28');
+  assert.equal(monthEnd('0060-02'), '0060-02-29');
+  assert.equal(monthEnd('0059-12'), '0059-12-31');
+  assert.equal(monthEnd('-0059-04'), '-0059-04-30');
+  assert.deepEqual(monthsBetween('0059-11-15', '0060-02-01'), ['0059-11', '0059-12', '0060-01', '0060-02']);
+  assert.deepEqual(monthsBetween('-0001-11-03', '0000-02-01'), ['-0001-11', '-0001-12', '0000-01', '0000-02']);
+  assert.deepEqual(monthsBetween('1937-03-01', '1937-03-31'), ['1937-03']);
+});
+
+test('long dates say AD below the year 1000 and BC up to year 0', () => {
+  assert.equal(longDate('0059-11-15'), '15 November AD 59');
+  assert.equal(longDate('0999-01-02'), '2 January AD 999');
+  assert.equal(longDate('1000-01-02'), '2 January 1000');
+  assert.equal(longDate('-0043-03-15'), '15 March 44 BC');
+  assert.equal(longDate('0000-12-31'), '31 December 1 BC');
+});
