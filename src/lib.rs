@@ -22,6 +22,7 @@ mod staging;
 pub mod style;
 pub mod tiles;
 pub mod time;
+pub mod xml;
 
 use std::path::{Path, PathBuf};
 

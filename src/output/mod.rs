@@ -11,7 +11,6 @@ pub mod qml;
 pub mod stamp;
 pub mod tables;
 pub mod web;
-pub mod xml;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -14,8 +14,8 @@
 //! Symbol-layer properties use the `<Option type="Map">` form QGIS 3.22 writes.
 
 use crate::layers::{FieldType, GeometryKind, Layer, LayerRole};
-use crate::output::xml::XmlWriter;
 use crate::style::{self, Kind, Shape, Vocabulary};
+use crate::xml::XmlWriter;
 
 /// `"#rrggbb"` plus opacity 0..1 as QGIS' `r,g,b,a` (mid grey for a malformed colour).
 #[must_use]

@@ -92,10 +92,10 @@ pub fn one_line(s: &str) -> String {
 }
 
 /// Escapes text for HTML (KML descriptions are HTML); the XML escaping of
-/// [`crate::output::xml::escape`] is also valid HTML.
+/// [`crate::xml::escape`] is also valid HTML.
 #[must_use]
 pub fn html_escape(s: &str) -> String {
-    crate::output::xml::escape(s)
+    crate::xml::escape(s)
 }
 
 /// Percent-encodes `s` for a URL text fragment: only ASCII letters, digits and `._~!*'()`

@@ -4,8 +4,8 @@
 //! attributes QGIS can default are left out.
 
 use crate::layers::Layers;
-use crate::output::xml::XmlWriter;
 use crate::style::{self, qml::rgba};
+use crate::xml::XmlWriter;
 
 /// Page width, **mm** (A4 landscape).
 pub const PAGE_W_MM: f64 = 297.0;

@@ -23,9 +23,9 @@ use jiff::civil::Date;
 
 use crate::layers::{GeometryKind, Layer, Layers, Value};
 use crate::output::stamp::BuildTime;
-use crate::output::xml::XmlWriter;
 use crate::output::{Written, write_atomic};
 use crate::style::{self, Vocabulary, qml::layer_style};
+use crate::xml::XmlWriter;
 
 /// Why the project could not be written.
 #[derive(Debug, thiserror::Error)]
