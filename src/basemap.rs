@@ -243,6 +243,62 @@ pub fn finer_for_sheet(
     }
 }
 
+/// Reads the locator layer: from the world basemap (`world/` in the basemap folder: land, lakes,
+/// national borders and reference places with their `rank`) when there is one, else the regional
+/// `locator.geojson`, else none.
+///
+/// # Errors
+/// [`LayersError::Basemap`] when a file exists but cannot be read as GeoJSON.
+pub fn locator_layer(dir: &Path) -> Result<Option<Layer>, LayersError> {
+    let world = dir.join("world");
+    if world.join("coast.geojson").exists() {
+        let mut out = Layer::new(
+            "locator",
+            "Locator",
+            LayerRole::Basemap,
+            GeometryKind::Polygon,
+            &[
+                ("layer", FieldType::Text),
+                ("name", FieldType::Text),
+                ("rank", FieldType::Integer),
+            ],
+        );
+        for (stem, kind) in [
+            ("coast", "land"),
+            ("lakes", "lake"),
+            ("borders", "border"),
+            ("places", "place"),
+        ] {
+            let path = world.join(format!("{stem}.geojson"));
+            if !path.exists() {
+                continue;
+            }
+            let l = read_geojson_layer(&path, stem, stem, LayerRole::Basemap)?;
+            for f in &l.features {
+                let name = match l.value(f, "name") {
+                    Some(Value::Text(t)) => Value::Text(t.clone()),
+                    _ => Value::Null,
+                };
+                let rank = match l.value(f, "rank") {
+                    Some(Value::Integer(r)) => Value::Integer(*r),
+                    _ => Value::Null,
+                };
+                out.features.push(Feature {
+                    id: f.id.clone(),
+                    geometry: f.geometry.clone(),
+                    values: vec![Value::Text(kind.into()), name, rank],
+                });
+            }
+        }
+        return Ok(Some(out));
+    }
+    let path = dir.join("locator.geojson");
+    if !path.exists() {
+        return Ok(None);
+    }
+    read_geojson_layer(&path, "locator", "Locator", LayerRole::Basemap).map(Some)
+}
+
 /// What the basemap must cover: the atlas extent (else its sites) and every sheet's extent.
 #[must_use]
 pub fn drawn_extent(atlas: &crate::model::Atlas) -> [f64; 4] {

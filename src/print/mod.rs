@@ -28,7 +28,7 @@ pub mod uncertainty;
 
 use std::path::{Path, PathBuf};
 
-use crate::layers::{Layer, LayerRole, Layers};
+use crate::layers::{Layer, Layers};
 use crate::output::write_atomic;
 pub use compose::{Composed, compose};
 pub use sheet::SheetSpec;
@@ -202,9 +202,7 @@ pub fn default_sheets(layers: &Layers) -> Vec<SheetSpec> {
     vec![overview, phases]
 }
 
-/// Reads the locator layer: from the world basemap (`world/` in the basemap folder: land, lakes,
-/// national borders and reference places with their `rank`) when there is one, else the regional
-/// `locator.geojson`, else none.
+/// The locator layer of the basemap in `basemap_dir` (see [`crate::basemap::locator_layer`]).
 ///
 /// # Errors
 /// [`PrintError::Io`] when a file exists but cannot be read as GeoJSON.
@@ -212,61 +210,10 @@ pub fn load_locator(basemap_dir: Option<&Path>) -> Result<Option<Layer>, PrintEr
     let Some(dir) = basemap_dir else {
         return Ok(None);
     };
-    let io = |path: &Path, e: crate::layers::LayersError| PrintError::Io {
-        path: path.to_path_buf(),
+    crate::basemap::locator_layer(dir).map_err(|e| PrintError::Io {
+        path: dir.to_path_buf(),
         source: std::io::Error::other(e.to_string()),
-    };
-    let world = dir.join("world");
-    if world.join("coast.geojson").exists() {
-        use crate::layers::{Feature, FieldType, GeometryKind, Value};
-        let mut out = Layer::new(
-            "locator",
-            "Locator",
-            LayerRole::Basemap,
-            GeometryKind::Polygon,
-            &[
-                ("layer", FieldType::Text),
-                ("name", FieldType::Text),
-                ("rank", FieldType::Integer),
-            ],
-        );
-        for (stem, kind) in [
-            ("coast", "land"),
-            ("lakes", "lake"),
-            ("borders", "border"),
-            ("places", "place"),
-        ] {
-            let path = world.join(format!("{stem}.geojson"));
-            if !path.exists() {
-                continue;
-            }
-            let l = crate::layers::read_geojson_layer(&path, stem, stem, LayerRole::Basemap)
-                .map_err(|e| io(&path, e))?;
-            for f in &l.features {
-                let name = match l.value(f, "name") {
-                    Some(Value::Text(t)) => Value::Text(t.clone()),
-                    _ => Value::Null,
-                };
-                let rank = match l.value(f, "rank") {
-                    Some(Value::Integer(r)) => Value::Integer(*r),
-                    _ => Value::Null,
-                };
-                out.features.push(Feature {
-                    id: f.id.clone(),
-                    geometry: f.geometry.clone(),
-                    values: vec![Value::Text(kind.into()), name, rank],
-                });
-            }
-        }
-        return Ok(Some(out));
-    }
-    let path = dir.join("locator.geojson");
-    if !path.exists() {
-        return Ok(None);
-    }
-    crate::layers::read_geojson_layer(&path, "locator", "Locator", LayerRole::Basemap)
-        .map(Some)
-        .map_err(|e| io(&path, e))
+    })
 }
 
 /// Writes every sheet of the atlas in `atlas_dir` (its `[[sheets]]`, or [`default_sheets`])
