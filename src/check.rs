@@ -233,7 +233,7 @@ fn check_movements(atlas: &Atlas, findings: &mut Vec<Finding>) {
         };
         let message = if from == to {
             format!("the movement starts and ends at `{from}`: it has no line on the map")
-        } else if coincide(p, q) {
+        } else if geodesy::coincide(p, q) {
             format!("`{from}` and `{to}` have the same point: the movement has no line on the map")
         } else if within(b, p) || within(a, q) {
             format!(
@@ -248,12 +248,6 @@ fn check_movements(atlas: &Atlas, findings: &mut Vec<Finding>) {
                 .at(event.origin.column("to_site"), to.as_str()),
         );
     }
-}
-
-/// True when two points are the same place on the map (closer than a metre): no line is drawn.
-#[must_use]
-pub fn coincide(p: Point, q: Point) -> bool {
-    geodesy::distance_m(p, q) < 1.0
 }
 
 /// True when `p` lies in `site`'s circle, ring or area.

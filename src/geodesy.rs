@@ -16,6 +16,13 @@ pub fn distance_m(a: Point, b: Point) -> f64 {
     Geodesic.distance(a, b)
 }
 
+/// True when two points are the same place on the map (closer than a metre): no line is drawn
+/// between them, and `check` warns about a movement whose ends coincide.
+#[must_use]
+pub fn coincide(p: Point, q: Point) -> bool {
+    distance_m(p, q) < 1.0
+}
+
 /// Initial bearing from `a` towards `b`, **degrees** clockwise from true north.
 #[must_use]
 pub fn bearing_deg(a: Point, b: Point) -> f64 {

@@ -9,7 +9,7 @@ use std::path::Path;
 use geo::{Geometry, LineString, MultiLineString, Point};
 use jiff::civil::Date;
 
-use crate::check::{self, ClaimStatus};
+use crate::model::ClaimStatus;
 use crate::geodesy;
 use crate::model::{AreaSource, Atlas, Citation, Event, Extent, Place, Site};
 use crate::time::DateRange;
@@ -794,7 +794,7 @@ fn transfers_layer(atlas: &Atlas) -> Layer {
         values.extend(citation_values(&event.citation));
         // Ends on one point have no line (a zero-length line is invalid): `check` warns.
         let geometry = match (site_point(a), site_point(b)) {
-            (Some(p), Some(q)) if !check::coincide(p, q) => Some(Geometry::MultiLineString(
+            (Some(p), Some(q)) if !geodesy::coincide(p, q) => Some(Geometry::MultiLineString(
                 geodesy::geodesic_line(p, q, MAX_SEGMENT_M),
             )),
             _ => None,
@@ -910,7 +910,7 @@ fn claims_layer(atlas: &Atlas) -> Layer {
             claim.notes.as_str().into(),
         ];
         values.extend(citation_values(&claim.citation));
-        let geometry = verdict.filter(|v| !check::coincide(v.from, v.to)).map(|v| {
+        let geometry = verdict.filter(|v| !geodesy::coincide(v.from, v.to)).map(|v| {
             Geometry::MultiLineString(geodesy::geodesic_line(v.from, v.to, MAX_SEGMENT_M))
         });
         layer.push(&claim.id, geometry, values);
