@@ -9,8 +9,8 @@ use std::path::Path;
 use geo::{Geometry, LineString, MultiLineString, Point};
 use jiff::civil::Date;
 
-use crate::model::ClaimStatus;
 use crate::geodesy;
+use crate::model::ClaimStatus;
 use crate::model::{AreaSource, Atlas, Citation, Event, Extent, Place, Site};
 use crate::time::DateRange;
 
@@ -910,9 +910,11 @@ fn claims_layer(atlas: &Atlas) -> Layer {
             claim.notes.as_str().into(),
         ];
         values.extend(citation_values(&claim.citation));
-        let geometry = verdict.filter(|v| !geodesy::coincide(v.from, v.to)).map(|v| {
-            Geometry::MultiLineString(geodesy::geodesic_line(v.from, v.to, MAX_SEGMENT_M))
-        });
+        let geometry = verdict
+            .filter(|v| !geodesy::coincide(v.from, v.to))
+            .map(|v| {
+                Geometry::MultiLineString(geodesy::geodesic_line(v.from, v.to, MAX_SEGMENT_M))
+            });
         layer.push(&claim.id, geometry, values);
     }
     layer.sort();

@@ -368,67 +368,6 @@ fn clip_line(pts: &[(f64, f64)], b: &BoxMm) -> Vec<Vec<(f64, f64)>> {
     parts
 }
 
-/// Symbol outline for `shape` of overall size `s` mm at (x, y).
-fn shape_points(shape: Shape, x: f64, y: f64, s: f64) -> Vec<(f64, f64)> {
-    let poly = |r: f64, k: usize, rot: f64| -> Vec<(f64, f64)> {
-        (0..k)
-            .map(|i| {
-                let a = rot + i as f64 * std::f64::consts::TAU / k as f64;
-                (x + r * a.cos(), y + r * a.sin())
-            })
-            .collect()
-    };
-    let up = -std::f64::consts::FRAC_PI_2;
-    match shape {
-        Shape::Circle => poly(s / 2.0, 24, 0.0),
-        Shape::Square => {
-            let h = s * 0.43;
-            vec![
-                (x - h, y - h),
-                (x + h, y - h),
-                (x + h, y + h),
-                (x - h, y + h),
-            ]
-        }
-        Shape::Triangle => poly(s * 0.6, 3, up)
-            .into_iter()
-            .map(|(px, py)| (px, py + s * 0.1))
-            .collect(),
-        Shape::Diamond => poly(s * 0.55, 4, up),
-        Shape::Star => (0..10)
-            .map(|i| {
-                let r = if i % 2 == 0 { s * 0.6 } else { s * 0.25 };
-                let a = up + f64::from(i) * std::f64::consts::PI / 5.0;
-                (x + r * a.cos(), y + r * a.sin())
-            })
-            .collect(),
-        Shape::Cross => {
-            // A saltire as one 12-point outline: bars of half-thickness t along the diagonals.
-            let t = s * 0.15;
-            let q = t * std::f64::consts::FRAC_1_SQRT_2;
-            let c = s * 0.5 - q;
-            let d = t * std::f64::consts::SQRT_2;
-            [
-                (0.0, -d),
-                (c - q, -c - q),
-                (c + q, -c + q),
-                (d, 0.0),
-                (c + q, c - q),
-                (c - q, c + q),
-                (0.0, d),
-                (-c + q, c + q),
-                (-c - q, c - q),
-                (-d, 0.0),
-                (-c - q, -c + q),
-                (-c + q, -c - q),
-            ]
-            .iter()
-            .map(|(dx, dy)| (x + dx, y + dy))
-            .collect()
-        }
-    }
-}
-
 /// Kinds drawn as a label only (no point symbol).
 fn label_only(kind: &str) -> bool {
     matches!(kind, "region" | "river" | "railway")
@@ -1492,7 +1431,7 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
             if !ctx.legend.kinds.contains(&ks.id) {
                 ctx.legend.kinds.push(ks.id.clone());
             }
-            let pts = shape_points(ks.shape, spot.x, spot.y, spot.r * 2.0);
+            let pts = Shape::outline(ks.shape, spot.x, spot.y, spot.r * 2.0);
             let mut p = path(path_d(&pts, true)).set("stroke-linejoin", "round");
             if s.uncertain {
                 ctx.legend.uncertain = true;
@@ -2019,7 +1958,7 @@ fn place_legend(
 /// The legend row of an uncertainty shape: a small disc, annulus or hatched patch.
 fn shape_legend_row(kind: ShapeKind, s: f64, ty: Type) -> (Vec<Element>, String) {
     let (c, r) = ((s, s * 0.5), 1.8 * ty.k);
-    let disc = |r: f64| shape_points(Shape::Circle, c.0, c.1, 2.0 * r);
+    let disc = |r: f64| Shape::outline(Shape::Circle, c.0, c.1, 2.0 * r);
     let (d, label) = match kind {
         ShapeKind::Circle => (
             path_d(&disc(r), true),
@@ -2058,7 +1997,7 @@ fn legend_rows(ctx: &Ctx, ty: Type) -> Vec<(Vec<Element>, String)> {
     let mut rows: Vec<(Vec<Element>, String)> = vec![];
     let s = 2.0 * ty.k;
     let sym = |shape: Shape, fill: &str, stroke: &str, w: f64, size: f64| -> Element {
-        el(path(path_d(&shape_points(shape, s, s * 0.5, size), true))
+        el(path(path_d(&Shape::outline(shape, s, s * 0.5, size), true))
             .set("fill", fill.to_owned())
             .set("stroke", stroke.to_owned())
             .set("stroke-width", n(w))
@@ -2936,7 +2875,7 @@ mod tests {
             Shape::Star,
             Shape::Cross,
         ] {
-            let pts = shape_points(shape, 10.0, 10.0, 3.0);
+            let pts = Shape::outline(shape, 10.0, 10.0, 3.0);
             let b = bbox_of(&pts).unwrap();
             assert!(b.w() > 2.0 && b.w() < 3.8, "{shape:?} {}", b.w());
         }

@@ -37,6 +37,70 @@ impl Shape {
         Self::Cross,
     ];
 
+    /// The symbol's outline, of overall size `s` centred at (x, y), y pointing down (paper and
+    /// screen): the one drawing of each shape, used by the printed sheets and, as a unit outline
+    /// in `atlas.json` (`site_symbols`), by the web viewer's canvas painter.
+    #[must_use]
+    pub fn outline(self, x: f64, y: f64, s: f64) -> Vec<(f64, f64)> {
+        let poly = |r: f64, k: usize, rot: f64| -> Vec<(f64, f64)> {
+            (0..k)
+                .map(|i| {
+                    let a = rot + i as f64 * std::f64::consts::TAU / k as f64;
+                    (x + r * a.cos(), y + r * a.sin())
+                })
+                .collect()
+        };
+        let up = -std::f64::consts::FRAC_PI_2;
+        match self {
+            Self::Circle => poly(s / 2.0, 24, 0.0),
+            Self::Square => {
+                let h = s * 0.43;
+                vec![
+                    (x - h, y - h),
+                    (x + h, y - h),
+                    (x + h, y + h),
+                    (x - h, y + h),
+                ]
+            }
+            Self::Triangle => poly(s * 0.6, 3, up)
+                .into_iter()
+                .map(|(px, py)| (px, py + s * 0.1))
+                .collect(),
+            Self::Diamond => poly(s * 0.55, 4, up),
+            Self::Star => (0..10)
+                .map(|i| {
+                    let r = if i % 2 == 0 { s * 0.6 } else { s * 0.25 };
+                    let a = up + f64::from(i) * std::f64::consts::PI / 5.0;
+                    (x + r * a.cos(), y + r * a.sin())
+                })
+                .collect(),
+            Self::Cross => {
+                // A saltire as one 12-point outline: bars of half-thickness t along the diagonals.
+                let t = s * 0.15;
+                let q = t * std::f64::consts::FRAC_1_SQRT_2;
+                let c = s * 0.5 - q;
+                let d = t * std::f64::consts::SQRT_2;
+                [
+                    (0.0, -d),
+                    (c - q, -c - q),
+                    (c + q, -c + q),
+                    (d, 0.0),
+                    (c + q, c - q),
+                    (c - q, c + q),
+                    (0.0, d),
+                    (-c + q, c + q),
+                    (-c - q, c - q),
+                    (-d, 0.0),
+                    (-c - q, -c + q),
+                    (-c + q, -c - q),
+                ]
+                .iter()
+                .map(|(dx, dy)| (x + dx, y + dy))
+                .collect()
+            }
+        }
+    }
+
     /// The shape's name: the `symbol` of `[[kinds]]` in `atlas.toml`, and the name the web
     /// viewer's canvas painter draws (`web/src/symbols.js`, from `atlas.json`'s `site_symbols`).
     #[must_use]

@@ -81,6 +81,18 @@ fn an_atlas_kind_reaches_every_legend_and_unheld_kinds_none() {
     assert_eq!(star["shape"], "star");
     assert_eq!(star["fill"], "#aa5500");
     assert!((star["size_px"].as_f64().unwrap() - 3.6 * 96.0 / 25.4).abs() < 0.01);
+    // The web draws the printed sheet's outline (one drawing of each shape), sent at size 1.
+    let outline: Vec<(f64, f64)> = star["outline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap()))
+        .collect();
+    let print = gazmap::style::Shape::Star.outline(0.0, 0.0, 1.0);
+    assert_eq!(outline.len(), 10);
+    for (w, p) in outline.iter().zip(&print) {
+        assert!((w.0 - p.0).abs() < 1e-4 && (w.1 - p.1).abs() < 1e-4, "{w:?} vs {p:?}");
+    }
     let kinds: Vec<&str> = symbols
         .iter()
         .map(|s| s["kind"].as_str().unwrap())

@@ -45,7 +45,16 @@ fn symbol_json(s: &Kind) -> Json {
         "fill": s.fill,
         "stroke": style::kinds::SYMBOL_STROKE,
         "size_px": px(s.size_mm),
+        // The printed sheet's outline at size 1 (y down), which the viewer scales: one drawing.
+        "outline": s.shape.outline(0.0, 0.0, 1.0).iter()
+            .map(|&(x, y)| [round4(x), round4(y)])
+            .collect::<Vec<_>>(),
     })
+}
+
+fn round4(v: f64) -> f64 {
+    let r = (v * 10_000.0).round() / 10_000.0;
+    if r == 0.0 { 0.0 } else { r }
 }
 
 /// The known kinds the atlas's sites hold, in legend order.
