@@ -187,7 +187,7 @@ pub fn sea_layer(coverage: [f64; 4], layers: &[Layer]) -> Layer {
             _ => vec![],
         })
         .collect();
-    let sea = MultiPolygon(vec![covered]).difference(&MultiPolygon(land));
+    let sea = on_output_grid(&MultiPolygon(vec![covered]).difference(&MultiPolygon(land)));
     let mut layer = Layer::new(
         SEA,
         "Sea (where the basemap has coast data)",
@@ -203,6 +203,57 @@ pub fn sea_layer(coverage: [f64; 4], layers: &[Layer]) -> Layer {
         });
     }
     layer
+}
+
+/// `mp` snapped to the writers' 6-decimal grid ([`crate::output::round_coord`]) and rebuilt
+/// there as valid polygons. The coverage box minus the coast leaves slivers along the box edge
+/// where the coast was cut to it; rounding them on output would make rings collapse or cross
+/// themselves, so the polygon is rebuilt on that grid by the tiles' snap-rounding repair
+/// (`i_overlay`), and rounding it again on output changes nothing.
+fn on_output_grid(mp: &MultiPolygon) -> MultiPolygon {
+    use crate::tiles::valid::repair;
+    const SCALE: f64 = 1e6;
+    // y down, as the tile grid the repair was written for: lat negated.
+    #[allow(clippy::cast_possible_truncation)]
+    let to_grid = |r: &geo::LineString| -> Vec<[i32; 2]> {
+        let mut pts: Vec<[i32; 2]> = r
+            .0
+            .iter()
+            .map(|c| [(c.x * SCALE).round() as i32, (-c.y * SCALE).round() as i32])
+            .collect();
+        if pts.len() > 1 && pts.first() == pts.last() {
+            pts.pop();
+        }
+        pts
+    };
+    let raw: Vec<(Vec<[i32; 2]>, bool)> = mp
+        .0
+        .iter()
+        .flat_map(|p| {
+            std::iter::once((to_grid(p.exterior()), true))
+                .chain(p.interiors().iter().map(|h| (to_grid(h), false)))
+        })
+        .collect();
+    let ring = |r: &[[i32; 2]]| -> geo::LineString {
+        let mut cs: Vec<geo::Coord> = r
+            .iter()
+            .map(|p| geo::Coord {
+                x: crate::output::round_coord(f64::from(p[0]) / SCALE),
+                y: crate::output::round_coord(f64::from(-p[1]) / SCALE),
+            })
+            .collect();
+        cs.push(cs[0]);
+        geo::LineString(cs)
+    };
+    let mut out: Vec<Polygon> = vec![];
+    for r in repair(&raw) {
+        if crate::tiles::simplify::int_area2(&r) > 0 {
+            out.push(Polygon::new(ring(&r), vec![]));
+        } else if let Some(last) = out.last_mut() {
+            last.interiors_push(ring(&r));
+        }
+    }
+    MultiPolygon(out)
 }
 
 /// Whether some sheet of an atlas drawn on this basemap may want a finer one
