@@ -216,24 +216,22 @@ fn on_output_grid(mp: &MultiPolygon) -> MultiPolygon {
     // y down, as the tile grid the repair was written for: lat negated.
     #[allow(clippy::cast_possible_truncation)]
     let to_grid = |r: &geo::LineString| -> Vec<[i32; 2]> {
-        let mut pts: Vec<[i32; 2]> = r
-            .0
-            .iter()
-            .map(|c| [(c.x * SCALE).round() as i32, (-c.y * SCALE).round() as i32])
-            .collect();
+        let mut pts: Vec<[i32; 2]> =
+            r.0.iter()
+                .map(|c| [(c.x * SCALE).round() as i32, (-c.y * SCALE).round() as i32])
+                .collect();
         if pts.len() > 1 && pts.first() == pts.last() {
             pts.pop();
         }
         pts
     };
-    let raw: Vec<(Vec<[i32; 2]>, bool)> = mp
-        .0
-        .iter()
-        .flat_map(|p| {
-            std::iter::once((to_grid(p.exterior()), true))
-                .chain(p.interiors().iter().map(|h| (to_grid(h), false)))
-        })
-        .collect();
+    let raw: Vec<(Vec<[i32; 2]>, bool)> =
+        mp.0.iter()
+            .flat_map(|p| {
+                std::iter::once((to_grid(p.exterior()), true))
+                    .chain(p.interiors().iter().map(|h| (to_grid(h), false)))
+            })
+            .collect();
     let ring = |r: &[[i32; 2]]| -> geo::LineString {
         let mut cs: Vec<geo::Coord> = r
             .iter()

@@ -442,6 +442,21 @@ fn read_csv(loader: &mut Loader<'_>, reader: impl Read, path: &Path) -> Result<(
     Ok(())
 }
 
+/// Bytes of FlatGeobuf's packed Hilbert R-tree over `count` features with `node`-wide nodes
+/// (40 bytes a node, every level down to the root), `None` on overflow.
+fn fgb_index_size(count: u64, node: u16) -> Option<u64> {
+    let node = u64::from(node.max(2));
+    let (mut n, mut nodes) = (count, count);
+    loop {
+        n = n.div_ceil(node);
+        nodes = nodes.checked_add(n)?;
+        if n <= 1 {
+            break;
+        }
+    }
+    nodes.checked_mul(40)
+}
+
 /// A FlatGeobuf column: its name and value type.
 type FgbColumn = (String, flatgeobuf::ColumnType);
 
@@ -577,6 +592,27 @@ fn read_fgb(
             0,
             format!("coordinates in EPSG:{code}; only WGS84 lon/lat (EPSG:4326) can be tiled"),
         ));
+    }
+    // The crate computes the index size it skips unchecked (an overflow, or an assertion on a
+    // node size of 1, on a hostile header): checked here first, against the file's length.
+    let (count, node) = (
+        fgb.header().features_count(),
+        fgb.header().index_node_size(),
+    );
+    if node > 0 && count > 0 {
+        let len = std::fs::metadata(path).map_or(u64::MAX, |m| m.len());
+        match fgb_index_size(count, node) {
+            Some(size) if node >= 2 && size <= len => {}
+            _ => {
+                return Err(err(
+                    0,
+                    format!(
+                        "malformed header: a spatial index of {count} features with nodes of \
+                         {node} cannot fit in the file's {len} bytes"
+                    ),
+                ));
+            }
+        }
     }
     let columns: Vec<FgbColumn> = fgb
         .header()
@@ -1158,6 +1194,24 @@ fn to_geoms(g: RawGeometry, out: &mut Vec<Geom>) -> Result<(), String> {
 mod tests {
     use super::*;
     use crate::tiles::Quiet;
+
+    #[test]
+    fn flatgeobuf_index_size_matches_the_crate_and_never_overflows() {
+        for (count, node) in [
+            (1u64, 16u16),
+            (2, 2),
+            (100, 16),
+            (1_000_003, 16),
+            (70_000, 65535),
+        ] {
+            let want = flatgeobuf::packed_r_tree::PackedRTree::index_size(
+                usize::try_from(count).unwrap(),
+                node,
+            ) as u64;
+            assert_eq!(fgb_index_size(count, node), Some(want), "{count} {node}");
+        }
+        assert_eq!(fgb_index_size(u64::MAX, 16), None);
+    }
 
     #[test]
     fn flatgeobuf_properties_are_decoded_with_every_length_checked() {

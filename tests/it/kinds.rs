@@ -91,7 +91,10 @@ fn an_atlas_kind_reaches_every_legend_and_unheld_kinds_none() {
     let print = gazmap::style::Shape::Star.outline(0.0, 0.0, 1.0);
     assert_eq!(outline.len(), 10);
     for (w, p) in outline.iter().zip(&print) {
-        assert!((w.0 - p.0).abs() < 1e-4 && (w.1 - p.1).abs() < 1e-4, "{w:?} vs {p:?}");
+        assert!(
+            (w.0 - p.0).abs() < 1e-4 && (w.1 - p.1).abs() < 1e-4,
+            "{w:?} vs {p:?}"
+        );
     }
     let kinds: Vec<&str> = symbols
         .iter()
