@@ -457,6 +457,45 @@ fn fgb_index_size(count: u64, node: u16) -> Option<u64> {
     nodes.checked_mul(40)
 }
 
+/// Walks the size prefixes of a FlatGeobuf file's features (after the magic bytes, the header
+/// and an `index`-byte spatial index; `count` of them, or to the end when 0) and fails on the first one that runs past the file's `len`
+/// bytes, naming the feature.
+fn fgb_check_feature_sizes(
+    path: &Path,
+    index: u64,
+    len: u64,
+    count: u64,
+) -> Result<(), (u64, String)> {
+    use std::io::{Seek, SeekFrom};
+    let io = |e: std::io::Error| (0, e.to_string());
+    let mut f = std::io::BufReader::new(std::fs::File::open(path).map_err(io)?);
+    let mut word = [0u8; 4];
+    f.seek(SeekFrom::Start(8)).map_err(io)?;
+    f.read_exact(&mut word).map_err(io)?;
+    let mut at = 12 + u64::from(u32::from_le_bytes(word)) + index;
+    let mut feature = 0;
+    // As the crate reads: up to the header's count when it gives one, and a size prefix cut off
+    // by the end of the file ends the features.
+    while at < len && (count == 0 || feature < count) {
+        feature += 1;
+        f.seek(SeekFrom::Start(at)).map_err(io)?;
+        if f.read_exact(&mut word).is_err() {
+            break;
+        }
+        let size = u64::from(u32::from_le_bytes(word));
+        at += 4 + size;
+        if at > len {
+            return Err((
+                feature,
+                format!(
+                    "malformed file: the feature claims {size} bytes, past the end of the file"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// A FlatGeobuf column: its name and value type.
 type FgbColumn = (String, flatgeobuf::ColumnType);
 
@@ -599,10 +638,11 @@ fn read_fgb(
         fgb.header().features_count(),
         fgb.header().index_node_size(),
     );
+    let len = std::fs::metadata(path).map_or(u64::MAX, |m| m.len());
+    let mut index = 0;
     if node > 0 && count > 0 {
-        let len = std::fs::metadata(path).map_or(u64::MAX, |m| m.len());
         match fgb_index_size(count, node) {
-            Some(size) if node >= 2 && size <= len => {}
+            Some(size) if node >= 2 && size <= len => index = size,
             _ => {
                 return Err(err(
                     0,
@@ -614,6 +654,9 @@ fn read_fgb(
             }
         }
     }
+    // The crate allocates each feature's claimed size before reading it (up to 4 GB for a
+    // hostile size prefix): every prefix is walked and checked against the file first.
+    fgb_check_feature_sizes(path, index, len, count).map_err(|(feature, m)| err(feature, m))?;
     let columns: Vec<FgbColumn> = fgb
         .header()
         .columns()
@@ -1194,6 +1237,47 @@ fn to_geoms(g: RawGeometry, out: &mut Vec<Geom>) -> Result<(), String> {
 mod tests {
     use super::*;
     use crate::tiles::Quiet;
+
+    #[test]
+    fn a_flatgeobuf_feature_claiming_more_bytes_than_the_file_is_refused_before_reading() {
+        use crate::layers::{Feature, FieldType, GeometryKind, Layer, LayerRole, Value};
+        let mut layer = Layer::new(
+            "pts",
+            "Points",
+            LayerRole::Atlas,
+            GeometryKind::Point,
+            &[("name", FieldType::Text)],
+        );
+        for i in 0..3 {
+            layer.features.push(Feature {
+                id: format!("p{i}"),
+                geometry: Some(geo::Geometry::Point(geo::Point::new(f64::from(i), 1.0))),
+                values: vec![Value::Text(format!("n{i}"))],
+            });
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.fgb");
+        let (mut bytes, _) = crate::output::interchange::fgb::to_bytes(&layer, &path).unwrap();
+        std::fs::write(&path, &bytes).unwrap();
+        let len = bytes.len() as u64;
+        let header = u64::from(u32::from_le_bytes(bytes[8..12].try_into().unwrap()));
+        let index = fgb_index_size(3, 16).unwrap();
+        assert_eq!(fgb_check_feature_sizes(&path, index, len, 3), Ok(()));
+        // The second feature claims 4 GB.
+        let first = usize::try_from(12 + header + index).unwrap();
+        let size = u32::from_le_bytes(bytes[first..first + 4].try_into().unwrap()) as usize;
+        let second = first + 4 + size;
+        bytes[second..second + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        std::fs::write(&path, &bytes).unwrap();
+        let (feature, message) = fgb_check_feature_sizes(&path, index, len, 3).unwrap_err();
+        assert_eq!(feature, 2);
+        assert!(
+            message.contains("4294967295 bytes, past the end"),
+            "{message}"
+        );
+        let e = read_inputs(&[path], &InputOptions::default(), 0, 4, &Quiet).unwrap_err();
+        assert!(e.to_string().contains("feature 2: malformed file"), "{e}");
+    }
 
     #[test]
     fn flatgeobuf_index_size_matches_the_crate_and_never_overflows() {
