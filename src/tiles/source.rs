@@ -576,35 +576,78 @@ fn fgb_properties(
     Ok(())
 }
 
-fn geo_to_geoms(g: geo::Geometry<f64>, out: &mut Vec<Geom>) {
-    use geo::Geometry as G;
-    let ring = |l: &geo::LineString<f64>| l.0.iter().map(|c| [c.x, c.y]).collect::<Vec<_>>();
-    let poly = |p: &geo::Polygon<f64>| {
-        std::iter::once(ring(p.exterior()))
-            .chain(p.interiors().iter().map(ring))
-            .collect::<Vec<_>>()
+/// A FlatGeobuf geometry as tile geometries, read from its flatbuffer with every index checked
+/// (the crate's own geometry reader indexes `xy` by the `ends` it is given and panics on a
+/// hostile one). `ty` is the header's type, or the geometry's own when the header says Unknown;
+/// curves and surfaces are skipped, as before.
+fn fgb_geoms(
+    g: &flatgeobuf::Geometry<'_>,
+    ty: flatgeobuf::GeometryType,
+    out: &mut Vec<Geom>,
+) -> Result<(), String> {
+    use flatgeobuf::GeometryType as T;
+    let ty = if ty == T::Unknown { g.type_() } else { ty };
+    let xy: Vec<[f64; 2]> = g
+        .xy()
+        .map(|v| {
+            let v: Vec<f64> = v.iter().collect();
+            v.chunks_exact(2).map(|c| [c[0], c[1]]).collect()
+        })
+        .unwrap_or_default();
+    // Rings or lines: `ends` are cumulative coordinate counts, rising, within `xy`.
+    let split = || -> Result<Vec<Vec<[f64; 2]>>, String> {
+        let Some(ends) = g.ends().filter(|e| e.len() > 1) else {
+            return Ok(vec![xy.clone()]);
+        };
+        let mut parts = vec![];
+        let mut start = 0;
+        for end in ends.iter() {
+            let end = usize::try_from(end).unwrap_or(usize::MAX);
+            if end < start || end > xy.len() {
+                return Err(format!(
+                    "malformed geometry: a part ends at coordinate {end} of {}",
+                    xy.len()
+                ));
+            }
+            parts.push(xy[start..end].to_vec());
+            start = end;
+        }
+        Ok(parts)
     };
-    match g {
-        G::Point(p) => out.push(Geom::Point([p.x(), p.y()])),
-        G::MultiPoint(m) => out.push(Geom::MultiPoint(
-            m.0.iter().map(|p| [p.x(), p.y()]).collect(),
-        )),
-        G::Line(l) => out.push(Geom::Lines(vec![vec![
-            [l.start.x, l.start.y],
-            [l.end.x, l.end.y],
-        ]])),
-        G::LineString(l) => out.push(Geom::Lines(vec![ring(&l)])),
-        G::MultiLineString(m) => out.push(Geom::Lines(m.0.iter().map(ring).collect())),
-        G::Polygon(p) => out.push(Geom::Polygons(vec![poly(&p)])),
-        G::MultiPolygon(m) => out.push(Geom::Polygons(m.0.iter().map(poly).collect())),
-        G::Rect(r) => out.push(Geom::Polygons(vec![poly(&r.to_polygon())])),
-        G::Triangle(t) => out.push(Geom::Polygons(vec![poly(&t.to_polygon())])),
-        G::GeometryCollection(c) => {
-            for m in c.0 {
-                geo_to_geoms(m, out);
+    let parts = || g.parts().into_iter().flat_map(|p| p.iter());
+    match ty {
+        T::Point => {
+            if let Some(p) = xy.first() {
+                out.push(Geom::Point(*p));
             }
         }
+        T::MultiPoint => out.push(Geom::MultiPoint(xy.clone())),
+        T::LineString => out.push(Geom::Lines(vec![xy.clone()])),
+        T::MultiLineString => out.push(Geom::Lines(split()?)),
+        T::Polygon => out.push(Geom::Polygons(vec![split()?])),
+        T::MultiPolygon => {
+            let mut polys = vec![];
+            for part in parts() {
+                let mut one = vec![];
+                fgb_geoms(&part, T::Polygon, &mut one)?;
+                polys.extend(one.into_iter().flat_map(|g| match g {
+                    Geom::Polygons(p) => p,
+                    _ => vec![],
+                }));
+            }
+            if polys.is_empty() && !xy.is_empty() {
+                polys.push(split()?);
+            }
+            out.push(Geom::Polygons(polys));
+        }
+        T::GeometryCollection => {
+            for part in parts() {
+                fgb_geoms(&part, T::Unknown, out)?;
+            }
+        }
+        _ => {}
     }
+    Ok(())
 }
 
 /// FlatGeobuf (WGS84 lon/lat): geometry through `geozero`, typed properties kept typed.
@@ -613,7 +656,6 @@ fn read_fgb(
     reader: impl Read + std::io::Seek,
     path: &Path,
 ) -> Result<(), TilesError> {
-    use flatgeobuf::geozero::ToGeo;
     use flatgeobuf::{FallibleStreamingIterator, FgbReader};
     let err = |feature: u64, message: String| TilesError::Parse {
         path: path.to_path_buf(),
@@ -657,6 +699,7 @@ fn read_fgb(
     // The crate allocates each feature's claimed size before reading it (up to 4 GB for a
     // hostile size prefix): every prefix is walked and checked against the file first.
     fgb_check_feature_sizes(path, index, len, count).map_err(|(feature, m)| err(feature, m))?;
+    let geometry_type = fgb.header().geometry_type();
     let columns: Vec<FgbColumn> = fgb
         .header()
         .columns()
@@ -685,8 +728,8 @@ fn read_fgb(
             .map_err(|m| err(feature, m))?;
         }
         let mut geoms = vec![];
-        if let Ok(g) = f.to_geo() {
-            geo_to_geoms(g, &mut geoms);
+        if let Some(g) = f.geometry() {
+            fgb_geoms(&g, geometry_type, &mut geoms).map_err(|m| err(feature, m))?;
         }
         loader
             .add_geoms(geoms, None, priority, &TcMember::default())
