@@ -28,6 +28,8 @@ pub mod uncertainty;
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::layers::{Layer, LayerRole, Layers};
 use crate::output::write_atomic;
 pub use compose::{Composed, compose};
@@ -171,7 +173,7 @@ pub fn write_sheet(
     let mut formats = formats.to_vec();
     formats.sort();
     formats.dedup();
-    for f in formats {
+    let one = |f: Format| -> Result<Option<(PathBuf, u64)>, PrintError> {
         let path = dir.join(format!("{}.{}", spec.id, f.ext()));
         let bytes = match (f, &tree) {
             (Format::Svg, _) => c.svg.as_bytes().to_vec(),
@@ -179,10 +181,16 @@ pub fn write_sheet(
             (Format::Pdf, Some(t)) => {
                 render::pdf(t, c.size_mm.0, c.size_mm.1, &spec.title, &layers.title)?
             }
-            _ => continue,
+            _ => return Ok(None),
         };
         let w = write_atomic(&path, &bytes).map_err(io(&path))?;
-        report.files.push((w.path, w.bytes));
+        Ok(Some((w.path, w.bytes)))
+    };
+    // Rendering PNG and PDF are the slow steps: the formats are written side by side, then
+    // listed (and the first error reported) in their order, whatever finished first.
+    let done: Vec<_> = formats.par_iter().map(|f| one(*f)).collect();
+    for file in done {
+        report.files.extend(file?);
     }
     Ok(report)
 }
@@ -283,9 +291,12 @@ pub fn write_atlas(
     }
     let sheets = sheet::expand(&sheets, &layers.periods)?;
     let locator = load_locator(basemap_dir)?;
+    // Sheets are composed and written side by side, and kept in their order.
     let reports = sheets
-        .iter()
+        .par_iter()
         .map(|s| write_sheet(layers, locator.as_ref(), s, &Format::ALL, dir))
+        .collect::<Vec<_>>()
+        .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
     // What each sheet left out, next to the sheets.
     let mut listed = reports.clone();
@@ -390,7 +401,9 @@ pub fn run(
     };
     let locator = load_locator(basemap_dir)?;
     sheets
-        .iter()
+        .par_iter()
         .map(|s| write_sheet(layers, locator.as_ref(), s, &formats, dir))
+        .collect::<Vec<_>>()
+        .into_iter()
         .collect()
 }
