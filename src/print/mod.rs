@@ -291,12 +291,11 @@ pub fn write_atlas(
     }
     let sheets = sheet::expand(&sheets, &layers.periods)?;
     let locator = load_locator(basemap_dir)?;
-    // Sheets are composed and written side by side, and kept in their order.
+    // One sheet at a time (its PNG and PDF side by side): rendering a PNG of 20,000 sites takes
+    // 1.7 GB, so sheets side by side would add up.
     let reports = sheets
-        .par_iter()
+        .iter()
         .map(|s| write_sheet(layers, locator.as_ref(), s, &Format::ALL, dir))
-        .collect::<Vec<_>>()
-        .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
     // What each sheet left out, next to the sheets.
     let mut listed = reports.clone();
@@ -401,9 +400,7 @@ pub fn run(
     };
     let locator = load_locator(basemap_dir)?;
     sheets
-        .par_iter()
+        .iter()
         .map(|s| write_sheet(layers, locator.as_ref(), s, &formats, dir))
-        .collect::<Vec<_>>()
-        .into_iter()
         .collect()
 }
