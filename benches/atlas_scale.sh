@@ -84,10 +84,13 @@ res = {(int(r[0]), r[1]): r[2:] for r in rows}
 head = "| step | " + " | ".join(f"N={n:,} wall s / cpu s / MiB / MB" for n in sizes)
 pairs = list(zip(sizes, sizes[1:]))
 head += "".join(f" | exp {a:,}→{b:,}" for a, b in pairs)
-if len(sizes) > 2:
-    head += f" | exp {sizes[1]:,}→{sizes[-1]:,}"
+# The span: from the first size of at least 1,000 to the last, when not a pair above.
+base = next((n for n in sizes if n >= 1000), sizes[0])
+span = base != sizes[-1] and (base, sizes[-1]) not in pairs
+if span:
+    head += f" | exp {base:,}→{sizes[-1]:,}"
 print(head + " |")
-print("|" + "---|" * (1 + len(sizes) + len(pairs) + (len(sizes) > 2)))
+print("|" + "---|" * (1 + len(sizes) + len(pairs) + span))
 def t(n, s):
     v = res.get((n, s))
     return None if v is None or v[3] == "fail" else float(v[3])
@@ -108,8 +111,8 @@ for s in steps:
             cells.append(f"{float(v[0]):.2f} / {float(v[3]):.2f} / {v[1]} / {int(v[2]) / 1e6:.1f}")
     line = f"| {s} | " + " | ".join(cells)
     line += "".join(f" | {exp(a, b, s)}" for a, b in pairs)
-    if len(sizes) > 2:
-        line += f" | {exp(sizes[1], sizes[-1], s)}"
+    if span:
+        line += f" | {exp(base, sizes[-1], s)}"
     print(line + " |")
 EOF
 echo "raw results: $RESULTS"
