@@ -168,6 +168,89 @@ fn write_outputs(
     opts: &BuildOptions,
 ) -> Result<Vec<output::Written>, Error> {
     use output::format::Format;
+    let write_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Write { path, source }
+    };
+    // Read the tile settings first, so that a bad `[tiles]` table stops the build before any file.
+    let tiles_config = if opts.wants(Format::Pmtiles) {
+        Some(tiles::AtlasTiles::for_atlas(&atlas.dir, layers)?)
+    } else {
+        None
+    };
+    std::fs::create_dir_all(out).map_err(write_err(out))?;
+    // Three independent groups run side by side: the file writers one after another, the
+    // printed sheets, and the tile archive (itself parallel). Their files are listed in the
+    // same order as when they ran in turn, and the first error in that order is returned, so
+    // the result does not depend on which finished first; only `web` waits for them all.
+    let ((files, sheets), archive) = rayon::join(
+        || {
+            rayon::join(
+                || write_files(atlas, layers, out, opts),
+                || {
+                    if opts.wants(Format::Print) {
+                        write_print(atlas, layers, out)
+                    } else {
+                        Ok(vec![])
+                    }
+                },
+            )
+        },
+        || {
+            tiles_config
+                .as_ref()
+                .map(|config| {
+                    let path = out.join(format!("{}.pmtiles", layers.atlas_id));
+                    tiles::atlas::write(layers, config, &path, &tiles::Quiet).map(|report| {
+                        output::Written {
+                            path: report.path,
+                            bytes: report.bytes,
+                        }
+                    })
+                })
+                .transpose()
+        },
+    );
+    let mut written = files?;
+    written.extend(sheets?);
+    written.extend(archive?);
+    if opts.wants(Format::Web) {
+        let web = web_map(layers, atlas, &written, tiles_config.as_ref(), out)?;
+        written.extend(web);
+    }
+    Ok(written)
+}
+
+/// The printed sheets of the atlas, in `out/print`.
+fn write_print(
+    atlas: &Atlas,
+    layers: &layers::Layers,
+    out: &Path,
+) -> Result<Vec<output::Written>, Error> {
+    let sheets = print::write_atlas(
+        layers,
+        &atlas.dir,
+        atlas.meta.basemap_dir.as_deref(),
+        &out.join("print"),
+    )?;
+    Ok(sheets
+        .into_iter()
+        .flat_map(|s| {
+            s.files
+                .into_iter()
+                .map(|(path, bytes)| output::Written { path, bytes })
+        })
+        .collect())
+}
+
+/// The chosen outputs other than print, tiles and web, one after another.
+fn write_files(
+    atlas: &Atlas,
+    layers: &layers::Layers,
+    out: &Path,
+    opts: &BuildOptions,
+) -> Result<Vec<output::Written>, Error> {
+    use output::format::Format;
     use output::interchange;
     let write_err = |path: &Path| {
         let path = path.to_path_buf();
@@ -177,13 +260,6 @@ fn write_outputs(
         let (path, source) = e.into_parts();
         Error::Write { path, source }
     };
-    // Read the tile settings first, so that a bad `[tiles]` table stops the build before any file.
-    let tiles_config = if opts.wants(Format::Pmtiles) {
-        Some(tiles::AtlasTiles::for_atlas(&atlas.dir, layers)?)
-    } else {
-        None
-    };
-    std::fs::create_dir_all(out).map_err(write_err(out))?;
     let mut written = vec![];
     if opts.wants(Format::GeoJson) {
         for layer in &layers.atlas {
@@ -218,31 +294,6 @@ fn write_outputs(
     }
     if opts.wants(Format::Gpkg) {
         written.extend(write_gpkg(atlas, layers, out)?);
-    }
-    if opts.wants(Format::Print) {
-        let sheets = print::write_atlas(
-            layers,
-            &atlas.dir,
-            atlas.meta.basemap_dir.as_deref(),
-            &out.join("print"),
-        )?;
-        written.extend(sheets.into_iter().flat_map(|s| {
-            s.files
-                .into_iter()
-                .map(|(path, bytes)| output::Written { path, bytes })
-        }));
-    }
-    if let Some(config) = &tiles_config {
-        let path = out.join(format!("{}.pmtiles", layers.atlas_id));
-        let report = tiles::atlas::write(layers, config, &path, &tiles::Quiet)?;
-        written.push(output::Written {
-            path: report.path,
-            bytes: report.bytes,
-        });
-    }
-    if opts.wants(Format::Web) {
-        let web = web_map(layers, atlas, &written, tiles_config.as_ref(), out)?;
-        written.extend(web);
     }
     Ok(written)
 }

@@ -1,7 +1,7 @@
 //! Composes one sheet: page layout, the projected map (basemap, graticule, atlas layers, labels),
 //! detail insets, the locator, legend, scale bar, north arrow, notes and credits, as one SVG.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use geo::{BoundingRect, Contains, Geometry, Point};
 use svg::node::element::{Circle, ClipPath, Definitions, Element, Group, Rectangle, Title};
@@ -454,8 +454,8 @@ struct Ctx<'a> {
     content: &'a Content,
     ty: Type,
     legend: Legend,
-    /// Site ids the sheet shows.
-    shown: Vec<String>,
+    /// Site ids the sheet shows (a set: looked up for every site and shape).
+    shown: HashSet<String>,
     /// Uncertainty shapes of the atlas.
     outlines: Vec<Outline>,
     warnings: Vec<String>,
@@ -870,15 +870,30 @@ fn site_spots(ctx: &mut Ctx, v: &View, art: &mut MapArt) -> Vec<Element> {
         }
         i
     }
+    // Pairs closer than `reach` lie in the same or neighbouring cells of a grid of that step, so
+    // each symbol is compared with those nearby only. The clusters do not depend on the order
+    // pairs are joined in (each root is the lowest index of its cluster).
+    let reach = 1.4 * ctx.ty.k;
+    let cell = |p: (f64, f64)| ((p.0 / reach).floor() as i64, (p.1 / reach).floor() as i64);
+    let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+    for (i, r) in raw.iter().enumerate() {
+        if !label_only(&r.0.kind) {
+            grid.entry(cell(r.1)).or_default().push(i);
+        }
+    }
     for i in 0..raw.len() {
-        for j in i + 1..raw.len() {
-            if label_only(&raw[i].0.kind) || label_only(&raw[j].0.kind) {
-                continue;
-            }
-            let (a, b) = (raw[i].1, raw[j].1);
-            if (a.0 - b.0).hypot(a.1 - b.1) < 1.4 * ctx.ty.k {
-                let (ri, rj) = (root(&mut cluster_of, i), root(&mut cluster_of, j));
-                cluster_of[ri.max(rj)] = ri.min(rj);
+        if label_only(&raw[i].0.kind) {
+            continue;
+        }
+        let a = raw[i].1;
+        let (cx, cy) = cell(a);
+        for (dx, dy) in (-1..=1).flat_map(|dx| (-1..=1).map(move |dy| (dx, dy))) {
+            for &j in grid.get(&(cx + dx, cy + dy)).map_or(&[][..], Vec::as_slice) {
+                let b = raw[j].1;
+                if j > i && (a.0 - b.0).hypot(a.1 - b.1) < reach {
+                    let (ri, rj) = (root(&mut cluster_of, i), root(&mut cluster_of, j));
+                    cluster_of[ri.max(rj)] = ri.min(rj);
+                }
             }
         }
     }
@@ -1051,14 +1066,17 @@ fn outline_d(ctx: &Ctx, v: &View, o: &Outline) -> Option<(String, BoxMm, bool)> 
 /// they outgrow (and never for a region), rings whenever the site is shown, areas when shown
 /// and their outline crosses the frame (a sheet wholly inside a camp system is not tinted all
 /// over: the area's label says it).
-fn wants_outline(ctx: &Ctx, art: &MapArt, o: &Outline, b: &BoxMm, edge: bool) -> bool {
+fn wants_outline(
+    ctx: &Ctx,
+    art: &MapArt,
+    regions: &HashSet<&str>,
+    o: &Outline,
+    b: &BoxMm,
+    edge: bool,
+) -> bool {
     match o.kind {
         ShapeKind::Circle => {
-            let region = ctx
-                .content
-                .sites
-                .iter()
-                .any(|s| s.id == o.site && s.kind == "region");
+            let region = regions.contains(o.site.as_str());
             art.spots
                 .get(&o.site)
                 .is_some_and(|spot| !region && b.w() >= spot.r * 2.6)
@@ -1072,11 +1090,19 @@ fn wants_outline(ctx: &Ctx, art: &MapArt, o: &Outline, b: &BoxMm, edge: bool) ->
 /// even-odd fills (overlaps do not darken, holes stay open) and one path of outlines.
 fn draw_uncertainty(ctx: &mut Ctx, v: &View, art: &mut MapArt) {
     let mut by_kind: BTreeMap<ShapeKind, (Vec<Element>, String)> = BTreeMap::new();
+    let content = ctx.content;
+    // Sites of kind `region` (looked up for every circle).
+    let regions: HashSet<&str> = content
+        .sites
+        .iter()
+        .filter(|s| s.kind == "region")
+        .map(|s| s.id.as_str())
+        .collect();
     for o in &ctx.outlines {
         let Some((d, b, edge)) = outline_d(ctx, v, o) else {
             continue;
         };
-        if !b.intersects(&v.rect) || !wants_outline(ctx, art, o, &b, edge) {
+        if !b.intersects(&v.rect) || !wants_outline(ctx, art, &regions, o, &b, edge) {
             continue;
         }
         let e = by_kind.entry(o.kind).or_default();
@@ -1279,7 +1305,7 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
     }
     // Transfers: arcs with arrowheads, distance labelled once per pair of places.
     let mut pair_count: BTreeMap<(String, String), usize> = BTreeMap::new();
-    let mut labelled: Vec<(String, String)> = vec![];
+    let mut labelled: HashSet<(String, String)> = HashSet::new();
     for t in &content.transfers {
         let end = |id: &str, lonlat: (f64, f64)| -> Option<((f64, f64), f64, bool)> {
             if let Some(s) = art.spots.get(id) {
@@ -1398,7 +1424,7 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
         } else {
             label = label.trim_end_matches(" · ").to_owned();
         }
-        labelled.push(pair);
+        labelled.insert(pair);
         if label.is_empty() || !main && t.number.is_none() {
             continue;
         }
@@ -1512,13 +1538,14 @@ fn draw_atlas(ctx: &mut Ctx, v: &View, art: &mut MapArt, main: bool) {
 /// inset label, so the crowded spot the inset enlarges is not labelled twice; `keep` (the
 /// inset's first site) stays labelled on the main map too, to name the spot.
 fn labelled_in_inset(art: &mut MapArt, keep: Option<&String>, inset: &labels::Outcome) {
+    let in_inset: HashSet<&str> = inset.placed.iter().map(|p| p.id.as_str()).collect();
     let (moved, kept): (Vec<Request>, Vec<Request>) = std::mem::take(&mut art.requests)
         .into_iter()
         .partition(|r| {
             let Some(id) = r.id.strip_prefix("site:") else {
                 return false;
             };
-            keep.is_none_or(|k| k != id) && inset.placed.iter().any(|p| p.id == r.id)
+            keep.is_none_or(|k| k != id) && in_inset.contains(r.id.as_str())
         });
     art.requests = kept;
     art.in_inset.extend(moved);
@@ -2182,7 +2209,8 @@ pub fn compose(
                 content
                     .sites
                     .iter()
-                    .filter(|s| about.contains(&s.id))
+                    // Both lists are sorted and deduplicated.
+                    .filter(|s| about.binary_search(&s.id).is_ok())
                     .filter(|s| s.lon >= a[0] && s.lon <= a[2] && s.lat >= a[1] && s.lat <= a[3])
                     .map(|s| s.id.clone())
                     .collect()
@@ -2213,8 +2241,8 @@ pub fn compose(
         + 3;
     let page = page_layout(spec, ty, &credits_text, notes_lines);
     let view = fit(page.map, projected_box(&proj, extent)?);
-    let shown: Vec<String> = if spec.window.is_some() {
-        content.involved.clone()
+    let shown: HashSet<String> = if spec.window.is_some() {
+        content.involved.iter().cloned().collect()
     } else {
         content.sites.iter().map(|s| s.id.clone()).collect()
     };
@@ -2301,7 +2329,7 @@ pub fn compose(
         let ids: Vec<String> = inset
             .sites
             .iter()
-            .filter(|id| ctx.shown.contains(id))
+            .filter(|id| ctx.shown.contains(*id))
             .cloned()
             .collect();
         if ids.is_empty() {

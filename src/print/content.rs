@@ -1,7 +1,7 @@
 //! What a sheet shows: the atlas features read from [`Layers`], filtered by the sheet's time
 //! window. Nothing here knows about paper.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use geo::Geometry;
 use jiff::civil::Date;
@@ -428,6 +428,14 @@ pub fn gather(layers: &Layers, spec: &SheetSpec) -> Content {
             });
         }
     }
+    // The numbers of the listed events at each place, in list order.
+    let mut numbers_at: HashMap<&str, Vec<usize>> = HashMap::new();
+    for e in &listed {
+        numbers_at
+            .entry(e.place.as_str())
+            .or_default()
+            .push(e.number);
+    }
     if let Some(l) = layers.layer("sites") {
         for f in &l.features {
             c.names
@@ -435,11 +443,7 @@ pub fn gather(layers: &Layers, spec: &SheetSpec) -> Content {
             let Some((lon, lat)) = point_of(f.geometry.as_ref()) else {
                 continue;
             };
-            let mut events: Vec<usize> = listed
-                .iter()
-                .filter(|e| e.place == f.id)
-                .map(|e| e.number)
-                .collect();
+            let mut events: Vec<usize> = numbers_at.get(f.id.as_str()).cloned().unwrap_or_default();
             events.sort_unstable();
             c.sites.push(SiteMark {
                 id: f.id.clone(),
@@ -456,12 +460,13 @@ pub fn gather(layers: &Layers, spec: &SheetSpec) -> Content {
     }
     if window.is_none() {
         involved = c.sites.iter().map(|s| s.id.clone()).collect();
-    } else {
-        // Lines named by a window's events stay; others go.
-        c.lines.retain(|l| involved.contains(&l.id));
     }
     involved.sort();
     involved.dedup();
+    if window.is_some() {
+        // Lines named by a window's events stay; others go.
+        c.lines.retain(|l| involved.binary_search(&l.id).is_ok());
+    }
     c.involved = involved;
     c.events = listed;
     c

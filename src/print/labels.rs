@@ -198,23 +198,136 @@ pub const GAP_MM: f64 = 0.4;
 /// Distance between a symbol's edge and its label, **mm**.
 pub const OFFSET_MM: f64 = 0.5;
 
-impl Field {
+/// Boxes (or segments, by their bounding boxes) found by the boxes that overlap or touch a
+/// query box, through an R-tree: each candidate is tested against the obstacles near it rather
+/// than all of them, which made placement quadratic in the number of labels. The exact tests stay
+/// those of [`BoxMm`]; the tree only skips items that cannot pass them.
+struct Near {
+    tree: rstar::RTree<
+        rstar::primitives::GeomWithData<rstar::primitives::Rectangle<[f64; 2]>, usize>,
+    >,
+    /// Items with a non-finite coordinate, which the tree cannot sort: tried by every query.
+    loose: Vec<usize>,
+    /// Number of items, for a query box that is not finite (every item is then tried).
+    len: usize,
+}
+
+fn finite(b: &BoxMm) -> bool {
+    b.x0.is_finite() && b.y0.is_finite() && b.x1.is_finite() && b.y1.is_finite()
+}
+
+fn segment_box(a: (f64, f64), b: (f64, f64)) -> BoxMm {
+    BoxMm {
+        x0: a.0.min(b.0),
+        y0: a.1.min(b.1),
+        x1: a.0.max(b.0),
+        y1: a.1.max(b.1),
+    }
+}
+
+impl Near {
+    fn new(boxes: impl IntoIterator<Item = BoxMm>) -> Self {
+        let mut near = Self {
+            tree: rstar::RTree::new(),
+            loose: vec![],
+            len: 0,
+        };
+        let mut entries = vec![];
+        for b in boxes {
+            if finite(&b) {
+                entries.push(Self::entry(&b, near.len));
+            } else {
+                near.loose.push(near.len);
+            }
+            near.len += 1;
+        }
+        near.tree = rstar::RTree::bulk_load(entries);
+        near
+    }
+
+    fn entry(
+        b: &BoxMm,
+        i: usize,
+    ) -> rstar::primitives::GeomWithData<rstar::primitives::Rectangle<[f64; 2]>, usize> {
+        rstar::primitives::GeomWithData::new(
+            rstar::primitives::Rectangle::from_corners([b.x0, b.y0], [b.x1, b.y1]),
+            i,
+        )
+    }
+
+    /// Adds item number `self.len`.
+    fn push(&mut self, b: &BoxMm) {
+        if finite(b) {
+            self.tree.insert(Self::entry(b, self.len));
+        } else {
+            self.loose.push(self.len);
+        }
+        self.len += 1;
+    }
+
+    /// Indices of the items whose box overlaps or touches `q` (and of the loose ones), in no
+    /// particular order.
+    fn around(&self, q: &BoxMm) -> impl Iterator<Item = usize> + '_ {
+        let all = !finite(q);
+        let near = (!all)
+            .then(|| {
+                self.tree
+                    .locate_in_envelope_intersecting(&rstar::AABB::from_corners(
+                        [q.x0, q.y0],
+                        [q.x1, q.y1],
+                    ))
+                    .map(|e| e.data)
+            })
+            .into_iter()
+            .flatten();
+        let loose = self.loose.iter().copied().filter(move |_| !all);
+        near.chain(loose)
+            .chain(if all { 0..self.len } else { 0..0 })
+    }
+}
+
+/// The field with its obstacles indexed, and the labels placed so far.
+struct Index<'a> {
+    field: &'a Field,
+    hard: Near,
+    soft: Near,
+    taken: Near,
+    placed: Near,
+}
+
+impl<'a> Index<'a> {
+    fn new(field: &'a Field) -> Self {
+        Self {
+            field,
+            hard: Near::new(field.hard.iter().map(|(_, b)| *b)),
+            soft: Near::new(field.soft.iter().map(|(a, b)| segment_box(*a, *b))),
+            taken: Near::new(field.taken.iter().copied()),
+            placed: Near::new([]),
+        }
+    }
+
     fn free(&self, id: &str, b: &BoxMm, placed: &[Placed]) -> bool {
-        if let Some(bounds) = &self.bounds
+        let field = self.field;
+        if let Some(bounds) = &field.bounds
             && !bounds.contains(b)
         {
             return false;
         }
-        if self
-            .hard
-            .iter()
-            .any(|(owner, h)| owner != id && h.intersects(b))
-        {
+        if self.hard.around(b).any(|i| {
+            let (owner, h) = &field.hard[i];
+            owner != id && h.intersects(b)
+        }) {
             return false;
         }
         let grown = b.grow(GAP_MM);
-        !self.taken.iter().any(|t| t.intersects(&grown))
-            && !placed.iter().any(|p| p.rect.intersects(&grown))
+        !self
+            .taken
+            .around(&grown)
+            .any(|i| field.taken[i].intersects(&grown))
+            && !self
+                .placed
+                .around(&grown)
+                .any(|i| placed[i].rect.intersects(&grown))
     }
 
     /// A leader may leave through symbols touching its own (`home`), never through others.
@@ -226,18 +339,28 @@ impl Field {
         b: (f64, f64),
         placed: &[Placed],
     ) -> bool {
-        !self
-            .hard
-            .iter()
-            .any(|(owner, h)| owner != id && !h.intersects(home) && h.hits_segment(a, b))
-            && !placed.iter().any(|p| p.rect.hits_segment(a, b))
-            && !self.taken.iter().any(|t| t.hits_segment(a, b))
+        let field = self.field;
+        let reach = segment_box(a, b);
+        !self.hard.around(&reach).any(|i| {
+            let (owner, h) = &field.hard[i];
+            owner != id && !h.intersects(home) && h.hits_segment(a, b)
+        }) && !self
+            .placed
+            .around(&reach)
+            .any(|i| placed[i].rect.hits_segment(a, b))
+            && !self
+                .taken
+                .around(&reach)
+                .any(|i| field.taken[i].hits_segment(a, b))
     }
 
     fn crossings(&self, b: &BoxMm) -> usize {
         self.soft
-            .iter()
-            .filter(|(p, q)| b.hits_segment(*p, *q))
+            .around(b)
+            .filter(|i| {
+                let (p, q) = self.field.soft[*i];
+                b.hits_segment(p, q)
+            })
             .count()
     }
 }
@@ -350,6 +473,7 @@ pub fn place(field: &Field, requests: &[Request]) -> Outcome {
     let mut order: Vec<&Request> = requests.iter().collect();
     order.sort_by(|a, b| b.priority.cmp(&a.priority).then_with(|| a.id.cmp(&b.id)));
     let mut out = Outcome::default();
+    let mut index = Index::new(field);
     for req in order {
         let tiers: Vec<Vec<Candidate>> = match &req.anchor {
             Anchor::Point { x, y, r } => {
@@ -382,15 +506,15 @@ pub fn place(field: &Field, requests: &[Request]) -> Outcome {
         for tier in tiers {
             let mut best: Option<(f64, Candidate)> = None;
             for cand in tier {
-                if !field.free(&req.id, &cand.0, &out.placed) {
+                if !index.free(&req.id, &cand.0, &out.placed) {
                     continue;
                 }
                 if let Some((a, b)) = cand.2
-                    && !field.leader_free(&req.id, &home, a, b, &out.placed)
+                    && !index.leader_free(&req.id, &home, a, b, &out.placed)
                 {
                     continue;
                 }
-                let cost = cand.1 + 3.0 * field.crossings(&cand.0) as f64;
+                let cost = cand.1 + 3.0 * index.crossings(&cand.0) as f64;
                 if best.as_ref().is_none_or(|(c, _)| cost < *c) {
                     best = Some((cost, cand));
                 }
@@ -401,11 +525,14 @@ pub fn place(field: &Field, requests: &[Request]) -> Outcome {
             }
         }
         match chosen {
-            Some((rect, _, leader)) => out.placed.push(Placed {
-                id: req.id.clone(),
-                rect,
-                leader,
-            }),
+            Some((rect, _, leader)) => {
+                index.placed.push(&rect);
+                out.placed.push(Placed {
+                    id: req.id.clone(),
+                    rect,
+                    leader,
+                });
+            }
             None => out.omitted.push((req.id.clone(), req.text.clone())),
         }
     }
@@ -450,6 +577,91 @@ mod tests {
                 );
             }
             assert!(field.bounds.unwrap().contains(&a.rect));
+        }
+    }
+
+    /// Deterministic numbers in 0..1 for the crowded tests.
+    fn unit(seed: &mut u64) -> f64 {
+        *seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (*seed >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn random_box(seed: &mut u64, side: f64) -> BoxMm {
+        BoxMm::new(
+            unit(seed) * 100.0,
+            unit(seed) * 100.0,
+            unit(seed) * side,
+            unit(seed) * side,
+        )
+    }
+
+    #[test]
+    fn the_index_finds_every_box_that_overlaps_or_touches_a_query() {
+        let mut seed = 7;
+        let mut boxes: Vec<BoxMm> = (0..500).map(|_| random_box(&mut seed, 6.0)).collect();
+        // A box the tree cannot sort, and one that touches the first query only at a corner.
+        boxes.push(BoxMm::new(f64::NAN, 1.0, 2.0, 2.0));
+        boxes.push(BoxMm::new(40.0, 40.0, 5.0, 5.0));
+        let mut near = Near::new(boxes.iter().copied());
+        for _ in 0..100 {
+            let b = random_box(&mut seed, 6.0);
+            near.push(&b);
+            boxes.push(b);
+        }
+        let mut queries = vec![BoxMm::new(35.0, 35.0, 5.0, 5.0)];
+        queries.extend((0..300).map(|_| random_box(&mut seed, 12.0)));
+        for q in &queries {
+            let found: std::collections::BTreeSet<usize> = near.around(q).collect();
+            for (i, b) in boxes.iter().enumerate() {
+                let touches = b.x0 <= q.x1 && q.x0 <= b.x1 && b.y0 <= q.y1 && q.y0 <= b.y1;
+                assert!(
+                    !touches || found.contains(&i),
+                    "box {i} {b:?} missed by {q:?}"
+                );
+            }
+            assert!(
+                found.contains(&500),
+                "the non-finite box is tried by every query"
+            );
+        }
+        assert!(near.around(&queries[0]).any(|i| i == 501));
+        // A query that is not finite tries every box.
+        let all = near
+            .around(&BoxMm::new(f64::INFINITY, 0.0, 1.0, 1.0))
+            .count();
+        assert_eq!(all, boxes.len());
+    }
+
+    #[test]
+    fn a_crowded_field_with_transfer_lines_has_no_overlaps() {
+        let mut seed = 11;
+        let reqs: Vec<Request> = (0..400)
+            .map(|i| {
+                let (x, y) = (5.0 + unit(&mut seed) * 90.0, 5.0 + unit(&mut seed) * 90.0);
+                point(&format!("p{i:03}"), x, y, 4.0 + unit(&mut seed) * 10.0)
+            })
+            .collect();
+        let soft = (0..200)
+            .map(|_| {
+                let a = (unit(&mut seed) * 100.0, unit(&mut seed) * 100.0);
+                (a, (a.0 + 20.0, a.1 + 5.0))
+            })
+            .collect();
+        let field = Field {
+            bounds: Some(BoxMm::new(0.0, 0.0, 100.0, 100.0)),
+            hard: symbols(&reqs),
+            soft,
+            taken: vec![BoxMm::new(0.0, 0.0, 30.0, 20.0)],
+        };
+        let out = place(&field, &reqs);
+        assert_eq!(out.placed.len() + out.omitted.len(), reqs.len());
+        assert!(out.placed.len() > 50, "{} placed", out.placed.len());
+        assert!(!out.omitted.is_empty(), "400 labels cannot all fit");
+        assert_no_overlaps(&field, &out);
+        for p in &out.placed {
+            assert!(!p.rect.intersects(&field.taken[0].grow(GAP_MM)), "{}", p.id);
         }
     }
 

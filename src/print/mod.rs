@@ -28,6 +28,8 @@ pub mod uncertainty;
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::layers::{Layer, Layers};
 use crate::output::write_atomic;
 pub use compose::{Composed, compose};
@@ -174,7 +176,7 @@ pub fn write_sheet(
     let mut formats = formats.to_vec();
     formats.sort();
     formats.dedup();
-    for f in formats {
+    let one = |f: Format| -> Result<Option<(PathBuf, u64)>, PrintError> {
         let path = dir.join(format!("{}.{}", spec.id, f.ext()));
         let bytes = match (f, &tree) {
             (Format::Svg, _) => c.svg.as_bytes().to_vec(),
@@ -182,10 +184,16 @@ pub fn write_sheet(
             (Format::Pdf, Some(t)) => {
                 render::pdf(t, c.size_mm.0, c.size_mm.1, &spec.title, &layers.title)?
             }
-            _ => continue,
+            _ => return Ok(None),
         };
         let w = write_atomic(&path, &bytes).map_err(io(&path))?;
-        report.files.push((w.path, w.bytes));
+        Ok(Some((w.path, w.bytes)))
+    };
+    // Rendering PNG and PDF are the slow steps: the formats are written side by side, then
+    // listed (and the first error reported) in their order, whatever finished first.
+    let done: Vec<_> = formats.par_iter().map(|f| one(*f)).collect();
+    for file in done {
+        report.files.extend(file?);
     }
     Ok(report)
 }
@@ -233,6 +241,8 @@ pub fn write_atlas(
     }
     let sheets = sheet::expand(&sheets, &layers.periods)?;
     let locator = load_locator(basemap_dir)?;
+    // One sheet at a time (its PNG and PDF side by side): rendering a PNG of 20,000 sites takes
+    // 1.7 GB, so sheets side by side would add up.
     let reports = sheets
         .iter()
         .map(|s| write_sheet_at_scale(layers, basemap_dir, locator.as_ref(), s, &Format::ALL, dir))

@@ -22,9 +22,11 @@
 //!
 //! The `kml` crate writes the XML; its element order differs slightly from the XSD's
 //! (`styleUrl` after the geometry, `IconStyle` children), which Google Earth, GDAL and the
-//! crate's own reader accept.
+//! crate's own reader accept. The file is streamed ([`write_to`]): the crate writes one style or
+//! placemark at a time into a buffered file, so memory does not grow with the atlas.
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use geo::Geometry as GeoGeometry;
@@ -33,11 +35,12 @@ use kml::types::{
     LineStyle, LinearRing, MultiGeometry, Placemark, Point, PolyStyle, Polygon, Style,
 };
 use kml::{Kml, KmlDocument, KmlVersion, KmlWriter};
+use quick_xml::events::{BytesEnd, BytesStart, Event};
 
 use super::{InterchangeError, citation_reference, html_escape, one_line};
 use crate::layers::{Feature, Layer, Layers, Value};
 use crate::model::{Atlas, Citation};
-use crate::output::{Written, round_coord, write_atomic};
+use crate::output::{Written, round_coord};
 use crate::style::{self, Shape, Vocabulary};
 
 /// The KML 2.2 namespace, set on the root `<kml>` element.
@@ -124,7 +127,7 @@ fn line_style(id: String, colour: &str, width_mm: f64) -> Kml {
     })
 }
 
-/// Style id of a site kind (`site-other` for a kind the atlas does not know).
+/// Style id of a site kind (`site-other` for a kind the style does not know).
 fn site_style_id(vocabulary: &Vocabulary, kind: &str) -> String {
     format!("site-{}", vocabulary.style(kind).id)
 }
@@ -398,7 +401,7 @@ fn placemark(
     })
 }
 
-fn site_spans(atlas: &Atlas) -> BTreeMap<&str, (jiff::civil::Date, jiff::civil::Date)> {
+fn site_spans(atlas: &Atlas) -> Spans<'_> {
     atlas
         .sites
         .iter()
@@ -410,133 +413,162 @@ fn site_spans(atlas: &Atlas) -> BTreeMap<&str, (jiff::civil::Date, jiff::civil::
         .collect()
 }
 
-fn layer_placemarks(atlas: &Atlas, layer: &Layer) -> Vec<Kml> {
-    let spans = site_spans(atlas);
-    let vocabulary = atlas.kinds();
-    let kind_label = |kind: &str| vocabulary.label(kind).to_owned();
+/// When each site with its own `when` existed, by site id.
+type Spans<'a> = BTreeMap<&'a str, (jiff::civil::Date, jiff::civil::Date)>;
+
+/// The atlas's label of a site kind (the kind itself for one the atlas does not know).
+fn kind_label(atlas: &Atlas, kind: &str) -> String {
+    atlas.kinds().label(kind).to_owned()
+}
+
+/// The placemark of one feature of `layer`.
+fn feature_placemark(atlas: &Atlas, spans: &Spans, layer: &Layer, f: &Feature) -> Kml {
+    let t = |name: &str| text(layer, f, name).to_owned();
+    match layer.name.as_str() {
+        "sites" => placemark(
+            layer,
+            f,
+            t("name"),
+            description(
+                atlas,
+                layer,
+                f,
+                &[
+                    ("Kind", kind_label(atlas, text(layer, f, "kind"))),
+                    ("Location", location_text(layer, f, "basis")),
+                    ("Why", t("basis_reason")),
+                    ("Coordinates from", t("coord_ref")),
+                    ("Other names", t("names")),
+                    ("Rival identification of", t("alternative_to")),
+                    ("Part of", t("part_of")),
+                    ("Notes", t("notes")),
+                ],
+            ),
+            spans.get(f.id.as_str()).copied(),
+            format!("#{}", site_style_id(atlas.kinds(), text(layer, f, "kind"))),
+        ),
+        "uncertainty" => placemark(
+            layer,
+            f,
+            format!("{} (uncertainty)", t("name")),
+            description(
+                atlas,
+                layer,
+                f,
+                &[("Location", location_text(layer, f, "basis"))],
+            ),
+            spans.get(text(layer, f, "site")).copied(),
+            "#uncertainty".into(),
+        ),
+        "lines" => placemark(
+            layer,
+            f,
+            t("name"),
+            description(
+                atlas,
+                layer,
+                f,
+                &[
+                    ("Kind", kind_label(atlas, text(layer, f, "kind"))),
+                    ("Line from", t("geometry_ref")),
+                    (
+                        "Drawn",
+                        if matches!(layer.value(f, "schematic"), Some(Value::Boolean(true))) {
+                            "schematically, through documented points".into()
+                        } else {
+                            "traced from a map".into()
+                        },
+                    ),
+                ],
+            ),
+            None,
+            format!("#{}", line_style_id(text(layer, f, "kind"))),
+        ),
+        "transfers" => placemark(
+            layer,
+            f,
+            t("title"),
+            description(
+                atlas,
+                layer,
+                f,
+                &[
+                    ("When", t("when")),
+                    ("From", t("from_name")),
+                    ("To", t("to_name")),
+                    ("People", t("people_text")),
+                    ("Mode", t("mode")),
+                    ("Distance", fmt_km(layer, f, "distance_km")),
+                    ("Disputed", t("disputed")),
+                    ("Notes", t("notes")),
+                ],
+            ),
+            date(layer, f, "start").zip(date(layer, f, "end")),
+            format!("#{}", transfer_style_id(people_of(layer, f))),
+        ),
+        _ => placemark(
+            layer,
+            f,
+            t("title"),
+            description(
+                atlas,
+                layer,
+                f,
+                &[
+                    ("When", t("when")),
+                    ("Where", t("site_name")),
+                    (
+                        "Location",
+                        if f.geometry.is_some() {
+                            location_text(layer, f, "site_basis")
+                        } else {
+                            "the account gives no place".into()
+                        },
+                    ),
+                    ("People", t("people_text")),
+                    ("Disputed", t("disputed")),
+                    ("Notes", t("notes")),
+                ],
+            ),
+            date(layer, f, "start").zip(date(layer, f, "end")),
+            "#event".into(),
+        ),
+    }
+}
+
+/// The placemarks of `layer`, one at a time, in feature order. KML holds mixed geometry in one
+/// folder, so an event the account places in a whole camp system or region is drawn there as its
+/// area (the `event_areas` polygon).
+fn layer_placemarks<'a>(
+    atlas: &'a Atlas,
+    layers: &'a Layers,
+    layer: &'a Layer,
+    spans: &'a Spans,
+) -> impl Iterator<Item = Kml> + 'a {
+    let areas: HashMap<&str, &Feature> = match (layer.name.as_str(), layers.layer("event_areas")) {
+        ("events", Some(a)) => a.features.iter().map(|f| (f.id.as_str(), f)).collect(),
+        _ => HashMap::new(),
+    };
     layer
         .features
         .iter()
-        .map(|f| {
-            let t = |name: &str| text(layer, f, name).to_owned();
-            match layer.name.as_str() {
-                "sites" => placemark(
-                    layer,
-                    f,
-                    t("name"),
-                    description(
-                        atlas,
-                        layer,
-                        f,
-                        &[
-                            ("Kind", kind_label(text(layer, f, "kind"))),
-                            ("Location", location_text(layer, f, "basis")),
-                            ("Why", t("basis_reason")),
-                            ("Coordinates from", t("coord_ref")),
-                            ("Other names", t("names")),
-                            ("Rival identification of", t("alternative_to")),
-                            ("Part of", t("part_of")),
-                            ("Notes", t("notes")),
-                        ],
-                    ),
-                    spans.get(f.id.as_str()).copied(),
-                    format!("#{}", site_style_id(vocabulary, text(layer, f, "kind"))),
-                ),
-                "uncertainty" => placemark(
-                    layer,
-                    f,
-                    format!("{} (uncertainty)", t("name")),
-                    description(
-                        atlas,
-                        layer,
-                        f,
-                        &[("Location", location_text(layer, f, "basis"))],
-                    ),
-                    spans.get(text(layer, f, "site")).copied(),
-                    "#uncertainty".into(),
-                ),
-                "lines" => placemark(
-                    layer,
-                    f,
-                    t("name"),
-                    description(
-                        atlas,
-                        layer,
-                        f,
-                        &[
-                            ("Kind", kind_label(text(layer, f, "kind"))),
-                            ("Line from", t("geometry_ref")),
-                            (
-                                "Drawn",
-                                if matches!(layer.value(f, "schematic"), Some(Value::Boolean(true)))
-                                {
-                                    "schematically, through documented points".into()
-                                } else {
-                                    "traced from a map".into()
-                                },
-                            ),
-                        ],
-                    ),
-                    None,
-                    format!("#{}", line_style_id(text(layer, f, "kind"))),
-                ),
-                "transfers" => placemark(
-                    layer,
-                    f,
-                    t("title"),
-                    description(
-                        atlas,
-                        layer,
-                        f,
-                        &[
-                            ("When", t("when")),
-                            ("From", t("from_name")),
-                            ("To", t("to_name")),
-                            ("People", t("people_text")),
-                            ("Mode", t("mode")),
-                            ("Distance", fmt_km(layer, f, "distance_km")),
-                            ("Disputed", t("disputed")),
-                            ("Notes", t("notes")),
-                        ],
-                    ),
-                    date(layer, f, "start").zip(date(layer, f, "end")),
-                    format!("#{}", transfer_style_id(people_of(layer, f))),
-                ),
-                _ => placemark(
-                    layer,
-                    f,
-                    t("title"),
-                    description(
-                        atlas,
-                        layer,
-                        f,
-                        &[
-                            ("When", t("when")),
-                            ("Where", t("site_name")),
-                            (
-                                "Location",
-                                if f.geometry.is_some() {
-                                    location_text(layer, f, "site_basis")
-                                } else {
-                                    "the account gives no place".into()
-                                },
-                            ),
-                            ("People", t("people_text")),
-                            ("Disputed", t("disputed")),
-                            ("Notes", t("notes")),
-                        ],
-                    ),
-                    date(layer, f, "start").zip(date(layer, f, "end")),
-                    "#event".into(),
-                ),
+        .map(move |f| match areas.get(f.id.as_str()) {
+            Some(area) if f.geometry.is_none() => {
+                let mut with_area = f.clone();
+                with_area.geometry.clone_from(&area.geometry);
+                feature_placemark(atlas, spans, layer, &with_area)
             }
+            _ => feature_placemark(atlas, spans, layer, f),
         })
-        .collect()
 }
 
-/// The whole KML document.
-#[must_use]
-pub fn to_kml(layers: &Layers, atlas: &Atlas) -> Kml {
+/// The atlas layers that become folders, bottom first.
+fn folder_layers(layers: &Layers) -> impl Iterator<Item = &Layer> {
+    LAYERS.iter().filter_map(|name| layers.layer(name))
+}
+
+/// The document's own elements before the folders: name, open, description, then the styles.
+fn head(layers: &Layers) -> Vec<Kml> {
     let mut about = vec![html_escape(&one_line(&layers.description))];
     about.extend(layers.credits.iter().map(|c| html_escape(&one_line(c))));
     if !layers.licence.is_empty() {
@@ -548,24 +580,19 @@ pub fn to_kml(layers: &Layers, atlas: &Atlas) -> Kml {
         Kml::Element(text_element("description", about.join("<br/>"))),
     ];
     elements.extend(styles(layers));
-    for name in LAYERS {
-        let Some(layer) = layers.layer(name) else {
-            continue;
-        };
-        // KML holds mixed geometry in one folder, so an event the account places in a whole
-        // camp system or region is drawn there as its area (the `event_areas` polygon).
-        let with_areas;
-        let layer = match (*name, layers.layer("event_areas")) {
-            ("events", Some(areas)) if !areas.features.is_empty() => {
-                with_areas = events_with_areas(layer, areas);
-                &with_areas
-            }
-            _ => layer,
-        };
+    elements
+}
+
+/// The whole KML document as one value (what [`write_to`] streams, piece by piece).
+#[must_use]
+pub fn to_kml(layers: &Layers, atlas: &Atlas) -> Kml {
+    let spans = site_spans(atlas);
+    let mut elements = head(layers);
+    for layer in folder_layers(layers) {
         elements.push(Kml::Folder(Folder {
             name: Some(layer.title.clone()),
             attrs: one_attr("id", layer.name.clone()),
-            elements: layer_placemarks(atlas, layer),
+            elements: layer_placemarks(atlas, layers, layer, &spans).collect(),
             ..Folder::default()
         }));
     }
@@ -579,25 +606,86 @@ pub fn to_kml(layers: &Layers, atlas: &Atlas) -> Kml {
     })
 }
 
-/// The events layer with each event that has no point but an area taking the area's polygon.
-fn events_with_areas(events: &Layer, areas: &Layer) -> Layer {
-    let by_id: HashMap<&str, &Feature> =
-        areas.features.iter().map(|f| (f.id.as_str(), f)).collect();
-    let mut out = events.clone();
-    for f in &mut out.features {
-        if f.geometry.is_none()
-            && let Some(area) = by_id.get(f.id.as_str())
-        {
-            f.geometry.clone_from(&area.geometry);
-        }
-    }
-    out
-}
-
 /// The file name: `<atlas id>.kml`.
 #[must_use]
 pub fn file_name(layers: &Layers) -> String {
     format!("{}.kml", layers.atlas_id)
+}
+
+/// Indentation of the written XML: one space per level.
+const INDENT: usize = 1;
+
+/// A buffer for one element written by the `kml` crate as if nested `depth` levels deep, so that
+/// its bytes are those the crate writes for the element inside the whole document.
+#[derive(Default)]
+struct Piece(Vec<u8>);
+
+impl Piece {
+    fn write<W: Write>(
+        &mut self,
+        xml: &mut quick_xml::Writer<W>,
+        depth: usize,
+        k: &Kml,
+    ) -> Result<(), kml::Error> {
+        self.0.clear();
+        let mut w = quick_xml::Writer::new_with_indent(&mut self.0, b' ', INDENT);
+        // Opening `depth` dummy elements sets the indentation; their bytes are skipped.
+        for _ in 0..depth {
+            w.write_event(Event::Start(BytesStart::new("x")))?;
+        }
+        let skip = w.get_ref().len();
+        KmlWriter::<_, f64>::new(w).write(k)?;
+        xml.get_mut().write_all(&self.0[skip..])?;
+        Ok(())
+    }
+}
+
+/// Writes the document (XML declaration, indented by one space, final newline) into `out` one
+/// style and one placemark at a time: the `kml`, `Document` and `Folder` tags here, each
+/// element inside through the `kml` crate's writer. The bytes are those of [`to_kml`] written
+/// whole, without holding the document (5.5 GB at 20,000 sites when it was held).
+///
+/// # Errors
+/// [`kml::Error::IoError`] when `out` fails; other [`kml::Error`]s from the encoder.
+pub fn write_to<W: Write>(layers: &Layers, atlas: &Atlas, mut out: W) -> Result<W, kml::Error> {
+    out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")?;
+    let mut xml = quick_xml::Writer::new_with_indent(out, b' ', INDENT);
+    let mut piece = Piece::default();
+    xml.write_event(Event::Start(
+        BytesStart::new("kml").with_attributes([("xmlns", NAMESPACE)]),
+    ))?;
+    xml.write_event(Event::Start(BytesStart::new("Document")))?;
+    for k in head(layers) {
+        piece.write(&mut xml, 2, &k)?;
+    }
+    let spans = site_spans(atlas);
+    for layer in folder_layers(layers) {
+        xml.write_event(Event::Start(
+            BytesStart::new("Folder").with_attributes([("id", layer.name.as_str())]),
+        ))?;
+        let name = Kml::Element(text_element("name", layer.title.clone()));
+        piece.write(&mut xml, 3, &name)?;
+        for p in layer_placemarks(atlas, layers, layer, &spans) {
+            piece.write(&mut xml, 3, &p)?;
+        }
+        xml.write_event(Event::End(BytesEnd::new("Folder")))?;
+    }
+    xml.write_event(Event::End(BytesEnd::new("Document")))?;
+    xml.write_event(Event::End(BytesEnd::new("kml")))?;
+    let mut out = xml.into_inner();
+    out.write_all(b"\n")?;
+    Ok(out)
+}
+
+/// A `kml` crate error on `path` as an [`InterchangeError`].
+fn kml_error(path: &Path) -> impl FnOnce(kml::Error) -> InterchangeError + '_ {
+    move |e| match e {
+        kml::Error::IoError(source) => InterchangeError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        e => InterchangeError::encode(path)(e),
+    }
 }
 
 /// The document as UTF-8 XML text with an XML declaration, indented by one space.
@@ -606,31 +694,28 @@ pub fn file_name(layers: &Layers) -> String {
 /// [`InterchangeError::Encode`] if the XML writer fails.
 pub fn to_string(layers: &Layers, atlas: &Atlas) -> Result<String, InterchangeError> {
     let path = std::path::PathBuf::from(file_name(layers));
-    let mut buf = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n".to_vec();
-    {
-        let xml = quick_xml::Writer::new_with_indent(&mut buf, b' ', 1);
-        KmlWriter::<_, f64>::new(xml)
-            .write(&to_kml(layers, atlas))
-            .map_err(InterchangeError::encode(&path))?;
-    }
-    buf.push(b'\n');
+    let buf = write_to(layers, atlas, Vec::new()).map_err(kml_error(&path))?;
     String::from_utf8(buf).map_err(InterchangeError::encode(&path))
 }
 
-/// Writes `dir/<atlas id>.kml`.
+/// Writes `dir/<atlas id>.kml`, streamed through a buffer into a temporary file that is then
+/// renamed over it.
 ///
 /// # Errors
 /// [`InterchangeError`] when the document cannot be encoded or the file written.
 pub fn write(layers: &Layers, atlas: &Atlas, dir: &Path) -> Result<Written, InterchangeError> {
     let path = dir.join(file_name(layers));
-    let text = to_string(layers, atlas).map_err(|e| match e {
-        InterchangeError::Encode { message, .. } => InterchangeError::Encode {
-            path: path.clone(),
-            message,
-        },
-        other => other,
-    })?;
-    write_atomic(&path, text.as_bytes()).map_err(InterchangeError::io(&path))
+    let io = |source| InterchangeError::Io {
+        path: path.clone(),
+        source,
+    };
+    let tmp = crate::atomic::temp_beside(&path).map_err(io)?;
+    let out = write_to(layers, atlas, BufWriter::with_capacity(1 << 20, tmp))
+        .map_err(kml_error(&path))?;
+    let tmp = out.into_inner().map_err(|e| io(e.into_error()))?;
+    let bytes = tmp.as_file().metadata().map_err(io)?.len();
+    crate::atomic::persist(tmp, &path).map_err(io)?;
+    Ok(Written { path, bytes })
 }
 
 #[cfg(test)]

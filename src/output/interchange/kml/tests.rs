@@ -226,3 +226,47 @@ fn same_input_same_bytes() {
         to_string(&s.layers, &s.atlas).unwrap()
     );
 }
+
+/// The document written whole by the `kml` crate, as the writer did before it streamed.
+fn written_whole(layers: &Layers, atlas: &Atlas) -> String {
+    let mut buf = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n".to_vec();
+    {
+        let xml = quick_xml::Writer::new_with_indent(&mut buf, b' ', 1);
+        KmlWriter::<_, f64>::new(xml)
+            .write(&to_kml(layers, atlas))
+            .unwrap();
+    }
+    buf.push(b'\n');
+    String::from_utf8(buf).unwrap()
+}
+
+#[test]
+fn streamed_document_has_the_bytes_of_the_whole_document() {
+    let s = synthetic();
+    let streamed = to_string(&s.layers, &s.atlas).unwrap();
+    assert_eq!(streamed, written_whole(&s.layers, &s.atlas));
+    // Every layer's folder is there, with its placemarks.
+    assert_eq!(
+        streamed.matches("<Folder id=").count(),
+        folder_layers(&s.layers).count()
+    );
+}
+
+#[test]
+fn streamed_vorkuta_has_the_bytes_of_the_whole_document_and_its_event_areas() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/vorkuta");
+    let checked = crate::open(&dir).unwrap();
+    let layers = crate::layers::build(&checked.atlas).unwrap();
+    let areas = layers.layer("event_areas").map_or(0, |l| l.features.len());
+    assert!(
+        areas > 0,
+        "vorkuta has events placed in a whole camp system"
+    );
+    let out = tempfile::tempdir().unwrap();
+    let written = write(&layers, &checked.atlas, out.path()).unwrap();
+    let on_disk = std::fs::read_to_string(&written.path).unwrap();
+    assert_eq!(written.bytes, on_disk.len() as u64);
+    assert_eq!(on_disk, written_whole(&layers, &checked.atlas));
+    // Nothing but the file is left in the folder (no temporary).
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 1);
+}
