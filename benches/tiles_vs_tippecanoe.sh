@@ -22,14 +22,18 @@ cd "$(dirname "$0")/.."
 
 N=${N:-1000000}
 PZ=${PZ:-14}  # last zoom of the points
-LZ=${LZ:-10}  # last zoom of the lines and polygons
+LZ=${LZ:-8}   # last zoom of the lines and polygons
 ONLY=${ONLY:-points lines polygons}
 WORK=${WORK:-/tmp/tiles-vs-tippecanoe}
 NICE=${NICE:-0}
 TIPPECANOE=${TIPPECANOE:-$(command -v tippecanoe || true)}
 mkdir -p "$WORK"
 
-cargo build --release --quiet --bin gazmap --example synth_points
+# GAZMAP=/path/to/gazmap skips the build (a copy of target/release/gazmap taken earlier).
+if [ -z "${GAZMAP:-}" ]; then
+  cargo build --release --quiet --bin gazmap --example synth_points
+  GAZMAP=target/release/gazmap
+fi
 
 # Inputs, made once.
 if [[ " $ONLY " == *" points "* && ! -s "$WORK/points.geojsonl" ]]; then
@@ -70,7 +74,7 @@ run() {
 for input in $ONLY; do
   if [ "$input" = points ]; then z=$PZ; layer=sites; else z=$LZ; layer=$input; fi
   run "gazmap-$input" "$WORK/gazmap-$input.pmtiles" \
-    target/release/gazmap tiles "$WORK/$input.geojsonl" -o "$WORK/gazmap-$input.pmtiles" \
+    "$GAZMAP" tiles "$WORK/$input.geojsonl" -o "$WORK/gazmap-$input.pmtiles" \
     -z"$z" --drop-densest-as-needed -l "$layer"
   if [ -n "$TIPPECANOE" ]; then
     run "tippecanoe-$input" "$WORK/tippecanoe-$input.pmtiles" \

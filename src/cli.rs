@@ -697,6 +697,12 @@ fn run_tiles(a: TilesArgs) -> Result<String, Failure> {
             "chose maxzoom -z{} (features typically {typical:.0} m apart, {nearby:.0} m resolved)",
             report.maxzoom
         ));
+        if let Some((wanted, tiles)) = report.guess_capped {
+            lines.push(format!(
+                "limited maxzoom to -z{} (not -z{wanted}) to keep from generating {tiles:.0} tiles",
+                report.maxzoom
+            ));
+        }
     }
     if matches!(a.base_zoom, Some(ZoomArg::Guess)) {
         lines.push(format!("chose base zoom -B{}", report.base_zoom));
