@@ -26,6 +26,7 @@ LZ=${LZ:-8}   # last zoom of the lines and polygons
 ONLY=${ONLY:-points lines polygons}
 WORK=${WORK:-/tmp/tiles-vs-tippecanoe}
 NICE=${NICE:-0}
+VALIDATE_PROFILE=${VALIDATE_PROFILE:-}  # --release for a faster check of a big archive
 TIPPECANOE=${TIPPECANOE:-$(command -v tippecanoe || true)}
 mkdir -p "$WORK"
 
@@ -105,7 +106,7 @@ if [ "${VALIDATE:-0}" = 1 ] && [[ " $ONLY " == *" polygons "* ]]; then
     archive="$WORK/$tool-polygons.pmtiles"
     [ -s "$archive" ] || continue
     echo "$tool polygons: every polygon checked with geo's Validation:"
-    GAZMAP_VALIDATE_PMTILES="$archive" cargo test --release --quiet --test it \
+    GAZMAP_VALIDATE_PMTILES="$archive" cargo test $VALIDATE_PROFILE --quiet --test it \
       tiles::validate::every_polygon_of_an_archive -- --ignored --nocapture 2>&1 | grep -E '^(polygons|invalid)' || true
   done
 fi
