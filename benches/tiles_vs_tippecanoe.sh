@@ -107,6 +107,6 @@ if [ "${VALIDATE:-0}" = 1 ] && [[ " $ONLY " == *" polygons "* ]]; then
     [ -s "$archive" ] || continue
     echo "$tool polygons: every polygon checked with geo's Validation:"
     GAZMAP_VALIDATE_PMTILES="$archive" cargo test $VALIDATE_PROFILE --quiet --test it \
-      tiles::validate::every_polygon_of_an_archive -- --ignored --nocapture 2>&1 | grep -E '^(polygons|invalid)' || true
+      tiles::validate -- --nocapture 2>&1 | grep -E '^(polygons|invalid)' || true
   done
 fi

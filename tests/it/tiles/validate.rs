@@ -1,34 +1,30 @@
-//! Every polygon of any PMTiles archive checked with `geo`'s validity, one tile at a time so a
-//! big archive fits: the polygon benchmark's check (`VALIDATE=1 bash benches/tiles_vs_tippecanoe.sh`).
-//! Ignored unless asked for, with the archive in `GAZMAP_VALIDATE_PMTILES`:
+//! Every polygon of a whole archive checked with `geo`'s validity, one tile at a time so a big
+//! archive fits: by default the world coast and lakes of the basemap (GSHHG, 1,930 real polygons
+//! from Antarctica over the antimeridian to small islands) tiled to z6; with
+//! `GAZMAP_VALIDATE_PMTILES=ARCHIVE` any archive instead, as the polygon benchmark does
+//! (`VALIDATE=1 bash benches/tiles_vs_tippecanoe.sh`), also tippecanoe's:
 //!
 //! ```text
-//! GAZMAP_VALIDATE_PMTILES=out.pmtiles cargo test --release --test it \
-//!     tiles::validate::every_polygon_of_an_archive -- --ignored --nocapture
+//! GAZMAP_VALIDATE_PMTILES=out.pmtiles cargo test --test it tiles::validate -- --nocapture
 //! ```
-//!
-//! The fast check on real polygons that always runs is
-//! `every_polygon_in_every_tile_is_valid_on_real_and_broken_input` in the parent module.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use futures_util::TryStreamExt;
+use gazmap::tiles::TileOptions;
 use pmtiles::{AsyncPmTilesReader, HashMapCache, MmapBackend, TileCoord};
 
-use super::{mvt, mvt_polygons};
+use super::{mvt, mvt_polygons, tile};
 
-#[test]
-#[ignore = "needs GAZMAP_VALIDATE_PMTILES=archive; run by benches/tiles_vs_tippecanoe.sh"]
-fn every_polygon_of_an_archive() {
+/// Distinct tiles read, polygons checked, and the invalid ones (tile, layer, why).
+fn check(path: &Path) -> (usize, usize, Vec<String>) {
     use geo::Validation;
-    let path = std::env::var("GAZMAP_VALIDATE_PMTILES").expect("GAZMAP_VALIDATE_PMTILES");
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
-    let (tiles, polygons, bad) = rt.block_on(async {
-        let backend = MmapBackend::try_from(std::path::Path::new(&path))
-            .await
-            .unwrap();
+    rt.block_on(async {
+        let backend = MmapBackend::try_from(path).await.unwrap();
         let reader = Arc::new(
             AsyncPmTilesReader::try_from_cached_source(backend, HashMapCache::default())
                 .await
@@ -49,8 +45,7 @@ fn every_polygon_of_an_archive() {
                         Err(e) => Some(e),
                         Ok(mp) => mp.check_validation().err().map(|e| e.to_string()),
                     };
-                    if let Some(why) = why {
-                        let mut why = why;
+                    if let Some(mut why) = why {
                         why.truncate(200);
                         bad.push(format!("{}/{}/{} {}: {why}", c.z(), c.x(), c.y(), l.name));
                     }
@@ -58,13 +53,47 @@ fn every_polygon_of_an_archive() {
             }
         }
         (tiles, polygons, bad)
+    })
+}
+
+#[test]
+fn every_polygon_of_the_world_coast_tiles_is_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let given = std::env::var_os("GAZMAP_VALIDATE_PMTILES").map(PathBuf::from);
+    let path = given.clone().unwrap_or_else(|| {
+        let world = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/basemap/world");
+        let out = dir.path().join("world.pmtiles");
+        let opts = TileOptions {
+            maxzoom: 6,
+            drop_densest: true,
+            ..TileOptions::default()
+        };
+        tile(
+            &[world.join("coast.geojson"), world.join("lakes.geojson")],
+            &opts,
+            &out,
+        );
+        out
     });
-    println!("polygons {polygons} in {tiles} distinct tiles of {path}");
+    let (tiles, polygons, bad) = check(&path);
+    println!(
+        "polygons {polygons} in {tiles} distinct tiles of {}",
+        path.display()
+    );
     println!(
         "invalid {} of {polygons}; first: {:#?}",
         bad.len(),
         &bad[..bad.len().min(5)]
     );
-    assert!(polygons > 0, "no polygon in {path}");
-    assert!(bad.is_empty(), "{} invalid polygons", bad.len());
+    if given.is_none() {
+        assert!(tiles > 1000, "{tiles} distinct tiles");
+        assert!(polygons > 5000, "{polygons} polygons");
+    }
+    assert!(polygons > 0, "no polygon in {}", path.display());
+    assert!(
+        bad.is_empty(),
+        "{} invalid of {polygons}: {:#?}",
+        bad.len(),
+        &bad[..bad.len().min(20)]
+    );
 }
