@@ -248,6 +248,12 @@ pub fn repair(raw: &[(Vec<IPt>, bool)]) -> Vec<Vec<IPt>> {
 /// strictly inside (an island in a lake in a polygon takes its own holes); outer rings keep their
 /// order, so output that was grouped already is unchanged.
 fn group_holes(rings: Vec<Vec<IPt>>) -> Vec<Vec<IPt>> {
+    struct Outer {
+        ring: Vec<IPt>,
+        bbox: [i32; 4],
+        area2: i64,
+        holes: Vec<Vec<IPt>>,
+    }
     let bbox = |r: &[IPt]| {
         r.iter()
             .fold([i32::MAX, i32::MAX, i32::MIN, i32::MIN], |b, p| {
@@ -259,13 +265,17 @@ fn group_holes(rings: Vec<Vec<IPt>>) -> Vec<Vec<IPt>> {
                 ]
             })
     };
-    let mut outers: Vec<(Vec<IPt>, [i32; 4], i64, Vec<Vec<IPt>>)> = vec![];
+    let mut outers: Vec<Outer> = vec![];
     let mut holes = vec![];
     for r in rings {
-        let a = int_area2(&r);
-        if a > 0 {
-            let b = bbox(&r);
-            outers.push((r, b, a, vec![]));
+        let area2 = int_area2(&r);
+        if area2 > 0 {
+            outers.push(Outer {
+                bbox: bbox(&r),
+                ring: r,
+                area2,
+                holes: vec![],
+            });
         } else {
             holes.push(r);
         }
@@ -275,23 +285,23 @@ fn group_holes(rings: Vec<Vec<IPt>>) -> Vec<Vec<IPt>> {
         let best = outers
             .iter()
             .enumerate()
-            .filter(|(_, (o, ob, _, _))| {
-                ob[0] <= hb[0]
-                    && ob[1] <= hb[1]
-                    && ob[2] >= hb[2]
-                    && ob[3] >= hb[3]
-                    && h.iter().any(|&p| strictly_inside(o, p))
+            .filter(|(_, o)| {
+                o.bbox[0] <= hb[0]
+                    && o.bbox[1] <= hb[1]
+                    && o.bbox[2] >= hb[2]
+                    && o.bbox[3] >= hb[3]
+                    && h.iter().any(|&p| strictly_inside(&o.ring, p))
             })
-            .min_by_key(|(_, (_, _, a, _))| *a)
+            .min_by_key(|(_, o)| o.area2)
             .map(|(i, _)| i);
         // A hole in no outer ring removes nothing.
         if let Some(i) = best {
-            outers[i].3.push(h);
+            outers[i].holes.push(h);
         }
     }
     outers
         .into_iter()
-        .flat_map(|(o, _, _, hs)| std::iter::once(o).chain(hs))
+        .flat_map(|o| std::iter::once(o.ring).chain(o.holes))
         .collect()
 }
 
