@@ -172,7 +172,8 @@ struct TilesArgs {
     /// Put all inputs into this one layer (default: one layer per file, named after it).
     #[arg(short = 'l', long)]
     layer: Option<String>,
-    /// Last zoom level, or `g` to choose it from the spacing of the data (tippecanoe's -zg).
+    /// Last zoom level, or `g` to choose it from the spacing of the data (tippecanoe's -zg, capped
+    /// at about 2 million tiles of polygon area).
     #[arg(short = 'z', long, default_value = "14", value_parser = zoom_or_guess)]
     maxzoom: ZoomArg,
     /// First zoom level.
