@@ -25,7 +25,8 @@ pub(super) struct TilesArgs {
     /// Put all inputs into this one layer (default: one layer per file, named after it).
     #[arg(short = 'l', long)]
     layer: Option<String>,
-    /// Last zoom level, or `g` to choose it from the spacing of the data (tippecanoe's -zg).
+    /// Last zoom level, or `g` to choose it from the spacing of the data (tippecanoe's -zg, capped
+    /// at about 2 million tiles of polygon area).
     #[arg(short = 'z', long, default_value = "14", value_parser = zoom_or_guess)]
     maxzoom: ZoomArg,
     /// First zoom level.
@@ -240,6 +241,12 @@ pub(super) fn run(a: TilesArgs) -> Result<String, Failure> {
             "chose maxzoom -z{} (features typically {typical:.0} m apart, {nearby:.0} m resolved)",
             report.maxzoom
         ));
+        if let Some((wanted, tiles)) = report.guess_capped {
+            lines.push(format!(
+                "limited maxzoom to -z{} (not -z{wanted}) to keep from generating {tiles:.0} tiles",
+                report.maxzoom
+            ));
+        }
     }
     if matches!(a.base_zoom, Some(ZoomArg::Guess)) {
         lines.push(format!("chose base zoom -B{}", report.base_zoom));

@@ -9,7 +9,7 @@
 //! populated places). `-Bg`: the lowest zoom at which no tile holds 50,000 features or more.
 
 use super::mercator::{self, MAX_ZOOM};
-use super::store::Store;
+use super::store::{GeomKind, Store};
 
 /// Tile detail of the guess, `log2` of units per tile (4096 = 2^12, tippecanoe's full detail).
 const FULL_DETAIL: f64 = 12.0;
@@ -99,6 +99,52 @@ pub fn guess_maxzoom(store: &Store) -> Option<ZoomGuess> {
     best
 }
 
+/// tippecanoe's cap on `-zg` (`main.cpp`): at most about 2 million tiles (2^21) over the zooms
+/// 1..=`maxzoom`, each zoom counted as the polygons' total area in tiles of that zoom (points and
+/// lines count nothing, as there). Enough for a polygon over the whole world to z10. Returns the
+/// capped zoom and, when it capped, the tile count that would have been passed.
+#[must_use]
+#[allow(clippy::cast_precision_loss)]
+pub fn cap_maxzoom(store: &Store, maxzoom: u8) -> (u8, Option<f64>) {
+    const LIMIT: f64 = 2.0 * 1024.0 * 1024.0;
+    let mut area = 0.0f64; // world-grid units squared (the world is 2^32 a side)
+    for sh in &store.shapes {
+        if store.features[sh.feature as usize].kind != GeomKind::Polygon {
+            continue;
+        }
+        let mut a = 0.0;
+        for r in sh.ring_start..sh.ring_start + sh.ring_count {
+            let ring = store.ring_coords(r as usize);
+            let Some(o) = ring.first() else { continue };
+            let (ox, oy) = (f64::from(o[0]), f64::from(o[1]));
+            let twice: f64 = ring
+                .windows(2)
+                .map(|w| {
+                    let (ax, ay) = (f64::from(w[0][0]) - ox, f64::from(w[0][1]) - oy);
+                    let (bx, by) = (f64::from(w[1][0]) - ox, f64::from(w[1][1]) - oy);
+                    ax * by - bx * ay
+                })
+                .sum();
+            let ring_area = twice.abs() / 2.0;
+            if store.rings[r as usize].outer {
+                a += ring_area;
+            } else {
+                a -= ring_area;
+            }
+        }
+        area += a.max(0.0);
+    }
+    let mut total = 0.0;
+    for z in 1..=maxzoom {
+        let side = mercator::WORLD_U32 / f64::from(1u32 << z);
+        total += (area / (side * side)).ceil();
+        if total > LIMIT {
+            return (z - 1, Some(total));
+        }
+    }
+    (maxzoom, None)
+}
+
 /// The lowest zoom at which no tile holds `limit` or more features (each point, and each line or
 /// polygon by its first vertex, counted once), at most `MAX_ZOOM`.
 #[must_use]
@@ -178,6 +224,48 @@ mod tests {
             );
         }
         assert!(guess_maxzoom(&grid(1, 1.0)).is_none());
+    }
+
+    fn polygon(rings: &[Vec<[f64; 2]>]) -> Store {
+        let mut s = Store::new();
+        let l = s.add_layer("p", "", 0, 20);
+        s.add_feature(
+            l,
+            None,
+            &[],
+            &Geom::Polygons(vec![rings.to_vec()]),
+            false,
+            0.0,
+        )
+        .unwrap();
+        s.finish();
+        s
+    }
+
+    fn rect(w: f64, s: f64, e: f64, n: f64) -> Vec<[f64; 2]> {
+        vec![[w, s], [e, s], [e, n], [w, n], [w, s]]
+    }
+
+    #[test]
+    fn zg_is_capped_at_about_two_million_tiles_of_polygon_area() {
+        // The whole world: 4^z tiles at zoom z, 1,398,100 over z1-z10, 5.6 million to z11.
+        let world = polygon(&[rect(-180.0, -85.05, 180.0, 85.05)]);
+        let (z, tiles) = cap_maxzoom(&world, 14);
+        assert_eq!(z, 10);
+        assert!((5.5e6..5.6e6).contains(&tiles.unwrap()), "{tiles:?}");
+        assert_eq!(cap_maxzoom(&world, 9), (9, None));
+        // A quarter of the world's width, -60..60 latitude: 41.9 % of its height in Mercator,
+        // 10.5 % of its area: 0.105 * (4^1 + ... + 4^12) = 2.35 million tiles passes the cap at z12.
+        let quarter = polygon(&[rect(-90.0, -60.0, 0.0, 60.0)]);
+        assert_eq!(cap_maxzoom(&quarter, 16).0, 11);
+        // A hole counts against its polygon: the same quarter with its middle cut out.
+        let holed = polygon(&[
+            rect(-90.0, -60.0, 0.0, 60.0),
+            rect(-80.0, -50.0, -10.0, 50.0),
+        ]);
+        assert_eq!(cap_maxzoom(&holed, 16).0, 12);
+        // Points and lines count nothing, as in tippecanoe.
+        assert_eq!(cap_maxzoom(&grid(30, 0.001), 18), (18, None));
     }
 
     #[test]

@@ -477,6 +477,9 @@ pub struct TilesReport {
     /// With `-zg`: the points' typical spacing and the spacing the chosen zoom resolves,
     /// **metres**.
     pub guessed_spacing_m: Option<[f64; 2]>,
+    /// With `-zg`: the zoom the data asked for and the tiles it would have made, when
+    /// tippecanoe's cap of about 2 million tiles ([`guess::cap_maxzoom`]) lowered it.
+    pub guess_capped: Option<(u8, f64)>,
     /// Polygons (one per feature and tile) that clipping, rounding or the input made invalid and
     /// that were rebuilt valid ([`valid`]).
     pub repaired_polygons: u64,
@@ -569,6 +572,7 @@ pub fn write_store(
     }
     store.finish();
     let mut guessed_spacing_m = None;
+    let mut guess_capped = None;
     let mut chosen = opts.clone();
     if opts.guess_maxzoom {
         let g = guess::guess_maxzoom(&store).ok_or_else(|| {
@@ -576,7 +580,9 @@ pub fn write_store(
                 "cannot guess maxzoom (-zg) without at least two distinct feature locations".into(),
             )
         })?;
-        chosen.maxzoom = g.maxzoom.max(opts.minzoom);
+        let (capped, tiles) = guess::cap_maxzoom(&store, g.maxzoom);
+        guess_capped = tiles.map(|t| (g.maxzoom, t));
+        chosen.maxzoom = capped.max(opts.minzoom);
         guessed_spacing_m = Some([g.typical_m, g.nearby_m]);
     }
     if opts.guess_base_zoom {
@@ -723,6 +729,7 @@ pub fn write_store(
         maxzoom: opts.maxzoom,
         base_zoom: base,
         guessed_spacing_m,
+        guess_capped,
         repaired_polygons: collected.repaired,
         wrapped_features,
         split_features,

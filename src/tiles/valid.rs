@@ -238,7 +238,71 @@ pub fn repair(raw: &[(Vec<IPt>, bool)]) -> Vec<Vec<IPt>> {
     for shape in contours.simplify(POSITIVE_AREA, opts) {
         wind(&shape, false, &mut out);
     }
-    out
+    group_holes(out)
+}
+
+/// Each outer ring followed by the holes that lie in it, as MVT readers group rings (a hole
+/// belongs to the outer ring before it). The overlay can list a hole after another shape's outer
+/// ring (DCW's Mexico at tile 6/13/27: two lagoons after an island), and a reader then gives the
+/// hole to the wrong polygon. A hole goes to the smallest outer ring holding one of its vertices
+/// strictly inside (an island in a lake in a polygon takes its own holes); outer rings keep their
+/// order, so output that was grouped already is unchanged.
+fn group_holes(rings: Vec<Vec<IPt>>) -> Vec<Vec<IPt>> {
+    struct Outer {
+        ring: Vec<IPt>,
+        bbox: [i32; 4],
+        area2: i64,
+        holes: Vec<Vec<IPt>>,
+    }
+    let bbox = |r: &[IPt]| {
+        r.iter()
+            .fold([i32::MAX, i32::MAX, i32::MIN, i32::MIN], |b, p| {
+                [
+                    b[0].min(p[0]),
+                    b[1].min(p[1]),
+                    b[2].max(p[0]),
+                    b[3].max(p[1]),
+                ]
+            })
+    };
+    let mut outers: Vec<Outer> = vec![];
+    let mut holes = vec![];
+    for r in rings {
+        let area2 = int_area2(&r);
+        if area2 > 0 {
+            outers.push(Outer {
+                bbox: bbox(&r),
+                ring: r,
+                area2,
+                holes: vec![],
+            });
+        } else {
+            holes.push(r);
+        }
+    }
+    for h in holes {
+        let hb = bbox(&h);
+        let best = outers
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| {
+                o.bbox[0] <= hb[0]
+                    && o.bbox[1] <= hb[1]
+                    && o.bbox[2] >= hb[2]
+                    && o.bbox[3] >= hb[3]
+                    && h.iter().any(|&p| strictly_inside(&o.ring, p))
+            })
+            .min_by_key(|(_, o)| o.area2)
+            .map(|(i, _)| i);
+        // A hole in no outer ring removes nothing.
+        if let Some(i) = best {
+            outers[i].holes.push(h);
+        }
+    }
+    outers
+        .into_iter()
+        .flat_map(|o| std::iter::once(o.ring).chain(o.holes))
+        .collect()
 }
 
 /// The fill rule that keeps regions wound with positive area on the y-down tile (the surveyor's
@@ -346,6 +410,38 @@ mod tests {
         assert!(!is_valid(&[rev(sq(0, 0, 10))]));
         // Rings sharing an edge.
         assert!(!is_valid(&[sq(0, 0, 10), sq(10, 0, 10)]));
+    }
+
+    #[test]
+    fn holes_follow_the_outer_ring_they_lie_in() {
+        // A polygon with a lake, an island in the lake with a pond, listed island first and
+        // the polygon's second lake last, after the island (as the overlay once did).
+        let land = sq(0, 0, 100);
+        let lake = rev(sq(10, 10, 40));
+        let island = sq(20, 20, 20);
+        let pond = rev(sq(25, 25, 5));
+        let lake2 = rev(sq(60, 60, 20));
+        let got = group_holes(vec![
+            land.clone(),
+            lake.clone(),
+            island.clone(),
+            pond.clone(),
+            lake2.clone(),
+        ]);
+        assert_eq!(
+            got,
+            vec![
+                land.clone(),
+                lake.clone(),
+                lake2,
+                island.clone(),
+                pond.clone()
+            ]
+        );
+        assert!(ogc_valid(&got));
+        // Grouped already: unchanged.
+        let grouped = vec![land, lake, island, pond];
+        assert_eq!(group_holes(grouped.clone()), grouped);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub(crate) mod mvt; // shared with the property tests and the fuzz targets
 mod scale; // the 1,000-site synthetic atlas: zooms from the data, every feature kept
+mod validate; // every polygon of a whole archive valid: the world coast, or the polygon benchmark's
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
