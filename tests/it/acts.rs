@@ -290,17 +290,7 @@ fn a_decoded_tile_holds_the_sites_of_malta() {
 #[test]
 fn each_sheet_gets_a_projection_that_fits_it() {
     let sheets = read_json(&build().join("print/sheets.json"));
-    let projection = |id: &str| {
-        sheets
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["id"] == id)
-            .unwrap()["projection"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
+    let projection = |id: &str| util::sheet_projection(&sheets, id);
     // 11.5-36.5 E, 30.5-43.5 N: a conic for the whole Mediterranean voyage; the close-ups in
     // their own UTM zones (35 for Crete, 33 for Malta).
     assert!(
@@ -462,28 +452,8 @@ fn land_under_the_uncertainty_circles_is_land_and_the_ionian_sea_is_sea() {
 #[test]
 #[ignore = "needs QGIS (apt-get install qgis python3-qgis); run: cargo test --test it acts -- --include-ignored"]
 fn qgis_opens_the_acts_atlas_and_animates_its_ancient_dates() {
-    let python = crate::qgis::qgis_python().expect(
-        "no Python here can import qgis.core: install `qgis python3-qgis` or set GAZMAP_QGIS_PYTHON",
-    );
     let png_dir = tempfile::tempdir().unwrap();
-    let result = std::process::Command::new(&python)
-        .arg(util::root().join("tests/qgis/check_qgis.py"))
-        .arg(build())
-        .arg("acts")
-        .arg(png_dir.path())
-        .env("QT_QPA_PLATFORM", "offscreen")
-        .output()
-        .expect("the QGIS check runs");
-    let stdout = String::from_utf8_lossy(&result.stdout);
-    let failures: Vec<&str> = stdout.lines().filter(|l| l.starts_with("FAIL")).collect();
-    assert!(
-        result.status.success() && failures.is_empty(),
-        "QGIS check failed ({}):\n{}\n--- stderr ---\n{}",
-        result.status,
-        failures.join("\n"),
-        String::from_utf8_lossy(&result.stderr)
-    );
-    assert!(stdout.lines().filter(|l| l.starts_with("ok")).count() > 100);
+    let stdout = crate::qgis::run_check(&build(), "acts", png_dir.path());
     // QGIS reads the DATE fields and the project's time range in AD 59-60, not 1959-60.
     let range = stdout
         .lines()

@@ -9,7 +9,7 @@
 //! `python3`. The rendered PNGs (layout and one Temporal Controller frame) are left in
 //! `target/qgis-check/` to look at.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::util;
@@ -30,26 +30,21 @@ pub(crate) fn qgis_python() -> Option<String> {
     })
 }
 
-#[test]
-#[ignore = "needs QGIS (apt-get install qgis python3-qgis); run: cargo test --test it qgis -- --include-ignored"]
-fn qgis_opens_styles_and_renders_the_atlas() {
+/// Runs `tests/qgis/check_qgis.py` in real QGIS on the build in `out` (atlas `id`), rendering
+/// into `png_dir`; fails on any `FAIL` line; returns what the check printed.
+pub(crate) fn run_check(out: &Path, id: &str, png_dir: &Path) -> String {
     let python = qgis_python().expect(
         "no Python here can import qgis.core: install `qgis python3-qgis` or set GAZMAP_QGIS_PYTHON",
     );
-    let out = util::vorkuta_build();
-    let png_dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| util::root().join("target"), PathBuf::from)
-        .join("qgis-check");
-    let script = util::root().join("tests/qgis/check_qgis.py");
     let result = Command::new(&python)
-        .arg(&script)
+        .arg(util::root().join("tests/qgis/check_qgis.py"))
         .arg(out)
-        .arg("vorkuta")
-        .arg(&png_dir)
+        .arg(id)
+        .arg(png_dir)
         .env("QT_QPA_PLATFORM", "offscreen")
         .output()
         .expect("the QGIS check runs");
-    let stdout = String::from_utf8_lossy(&result.stdout);
+    let stdout = String::from_utf8_lossy(&result.stdout).into_owned();
     let failures: Vec<&str> = stdout.lines().filter(|l| l.starts_with("FAIL")).collect();
     assert!(
         result.status.success() && failures.is_empty(),
@@ -60,5 +55,15 @@ fn qgis_opens_styles_and_renders_the_atlas() {
     );
     let checks = stdout.lines().filter(|l| l.starts_with("ok")).count();
     assert!(checks > 100, "the QGIS check ran ({checks} checks passed)");
+    stdout
+}
+
+#[test]
+#[ignore = "needs QGIS (apt-get install qgis python3-qgis); run: cargo test --test it qgis -- --include-ignored"]
+fn qgis_opens_styles_and_renders_the_atlas() {
+    let png_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| util::root().join("target"), PathBuf::from)
+        .join("qgis-check");
+    run_check(&util::vorkuta_build(), "vorkuta", &png_dir);
     assert!(png_dir.join("vorkuta-layout.png").exists());
 }

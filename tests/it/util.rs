@@ -131,3 +131,16 @@ impl SheetImage {
         f64::from(hit) / 81.0
     }
 }
+
+/// The proj string a build chose for sheet `id`, from its `print/sheets.json`.
+pub fn sheet_projection(sheets: &serde_json::Value, id: &str) -> String {
+    sheets
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id)
+        .unwrap_or_else(|| panic!("no sheet {id}"))["projection"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
