@@ -453,7 +453,7 @@ fn land_under_the_uncertainty_circles_is_land_and_the_ionian_sea_is_sea() {
 #[ignore = "needs QGIS (apt-get install qgis python3-qgis); run: cargo test --test it acts -- --include-ignored"]
 fn qgis_opens_the_acts_atlas_and_animates_its_ancient_dates() {
     let png_dir = tempfile::tempdir().unwrap();
-    let stdout = crate::qgis::run_check(&build(), "acts", png_dir.path());
+    let stdout = crate::qgis::run_check(build(), "acts", png_dir.path());
     // QGIS reads the DATE fields and the project's time range in AD 59-60, not 1959-60.
     let range = stdout
         .lines()

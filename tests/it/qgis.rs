@@ -64,6 +64,6 @@ fn qgis_opens_styles_and_renders_the_atlas() {
     let png_dir = std::env::var_os("CARGO_TARGET_DIR")
         .map_or_else(|| util::root().join("target"), PathBuf::from)
         .join("qgis-check");
-    run_check(&util::vorkuta_build(), "vorkuta", &png_dir);
+    run_check(util::vorkuta_build(), "vorkuta", &png_dir);
     assert!(png_dir.join("vorkuta-layout.png").exists());
 }
