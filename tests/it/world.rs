@@ -106,7 +106,7 @@ fn voyage_print() -> &'static (tempfile::TempDir, serde_json::Value) {
 #[test]
 fn each_sheet_of_an_atlas_across_the_equator_gets_a_projection_that_fits_it() {
     let (_, sheets) = voyage_print();
-    let projection = |id: &str| util::sheet_projection(&sheets, id);
+    let projection = |id: &str| util::sheet_projection(sheets, id);
     // -40..10 E, -15..52 N: across the equator, an azimuthal projection centred on the frame.
     assert!(
         projection("atlantic").starts_with("+proj=laea +lat_0=18.500000 +lon_0=-15.000000"),
