@@ -168,10 +168,6 @@ fn write_outputs(
     opts: &BuildOptions,
 ) -> Result<Vec<output::Written>, Error> {
     use output::format::Format;
-    let write_err = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Write { path, source }
-    };
     // Read the tile settings first, so that a bad `[tiles]` table stops the build before any file.
     let tiles_config = if opts.wants(Format::Pmtiles) {
         Some(tiles::AtlasTiles::for_atlas(&atlas.dir, layers)?)
@@ -252,10 +248,6 @@ fn write_files(
 ) -> Result<Vec<output::Written>, Error> {
     use output::format::Format;
     use output::interchange;
-    let write_err = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Write { path, source }
-    };
     let interchange_err = |e: interchange::InterchangeError| {
         let (path, source) = e.into_parts();
         Error::Write { path, source }
@@ -339,10 +331,6 @@ pub fn build_checked(
     opts: &BuildOptions,
 ) -> Result<BuildReport, Error> {
     let layers = layers::build(&checked.atlas)?;
-    let write_err = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Write { path, source }
-    };
     // Everything goes into a temporary folder beside `out`, moved into place at the end.
     let staging = staging::Staging::new(out)?;
     let tmp = staging.path().to_path_buf();
@@ -466,6 +454,12 @@ pub fn export_checked(
 }
 
 /// An output error that is not an `std::io::Error`, as [`Error::Write`] on `path`.
+/// Maps an I/O error writing `path` to [`Error::Write`] naming it (for `map_err`).
+fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
+    let path = path.to_path_buf();
+    move |source| Error::Write { path, source }
+}
+
 fn write_error(path: &Path, e: &dyn std::fmt::Display) -> Error {
     Error::Write {
         path: path.to_path_buf(),

@@ -527,11 +527,6 @@ fn fgb_properties(
         let (name, ty) = columns
             .get(idx)
             .ok_or_else(|| bad(&format!("column {idx} of {}", columns.len())))?;
-        let n = |b: &[u8]| -> [u8; 8] {
-            let mut a = [0; 8];
-            a[..b.len()].copy_from_slice(b);
-            a
-        };
         let v = match *ty {
             T::Byte => PropValue::Int(i64::from(take(&mut at, 1)?[0].cast_signed())),
             T::UByte => PropValue::Int(i64::from(take(&mut at, 1)?[0])),
@@ -551,12 +546,16 @@ fn fgb_properties(
             T::Float => PropValue::Float(f64::from(f32::from_le_bytes(
                 take(&mut at, 4)?.try_into().unwrap_or_default(),
             ))),
-            T::Long => PropValue::Int(i64::from_le_bytes(n(take(&mut at, 8)?))),
+            T::Long => PropValue::Int(i64::from_le_bytes(
+                take(&mut at, 8)?.try_into().unwrap_or_default(),
+            )),
             T::ULong => {
-                let v = u64::from_le_bytes(n(take(&mut at, 8)?));
+                let v = u64::from_le_bytes(take(&mut at, 8)?.try_into().unwrap_or_default());
                 i64::try_from(v).map_or(PropValue::UInt(v), PropValue::Int)
             }
-            T::Double => PropValue::Float(f64::from_le_bytes(n(take(&mut at, 8)?))),
+            T::Double => PropValue::Float(f64::from_le_bytes(
+                take(&mut at, 8)?.try_into().unwrap_or_default(),
+            )),
             T::String | T::Json | T::DateTime | T::Binary => {
                 let len = u32::from_le_bytes(take(&mut at, 4)?.try_into().unwrap_or_default());
                 let raw = take(&mut at, usize::try_from(len).unwrap_or(usize::MAX))?;
