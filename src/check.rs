@@ -925,6 +925,9 @@ mod tests {
         }
     }
 
+    /// Every rule of `run`, one test each.
+    mod every_rule;
+
     mod rules {
         use super::*;
 
