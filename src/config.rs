@@ -387,6 +387,14 @@ impl Config {
     }
 }
 
+/// `f` naming the offending value, keeping its line and column (where [`Finding::at`] would set
+/// a CSV column).
+#[must_use]
+pub fn with_value(mut f: Finding, value: impl Into<String>) -> Finding {
+    f.value = Some(value.into());
+    f
+}
+
 /// serde's "unknown field `papr`, expected one of `id`, `paper`, ..." with " (did you mean
 /// `paper`?)" added when a known key is close.
 fn unknown_key_hint(message: &str) -> String {

@@ -112,11 +112,10 @@ pub fn read(dir: &Path) -> Result<Loaded, LoadError> {
         Some(text) => match time::parse(text.get_ref(), None) {
             Ok(r) => Some(r),
             Err(e) => {
-                findings.push(
-                    config
-                        .error(text.span(), format!("atlas.time_range: {e}"))
-                        .at(None, text.get_ref()),
-                );
+                findings.push(crate::config::with_value(
+                    config.error(text.span(), format!("atlas.time_range: {e}")),
+                    text.get_ref(),
+                ));
                 None
             }
         },
@@ -190,11 +189,10 @@ pub fn read(dir: &Path) -> Result<Loaded, LoadError> {
                 title: p.title.clone(),
                 when,
             }),
-            Err(e) => findings.push(
-                config
-                    .error(p.when.span(), format!("period `{}`: {e}", p.id.get_ref()))
-                    .at(None, p.when.get_ref()),
-            ),
+            Err(e) => findings.push(crate::config::with_value(
+                config.error(p.when.span(), format!("period `{}`: {e}", p.id.get_ref())),
+                p.when.get_ref(),
+            )),
         }
     }
 

@@ -63,17 +63,14 @@ fn check_sheets(atlas: &Atlas, config: &Config, findings: &mut Vec<Finding>) {
         let sheet_id = sheet.id.get_ref();
         let mut unknown_site = |id: &Spanned<String>, field: &str| {
             if atlas.site(id.get_ref()).is_none() {
-                findings.push(
-                    config
-                        .error(
-                            id.span(),
-                            format!(
-                                "sheet `{sheet_id}`: `{field}` names an unknown site id{}",
-                                fix_for_site(id.get_ref(), site_ids())
-                            ),
-                        )
-                        .at(None, id.get_ref().as_str()),
+                let message = format!(
+                    "sheet `{sheet_id}`: `{field}` names an unknown site id{}",
+                    fix_for_site(id.get_ref(), site_ids())
                 );
+                findings.push(crate::config::with_value(
+                    config.error(id.span(), message),
+                    id.get_ref().as_str(),
+                ));
             }
         };
         for id in &sheet.sites {
@@ -100,14 +97,13 @@ fn check_sheets(atlas: &Atlas, config: &Config, findings: &mut Vec<Finding>) {
                     ids.join(", ")
                 )
             };
-            findings.push(
-                config
-                    .error(
-                        period.span(),
-                        format!("sheet `{sheet_id}`: unknown period{fix}"),
-                    )
-                    .at(None, period.get_ref().as_str()),
-            );
+            findings.push(crate::config::with_value(
+                config.error(
+                    period.span(),
+                    format!("sheet `{sheet_id}`: unknown period{fix}"),
+                ),
+                period.get_ref().as_str(),
+            ));
         }
         if sheet.each_period && atlas.periods.is_empty() {
             findings.push(config.warning(
@@ -248,7 +244,10 @@ fn check_time_range(
                 Some(p) => config.warning(p.when.span(), message),
                 None => Finding::warning(&config.path, None, message),
             };
-            findings.push(finding.at(None, period.when.edtf.as_str()));
+            findings.push(crate::config::with_value(
+                finding,
+                period.when.edtf.as_str(),
+            ));
         }
     }
 }
