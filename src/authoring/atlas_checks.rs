@@ -251,3 +251,99 @@ fn check_time_range(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use super::*;
+
+    /// The tiny test atlas (28 lines of atlas.toml) with `extra` appended to its atlas.toml,
+    /// parsed in memory; the findings of [`run`] about atlas.toml, as text.
+    fn check(extra: &str) -> Vec<String> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
+        let mut atlas = crate::load::read(&dir).unwrap().atlas;
+        let text = std::fs::read_to_string(dir.join("atlas.toml")).unwrap();
+        assert_eq!(text.lines().count(), 28);
+        let (config, findings) =
+            Config::parse(Path::new("atlas.toml"), &format!("{text}{extra}")).unwrap();
+        assert!(findings.is_empty(), "{findings:?}");
+        atlas.meta.config = Arc::new(config);
+        let mut findings = run(&atlas);
+        crate::diagnostics::sort(&mut findings);
+        findings
+            .iter()
+            .filter(|f| f.file == Path::new("atlas.toml"))
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn the_tiny_atlas_is_clean() {
+        assert!(check("").is_empty());
+    }
+
+    #[test]
+    fn sheet_references_are_checked_against_the_atlas() {
+        let got = check(
+            "\n[[sheets]]\nid = \"river\"\ntitle = \"River\"\nsites = [\"kholmogori\"]\nperiod = \"jorney\"\n[[sheets.insets]]\ntitle = \"Detail\"\nsites = [\"atlantis\"]\n[sheets.labels]\npinegga = \"Pinega\"\n",
+        );
+        assert_eq!(
+            got,
+            [
+                "atlas.toml:33:10: error: value `kholmogori`: sheet `river`: `sites` names an unknown site id (did you mean `kholmogory`?)",
+                "atlas.toml:34:10: error: value `jorney`: sheet `river`: unknown period (did you mean `journey`?) (the [[periods]] are: journey)",
+                "atlas.toml:37:10: error: value `atlantis`: sheet `river`: `insets.sites` names an unknown site id (site ids are the `id` column of sites.csv)",
+                "atlas.toml:39:1: error: value `pinegga`: sheet `river`: `labels` names an unknown site id (did you mean `pinega`?)",
+            ]
+        );
+    }
+
+    #[test]
+    fn sheet_values_and_projections_are_checked() {
+        let got = check(
+            "\n[[sheets]]\nid = \"a\"\ntitle = \"A\"\npaper = \"A5\"\n\n[[sheets]]\nid = \"b\"\ntitle = \"B\"\nextent = [10.0, -20.0, 30.0, 20.0]\nprojection = \"lcc\"\n",
+        );
+        assert_eq!(got.len(), 2, "{got:#?}");
+        assert_eq!(
+            got[0],
+            "atlas.toml:33:9: error: sheet `a`: bad paper (A4, A3 or letter) `A5`"
+        );
+        assert!(
+            got[1].starts_with("atlas.toml:39:14: error: sheet `b`: projection:")
+                && got[1].contains("fix: set `projection = \"auto\"`"),
+            "{}",
+            got[1]
+        );
+    }
+
+    #[test]
+    fn tiles_are_checked() {
+        let got = check("\n[tiles]\nmaxzoom = 22\n[tiles.layers.site]\nmaxzoom = 9\n");
+        assert_eq!(
+            got,
+            [
+                "atlas.toml:31:11: error: tiles [tiles]: zoom range 0..22 is not within 0..20 with minzoom <= maxzoom",
+                "atlas.toml:32:15: error: [tiles.layers.site]: there is no such layer (did you mean `sites`?) (layers: sites, lines, uncertainty, event_areas, events, transfers, claims, coast, lakes, rivers, regions, borders, sea)",
+            ]
+        );
+    }
+
+    #[test]
+    fn each_period_without_periods_is_a_warning_at_the_sheet() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
+        let mut atlas = crate::load::read(&dir).unwrap().atlas;
+        atlas.periods.clear();
+        let text = "[atlas]\nid = \"tiny\"\ntitle = \"T\"\n[[sheets]]\nid = \"p\"\ntitle = \"P\"\neach_period = true\n";
+        let (config, _) = Config::parse(Path::new("atlas.toml"), text).unwrap();
+        atlas.meta.config = Arc::new(config);
+        let got: Vec<String> = run(&atlas).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            got,
+            [
+                "atlas.toml:5:6: warning: sheet `p` has `each_period = true` but atlas.toml defines no [[periods]]: it prints no sheet"
+            ]
+        );
+    }
+}

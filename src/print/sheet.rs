@@ -529,6 +529,48 @@ a = "Site A"
         assert!(e.contains("papr"), "{e}");
     }
 
+    /// The findings of `[[sheets]]` tables read after a minimal `[atlas]` of three lines.
+    fn problems(sheets: &str) -> Vec<String> {
+        let text = format!("[atlas]\nid = \"x\"\ntitle = \"X\"\n{sheets}");
+        let (config, _) = Config::parse(Path::new("atlas.toml"), &text).unwrap();
+        from_config(&config)
+            .1
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn every_bad_value_is_found_at_its_line_and_column() {
+        let got = problems(
+            "[[sheets]]\nid = \"a b\"\ntitle = \"A\"\npaper = \"A44\"\norientation = \"landscap\"\nextent = [10.0, 60.0, 5.0, 70.0]\nmargin_km = -1.0\nprojection = \"mollweide\"\ndpi = 20\n[[sheets.insets]]\ntitle = \"Empty\"\nsites = []\n\n[[sheets]]\nid = \"ok\"\ntitle = \"Fine\"\n\n[[sheets]]\nid = \"ok\"\ntitle = \"Again\"\n",
+        );
+        assert_eq!(
+            got,
+            [
+                "atlas.toml:5:6: error: sheet `a b`: bad id (letters, digits, - and _ only) `a b`",
+                "atlas.toml:7:9: error: sheet `a b`: bad paper (A4, A3 or letter) `A44` (did you mean `A4`?)",
+                "atlas.toml:8:15: error: sheet `a b`: bad orientation (landscape or portrait) `landscap` (did you mean `landscape`?)",
+                "atlas.toml:9:10: error: sheet `a b`: bad extent (lon_min, lat_min, lon_max, lat_max) `[10.0, 60.0, 5.0, 70.0]`",
+                "atlas.toml:10:13: error: sheet `a b`: bad margin_km (0 or more) `-1`",
+                "atlas.toml:11:14: error: sheet `a b`: bad projection (auto, lcc, utm, utm<zone>n, utm<zone>s, tmerc, laea, merc, eqc) `mollweide`",
+                "atlas.toml:12:7: error: sheet `a b`: bad dpi (36 to 1200) `20`",
+                "atlas.toml:14:9: error: sheet `a b`: bad inset (needs sites) `Empty`",
+                "atlas.toml:22:6: error: sheet `ok`: bad id (used twice) `ok`",
+            ]
+        );
+    }
+
+    #[test]
+    fn good_sheets_have_no_problems_and_keep_their_values() {
+        let (config, _) = Config::parse(Path::new("atlas.toml"), TOML).unwrap();
+        let (sheets, findings) = from_config(&config);
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(sheets, parse(TOML, Path::new("atlas.toml")).unwrap());
+        assert_eq!(sheets[0].extent, Some([50.0, 62.0, 66.0, 68.5]));
+        assert_eq!(sheets[1].labels["a"], "Site A");
+    }
+
     #[test]
     fn projection_names() {
         assert_eq!(
