@@ -16,9 +16,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use toml::Spanned;
-use toml::de::{DeTable, DeValue, ValueDeserializer};
+use toml::de::{DeTable, ValueDeserializer};
 
 use crate::diagnostics::Finding;
 
@@ -289,17 +288,18 @@ impl Config {
         for (key, value) in root.into_inner() {
             let span = key.span();
             let name = key.into_inner();
+            let value = ValueDeserializer::from(value);
             let ok = match name.as_ref() {
-                "atlas" => config.table(value).map(|t| {
+                "atlas" => Deserialize::deserialize(value).map(|t| {
                     config.atlas = t;
                     has_atlas = true;
                 }),
-                "basemap" => config.table(value).map(|t| config.basemap = Some(t)),
-                "sources" => config.table(value).map(|t| config.sources = t),
-                "periods" => config.table(value).map(|t| config.periods = t),
-                "kinds" => config.table(value).map(|t| config.kinds = t),
-                "sheets" => config.table(value).map(|t| config.sheets = t),
-                "tiles" => config.table(value).map(|t| config.tiles = Some(t)),
+                "basemap" => Deserialize::deserialize(value).map(|t| config.basemap = Some(t)),
+                "sources" => Deserialize::deserialize(value).map(|t| config.sources = t),
+                "periods" => Deserialize::deserialize(value).map(|t| config.periods = t),
+                "kinds" => Deserialize::deserialize(value).map(|t| config.kinds = t),
+                "sheets" => Deserialize::deserialize(value).map(|t| config.sheets = t),
+                "tiles" => Deserialize::deserialize(value).map(|t| config.tiles = Some(t)),
                 other => {
                     unknown.push(config.error(
                         span,
@@ -312,8 +312,8 @@ impl Config {
                     Ok(())
                 }
             };
-            if let Err(f) = ok {
-                broken.push(f);
+            if let Err(e) = ok {
+                broken.push(config.toml_error(&e));
             }
         }
         if !has_atlas && broken.is_empty() {
@@ -330,11 +330,6 @@ impl Config {
             crate::diagnostics::sort(&mut broken);
             Err(broken)
         }
-    }
-
-    /// Deserialises one top-level table; its errors are located findings.
-    fn table<T: DeserializeOwned>(&self, value: Spanned<DeValue<'_>>) -> Result<T, Finding> {
-        T::deserialize(ValueDeserializer::from(value)).map_err(|e| self.toml_error(&e))
     }
 
     /// A TOML or serde error as a located finding, with a "did you mean" for an unknown key.
