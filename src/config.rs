@@ -288,6 +288,11 @@ impl Config {
         for (key, value) in root.into_inner() {
             let span = key.span();
             let name = key.into_inner();
+            let what = if value.get_ref().is_table() || value.get_ref().is_array() {
+                "table"
+            } else {
+                "key (outside any table)"
+            };
             let value = ValueDeserializer::from(value);
             let ok = match name.as_ref() {
                 "atlas" => Deserialize::deserialize(value).map(|t| {
@@ -304,7 +309,7 @@ impl Config {
                     unknown.push(config.error(
                         span,
                         format!(
-                            "unknown table `{other}`{} (the tables are: {})",
+                            "unknown {what} `{other}`{} (the tables are: {})",
                             crate::authoring::did_you_mean_text(other, TABLES.iter().copied()),
                             TABLES.join(", ")
                         ),
@@ -473,6 +478,12 @@ mod tests {
         assert_eq!(
             findings[0].to_string(),
             "atlas.toml:5:2: error: unknown table `sheet` (did you mean `sheets`?) (the tables are: atlas, basemap, sources, periods, kinds, sheets, tiles)"
+        );
+        let (_, f) = parse(&format!("title = \"X\"\n{MINIMAL}")).unwrap();
+        assert!(
+            f[0].to_string()
+                .starts_with("atlas.toml:1:1: error: unknown key (outside any table) `title`"),
+            "{f:?}"
         );
         // Tables nothing reads are no longer accepted silently.
         for table in ["web", "gpkg", "lpf"] {
