@@ -355,9 +355,9 @@ pub fn drawn_extent(atlas: &crate::model::Atlas) -> [f64; 4] {
         .meta
         .extent
         .unwrap_or_else(|| crate::layers::sites_extent(atlas));
-    // A broken `[[sheets]]` table is reported by the print writer; here it adds nothing.
-    crate::print::sheet::load(&atlas.dir)
-        .unwrap_or_default()
+    // A broken sheet is reported by `check`; here it adds nothing.
+    crate::print::sheet::from_config(&atlas.meta.config)
+        .0
         .iter()
         .filter_map(|s| s.extent)
         .fold(extent, union)

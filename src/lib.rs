@@ -9,6 +9,7 @@ pub mod atomic;
 pub mod authoring;
 pub mod basemap;
 pub mod check;
+pub mod config;
 pub mod diagnostics;
 pub mod geodesy;
 pub mod layers;
@@ -170,7 +171,7 @@ fn write_outputs(
     use output::format::Format;
     // Read the tile settings first, so that a bad `[tiles]` table stops the build before any file.
     let tiles_config = if opts.wants(Format::Pmtiles) {
-        Some(tiles::AtlasTiles::for_atlas(&atlas.dir, layers)?)
+        Some(tiles::AtlasTiles::for_atlas(&atlas.meta.config, layers)?)
     } else {
         None
     };
@@ -225,7 +226,7 @@ fn write_print(
 ) -> Result<Vec<output::Written>, Error> {
     let sheets = print::write_atlas(
         layers,
-        &atlas.dir,
+        &atlas.meta.config,
         atlas.meta.basemap_dir.as_deref(),
         &out.join("print"),
     )?;

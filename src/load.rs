@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use geo::{Intersects, LineString, MultiLineString, MultiPolygon, Point, Validation};
-use serde::Deserialize;
 
+use crate::config::Config;
 use crate::diagnostics::Finding;
 use crate::geodesy;
 use crate::model::{
@@ -48,83 +48,7 @@ pub struct Loaded {
     pub findings: Vec<Finding>,
 }
 
-/// The top level of `atlas.toml`.
-#[derive(Debug, Deserialize)]
-struct AtlasToml {
-    atlas: AtlasSection,
-    basemap: Option<BasemapSection>,
-    #[serde(default)]
-    sources: Vec<SourceSection>,
-    #[serde(default)]
-    periods: Vec<PeriodSection>,
-    #[serde(default)]
-    kinds: Vec<kinds::KindSection>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AtlasSection {
-    id: String,
-    title: String,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    licence: String,
-    #[serde(default)]
-    credits: Vec<String>,
-    #[serde(default)]
-    base_uri: String,
-    extent: Option<[f64; 4]>,
-    time_range: Option<String>,
-    movement_label: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BasemapSection {
-    dir: String,
-    #[serde(default)]
-    credit: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SourceSection {
-    id: String,
-    file: toml::Spanned<String>,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    author: String,
-    #[serde(default)]
-    published: String,
-    #[serde(default)]
-    url: String,
-    #[serde(default)]
-    licence: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PeriodSection {
-    id: String,
-    title: String,
-    when: String,
-}
-
-/// Top-level tables of `atlas.toml` that other parts of gazmap read (sheets for printing,
-/// tiles for zoom ranges ...); anything else is probably a typo.
-const KNOWN_TOML_TABLES: &[&str] = &[
-    "atlas", "basemap", "sources", "periods", "kinds", "sheets", "tiles", "web", "gpkg", "lpf",
-];
-
-/// 1-based line and column of a byte offset in `text`.
-fn line_col(text: &str, byte: usize) -> (u64, usize) {
-    let before = &text[..byte.min(text.len())];
-    let line = before.matches('\n').count() as u64 + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
-}
+use crate::config::line_col;
 
 /// Reads a text file; bytes that are not UTF-8 become a finding at the line and column
 /// (in characters) of the first bad byte, which a hand-edited file in a legacy encoding needs.
@@ -155,26 +79,19 @@ fn read_text(path: &Path) -> Result<String, LoadError> {
 /// Reads a source text named by `file = ...` in `atlas.toml`; when it cannot be read the
 /// error points at that line of `atlas.toml`, which is where the fix usually goes.
 fn read_source_text(
-    toml_path: &Path,
-    toml_text: &str,
+    config: &Config,
     path: &Path,
     file: &toml::Spanned<String>,
 ) -> Result<String, LoadError> {
     match read_text(path) {
-        Err(LoadError::Read { source, .. }) => {
-            let (line, col) = line_col(toml_text, file.span().start);
-            let mut f = Finding::error(
-                toml_path,
-                Some(line),
-                format!(
-                    "[[sources]] file `{}`: cannot read {}: {source}",
-                    file.get_ref(),
-                    path.display()
-                ),
-            );
-            f.column = Some((col, String::new()));
-            Err(LoadError::Invalid(vec![f]))
-        }
+        Err(LoadError::Read { source, .. }) => Err(LoadError::Invalid(vec![config.error(
+            file.span(),
+            format!(
+                "[[sources]] file `{}`: cannot read {}: {source}",
+                file.get_ref(),
+                path.display()
+            ),
+        )])),
         other => other,
     }
 }
@@ -185,89 +102,73 @@ fn read_source_text(
 /// [`LoadError::Read`] when `atlas.toml`, a CSV file or a source text cannot be read;
 /// [`LoadError::Invalid`] when `atlas.toml` does not parse or a CSV file has a broken header.
 pub fn read(dir: &Path) -> Result<Loaded, LoadError> {
-    let mut findings = vec![];
     let toml_path = dir.join("atlas.toml");
     let toml_text = read_text(&toml_path)?;
-    let parsed: AtlasToml = toml::from_str(&toml_text).map_err(|e| {
-        let (line, col) = e.span().map_or((1, 1), |s| line_col(&toml_text, s.start));
-        let mut f = Finding::error(&toml_path, Some(line), e.message().to_owned());
-        f.column = Some((col, "toml".into()));
-        LoadError::Invalid(vec![f])
-    })?;
-    if let Ok(table) = toml::from_str::<toml::Table>(&toml_text) {
-        for key in table
-            .keys()
-            .filter(|k| !KNOWN_TOML_TABLES.contains(&k.as_str()))
-        {
-            findings.push(Finding::warning(
-                &toml_path,
-                None,
-                format!(
-                    "unknown table `{key}` is ignored{} (known: {})",
-                    crate::authoring::did_you_mean_text(key, KNOWN_TOML_TABLES.iter().copied()),
-                    KNOWN_TOML_TABLES.join(", ")
-                ),
-            ));
-        }
-    }
-
-    let time_range = match parsed.atlas.time_range.as_deref() {
-        Some(text) => match time::parse(text, None) {
+    // Parsed once, here; everything else reads `atlas.meta.config`.
+    let (config, mut findings) =
+        Config::parse(&toml_path, &toml_text).map_err(LoadError::Invalid)?;
+    let parsed = &config.atlas;
+    let time_range = match &parsed.time_range {
+        Some(text) => match time::parse(text.get_ref(), None) {
             Ok(r) => Some(r),
             Err(e) => {
-                findings.push(
-                    Finding::error(&toml_path, None, format!("atlas.time_range: {e}"))
-                        .at(None, text),
-                );
+                findings.push(crate::config::with_value(
+                    config.error(text.span(), format!("atlas.time_range: {e}")),
+                    text.get_ref(),
+                ));
                 None
             }
         },
         None => None,
     };
-    if let Some(extent) = parsed.atlas.extent {
-        let [w, s, e, n] = extent;
+    if let Some(extent) = &parsed.extent {
+        let [w, s, e, n] = *extent.get_ref();
         if !(-180.0..=180.0).contains(&w)
             || !(-180.0..=180.0).contains(&e)
             || !(-90.0..=90.0).contains(&s)
             || !(-90.0..=90.0).contains(&n)
             || s >= n
         {
-            findings.push(Finding::error(
-                &toml_path,
-                None,
-                format!("atlas.extent {extent:?} must be [lon_min, lat_min, lon_max, lat_max] within -180..180 / -90..90"),
+            findings.push(config.error(
+                extent.span(),
+                format!("atlas.extent {:?} must be [lon_min, lat_min, lon_max, lat_max] within -180..180 / -90..90", extent.get_ref()),
             ));
         }
     }
-    let own_kinds = kinds::resolve(&toml_path, &toml_text, parsed.kinds, &mut findings);
+    let own_kinds = kinds::resolve(&config, &mut findings);
     let meta = AtlasMeta {
-        id: parsed.atlas.id,
-        title: parsed.atlas.title,
-        description: parsed.atlas.description,
-        licence: parsed.atlas.licence,
-        credits: parsed.atlas.credits,
-        base_uri: parsed.atlas.base_uri,
-        extent: parsed.atlas.extent,
+        id: parsed.id.clone(),
+        title: parsed.title.clone(),
+        description: parsed.description.clone(),
+        licence: parsed.licence.clone(),
+        credits: parsed.credits.clone(),
+        base_uri: parsed.base_uri.clone(),
+        extent: parsed.extent.as_ref().map(|e| *e.get_ref()),
         time_range: time_range.clone(),
-        basemap_dir: parsed.basemap.as_ref().map(|b| dir.join(&b.dir)),
-        basemap_credit: parsed.basemap.map(|b| b.credit).unwrap_or_default(),
-        vocabulary: crate::style::Vocabulary::new(own_kinds, parsed.atlas.movement_label),
+        basemap_dir: config.basemap.as_ref().map(|b| dir.join(&b.dir)),
+        basemap_credit: config
+            .basemap
+            .as_ref()
+            .map(|b| b.credit.clone())
+            .unwrap_or_default(),
+        vocabulary: crate::style::Vocabulary::new(own_kinds, parsed.movement_label.clone()),
+        config: Arc::default(),
     };
 
     let mut sources = vec![];
-    for s in parsed.sources {
+    for s in &config.sources {
         let path = dir.join(s.file.get_ref());
         // Without BOM and with LF line ends: citations must not move when a source is re-saved.
         let text = crate::authoring::quote_search::normalise_source(read_source_text(
-            &toml_path, &toml_text, &path, &s.file,
+            &config, &path, &s.file,
         )?);
         sources.push(Source {
-            id: s.id,
-            title: s.title,
-            author: s.author,
-            published: s.published,
-            url: s.url,
-            licence: s.licence,
+            id: s.id.clone(),
+            title: s.title.clone(),
+            author: s.author.clone(),
+            published: s.published.clone(),
+            url: s.url.clone(),
+            licence: s.licence.clone(),
             path,
             text,
         });
@@ -275,23 +176,23 @@ pub fn read(dir: &Path) -> Result<Loaded, LoadError> {
     if sources.is_empty() {
         findings.push(Finding::error(
             &toml_path,
-            None,
+            config.line_starting("[atlas]"),
             "no [[sources]]: every place and event must cite a source text",
         ));
     }
 
     let mut periods = vec![];
-    for p in parsed.periods {
-        match time::parse(&p.when, time_range.as_ref()) {
+    for p in &config.periods {
+        match time::parse(p.when.get_ref(), time_range.as_ref()) {
             Ok(when) => periods.push(Period {
-                id: p.id,
-                title: p.title,
+                id: p.id.get_ref().clone(),
+                title: p.title.clone(),
                 when,
             }),
-            Err(e) => findings.push(
-                Finding::error(&toml_path, None, format!("period `{}`: {e}", p.id))
-                    .at(None, p.when),
-            ),
+            Err(e) => findings.push(crate::config::with_value(
+                config.error(p.when.span(), format!("period `{}`: {e}", p.id.get_ref())),
+                p.when.get_ref(),
+            )),
         }
     }
 
@@ -333,7 +234,6 @@ pub fn read(dir: &Path) -> Result<Loaded, LoadError> {
         .as_ref()
         .map(|t| read_claims(t, &mut findings))
         .unwrap_or_default();
-    crate::authoring::atlas_checks::locate_toml_findings(&toml_text, &toml_path, &mut findings);
     if !broken.is_empty() {
         broken.extend(findings);
         crate::diagnostics::sort(&mut broken);
@@ -350,7 +250,10 @@ pub fn read(dir: &Path) -> Result<Loaded, LoadError> {
     Ok(Loaded {
         atlas: Atlas {
             dir: dir.to_path_buf(),
-            meta,
+            meta: AtlasMeta {
+                config: Arc::new(config),
+                ..meta
+            },
             sources,
             sites,
             events,
@@ -1534,11 +1437,6 @@ fn read_claims(table: &CsvTable, findings: &mut Vec<Finding>) -> Vec<Claim> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn line_col_counts_characters() {
-        assert_eq!(line_col("a = 1\nbé = x", 10), (2, 4));
-    }
 
     #[test]
     fn language_tags() {

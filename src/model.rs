@@ -76,6 +76,9 @@ pub struct AtlasMeta {
     pub basemap_credit: String,
     /// The atlas's site kinds (its `[[kinds]]` and the built-in ones) and movement wording.
     pub vocabulary: crate::style::Vocabulary,
+    /// The whole `atlas.toml` as parsed by `load` (sheets, tiles ... are read from here, never
+    /// from the file again).
+    pub config: std::sync::Arc<crate::config::Config>,
 }
 
 /// A source document; every quote must be an exact substring of `text`.

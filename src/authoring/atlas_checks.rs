@@ -3,13 +3,10 @@
 //! outside the atlas extent (a swapped latitude and longitude, a lost minus sign), and events
 //! and periods outside `time_range`. Findings about `atlas.toml` carry its line numbers.
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
 use geo::Point;
-use serde::Deserialize;
 use toml::Spanned;
 
+use crate::config::Config;
 use crate::diagnostics::Finding;
 use crate::model::Atlas;
 
@@ -20,134 +17,60 @@ const FAR_M: f64 = 5_000_000.0;
 /// More events than this outside `time_range` are reported in one warning, not one each.
 const GROUP_OVER: usize = 3;
 
-#[derive(Deserialize)]
-struct Top {
-    atlas: Option<AtlasSpans>,
-    #[serde(default)]
-    sheets: Vec<SheetSpans>,
-    #[serde(default)]
-    periods: Vec<PeriodSpans>,
-}
-
-#[derive(Deserialize)]
-struct AtlasSpans {
-    extent: Option<Spanned<toml::Value>>,
-    time_range: Option<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-struct SheetSpans {
-    id: Spanned<String>,
-    #[serde(default)]
-    sites: Vec<Spanned<String>>,
-    #[serde(default)]
-    insets: Vec<InsetSpans>,
-    #[serde(default)]
-    labels: BTreeMap<Spanned<String>, toml::Value>,
-    period: Option<Spanned<String>>,
-    #[serde(default)]
-    each_period: bool,
-}
-
-#[derive(Deserialize)]
-struct InsetSpans {
-    #[serde(default)]
-    sites: Vec<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-struct PeriodSpans {
-    id: Spanned<String>,
-}
-
-/// 1-based line of byte `offset` in `text`.
-#[must_use]
-pub fn line_of(text: &str, offset: usize) -> u64 {
-    text[..offset.min(text.len())].matches('\n').count() as u64 + 1
-}
-
-/// Runs the whole-atlas checks on `atlas` (read from `atlas.dir`).
+/// Runs the whole-atlas checks on `atlas`, reading its parsed `atlas.toml`
+/// (`atlas.meta.config`).
 #[must_use]
 pub fn run(atlas: &Atlas) -> Vec<Finding> {
-    let path = atlas.dir.join("atlas.toml");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return vec![];
-    };
+    let config = &atlas.meta.config;
     let mut findings = vec![];
-    let top: Option<Top> = toml::from_str(&text).ok();
-    check_sheets(atlas, &text, &path, top.as_ref(), &mut findings);
-    let extent_line = top
-        .as_ref()
-        .and_then(|t| t.atlas.as_ref())
-        .and_then(|a| a.extent.as_ref())
-        .map(|e| line_of(&text, e.span().start));
+    check_sheets(atlas, config, &mut findings);
+    // `[tiles]`: zoom ranges and layer names.
+    findings.extend(crate::tiles::AtlasTiles::from_config(config).1);
+    let extent_line = config.atlas.extent.as_ref().map(|e| config.line(&e.span()));
     check_extent(atlas, extent_line, &mut findings);
-    let range_line = top
+    let range_line = config
+        .atlas
+        .time_range
         .as_ref()
-        .and_then(|t| t.atlas.as_ref())
-        .and_then(|a| a.time_range.as_ref())
-        .map(|e| line_of(&text, e.span().start));
-    check_time_range(atlas, top.as_ref(), &text, &path, range_line, &mut findings);
+        .map(|r| config.line(&r.span()));
+    check_time_range(atlas, config, range_line, &mut findings);
     findings
 }
 
-fn check_sheets(
-    atlas: &Atlas,
-    text: &str,
-    path: &Path,
-    top: Option<&Top>,
-    findings: &mut Vec<Finding>,
-) {
+fn check_sheets(atlas: &Atlas, config: &Config, findings: &mut Vec<Finding>) {
     // The printer's own reading of the sheets: paper, orientation, projection, extent, dpi ...
     // (its messages name the allowed values).
-    match crate::print::sheet::parse(text, path) {
-        Err(e) => {
-            let (line, message) = match e {
-                crate::print::PrintError::Sheet { line, message, .. } => {
-                    (line.map(|l| l as u64), message)
-                }
-                other => (None, other.to_string()),
-            };
-            findings.push(Finding::error(path, line, message));
-        }
-        // Each sheet with an extent must have a projection that can draw it (the error names the
-        // sheet and the fix).
-        Ok(specs) => {
-            for spec in &specs {
-                let Some(extent) = spec.extent else { continue };
-                if let Err(e) = crate::print::projection::Projection::for_sheet(
-                    spec.projection,
-                    extent,
-                    &spec.id,
-                ) {
-                    let line = top.and_then(|t| {
-                        t.sheets
-                            .iter()
-                            .find(|s| *s.id.get_ref() == spec.id)
-                            .map(|s| line_of(text, s.id.span().start))
-                    });
-                    findings.push(Finding::error(path, line, e.to_string()));
-                }
-            }
+    let (specs, problems) = crate::print::sheet::from_config(config);
+    findings.extend(problems);
+    // Each sheet with an extent must have a projection that can draw it (the error names the
+    // sheet and the fix).
+    for spec in &specs {
+        let Some(extent) = spec.extent else { continue };
+        if let Err(e) =
+            crate::print::projection::Projection::for_sheet(spec.projection, extent, &spec.id)
+        {
+            let table = config.sheets.iter().find(|s| *s.id.get_ref() == spec.id);
+            let span = table.and_then(|s| s.projection.as_ref().map(Spanned::span));
+            findings.push(match (span, table) {
+                (Some(span), _) => config.error(span, e.to_string()),
+                (None, Some(t)) => config.error(t.id.span(), e.to_string()),
+                (None, None) => Finding::error(&config.path, None, e.to_string()),
+            });
         }
     }
-    let Some(top) = top else { return };
     let site_ids = || atlas.sites.iter().map(|s| s.id.as_str());
-    for sheet in &top.sheets {
+    for sheet in &config.sheets {
         let sheet_id = sheet.id.get_ref();
         let mut unknown_site = |id: &Spanned<String>, field: &str| {
             if atlas.site(id.get_ref()).is_none() {
-                findings.push(
-                    Finding::error(
-                        path,
-                        Some(line_of(text, id.span().start)),
-                        format!(
-                            "sheet `{sheet_id}`: `{field}` names an unknown site id{}",
-                            fix_for_site(id.get_ref(), site_ids())
-                        ),
-                    )
-                    .at(None, id.get_ref().as_str()),
+                let message = format!(
+                    "sheet `{sheet_id}`: `{field}` names an unknown site id{}",
+                    fix_for_site(id.get_ref(), site_ids())
                 );
+                findings.push(crate::config::with_value(
+                    config.error(id.span(), message),
+                    id.get_ref().as_str(),
+                ));
             }
         };
         for id in &sheet.sites {
@@ -174,19 +97,17 @@ fn check_sheets(
                     ids.join(", ")
                 )
             };
-            findings.push(
-                Finding::error(
-                    path,
-                    Some(line_of(text, period.span().start)),
+            findings.push(crate::config::with_value(
+                config.error(
+                    period.span(),
                     format!("sheet `{sheet_id}`: unknown period{fix}"),
-                )
-                .at(None, period.get_ref().as_str()),
-            );
+                ),
+                period.get_ref().as_str(),
+            ));
         }
         if sheet.each_period && atlas.periods.is_empty() {
-            findings.push(Finding::warning(
-                path,
-                Some(line_of(text, sheet.id.span().start)),
+            findings.push(config.warning(
+                sheet.id.span(),
                 format!(
                     "sheet `{sheet_id}` has `each_period = true` but atlas.toml defines no [[periods]]: it prints no sheet"
                 ),
@@ -259,9 +180,7 @@ fn check_extent(atlas: &Atlas, extent_line: Option<u64>, findings: &mut Vec<Find
 
 fn check_time_range(
     atlas: &Atlas,
-    top: Option<&Top>,
-    text: &str,
-    path: &Path,
+    config: &Config,
     range_line: Option<u64>,
     findings: &mut Vec<Finding>,
 ) {
@@ -317,63 +236,114 @@ fn check_time_range(
     }
     for period in &atlas.periods {
         if let Some(how) = outside(&period.when) {
-            let line = top
-                .and_then(|t| t.periods.iter().find(|p| *p.id.get_ref() == period.id))
-                .map(|p| line_of(text, p.id.span().start));
-            findings.push(
-                Finding::warning(
-                    path,
-                    line,
-                    format!(
-                        "period `{}` {how} the atlas's time_range `{}`{at_line}",
-                        period.id, range.edtf
-                    ),
-                )
-                .at(None, period.when.edtf.as_str()),
+            let message = format!(
+                "period `{}` {how} the atlas's time_range `{}`{at_line}",
+                period.id, range.edtf
             );
+            let finding = match config.periods.iter().find(|p| *p.id.get_ref() == period.id) {
+                Some(p) => config.warning(p.when.span(), message),
+                None => Finding::warning(&config.path, None, message),
+            };
+            findings.push(crate::config::with_value(
+                finding,
+                period.when.edtf.as_str(),
+            ));
         }
     }
 }
 
-/// Gives findings about `atlas.toml` that carry no line the line of their value (or of the key
-/// their message names), so that every `atlas.toml` error points somewhere.
-pub fn locate_toml_findings(text: &str, path: &Path, findings: &mut [Finding]) {
-    for f in findings
-        .iter_mut()
-        .filter(|f| f.file == path && f.line.is_none())
-    {
-        let by_value = f
-            .value
-            .as_deref()
-            .filter(|v| !v.is_empty())
-            .and_then(|v| text.find(&format!("\"{v}\"")).or_else(|| text.find(v)));
-        // Else the first `name` in backticks, or before `:` in "atlas.extent ...: ...".
-        let key = f.message.split('`').nth(1).map(str::to_owned).or_else(|| {
-            f.message
-                .split([' ', ':'])
-                .next()
-                .and_then(|k| k.rsplit('.').next())
-                .map(str::to_owned)
-        });
-        let by_key = key.filter(|k| !k.is_empty()).and_then(|k| {
-            text.lines()
-                .scan(0usize, |at, l| {
-                    let start = *at;
-                    *at += l.len() + 1;
-                    Some((start, l))
-                })
-                .find(|(_, l)| {
-                    let t = l.trim_start();
-                    t.starts_with(&format!("{k} "))
-                        || t.starts_with(&format!("{k}="))
-                        || t.starts_with(&format!("[{k}]"))
-                        || t.starts_with(&format!("[[{k}]]"))
-                        || t.starts_with(&format!("[{k}."))
-                })
-                .map(|(start, _)| start)
-        });
-        if let Some(offset) = by_value.or(by_key) {
-            f.line = Some(line_of(text, offset));
-        }
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use super::*;
+
+    /// The tiny test atlas (28 lines of atlas.toml) with `extra` appended to its atlas.toml,
+    /// parsed in memory; the findings of [`run`] about atlas.toml, as text.
+    fn check(extra: &str) -> Vec<String> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
+        let mut atlas = crate::load::read(&dir).unwrap().atlas;
+        let text = std::fs::read_to_string(dir.join("atlas.toml")).unwrap();
+        assert_eq!(text.lines().count(), 28);
+        let (config, findings) =
+            Config::parse(Path::new("atlas.toml"), &format!("{text}{extra}")).unwrap();
+        assert!(findings.is_empty(), "{findings:?}");
+        atlas.meta.config = Arc::new(config);
+        let mut findings = run(&atlas);
+        crate::diagnostics::sort(&mut findings);
+        findings
+            .iter()
+            .filter(|f| f.file == Path::new("atlas.toml"))
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn the_tiny_atlas_is_clean() {
+        assert!(check("").is_empty());
+    }
+
+    #[test]
+    fn sheet_references_are_checked_against_the_atlas() {
+        let got = check(
+            "\n[[sheets]]\nid = \"river\"\ntitle = \"River\"\nsites = [\"kholmogori\"]\nperiod = \"jorney\"\n[[sheets.insets]]\ntitle = \"Detail\"\nsites = [\"atlantis\"]\n[sheets.labels]\npinegga = \"Pinega\"\n",
+        );
+        assert_eq!(
+            got,
+            [
+                "atlas.toml:33:10: error: value `kholmogori`: sheet `river`: `sites` names an unknown site id (did you mean `kholmogory`?)",
+                "atlas.toml:34:10: error: value `jorney`: sheet `river`: unknown period (did you mean `journey`?) (the [[periods]] are: journey)",
+                "atlas.toml:37:10: error: value `atlantis`: sheet `river`: `insets.sites` names an unknown site id (site ids are the `id` column of sites.csv)",
+                "atlas.toml:39:1: error: value `pinegga`: sheet `river`: `labels` names an unknown site id (did you mean `pinega`?)",
+            ]
+        );
+    }
+
+    #[test]
+    fn sheet_values_and_projections_are_checked() {
+        let got = check(
+            "\n[[sheets]]\nid = \"a\"\ntitle = \"A\"\npaper = \"A5\"\n\n[[sheets]]\nid = \"b\"\ntitle = \"B\"\nextent = [10.0, -20.0, 30.0, 20.0]\nprojection = \"lcc\"\n",
+        );
+        assert_eq!(got.len(), 2, "{got:#?}");
+        assert_eq!(
+            got[0],
+            "atlas.toml:33:9: error: sheet `a`: bad paper (A4, A3 or letter) `A5`"
+        );
+        assert!(
+            got[1].starts_with("atlas.toml:39:14: error: sheet `b`: projection:")
+                && got[1].contains("fix: set `projection = \"auto\"`"),
+            "{}",
+            got[1]
+        );
+    }
+
+    #[test]
+    fn tiles_are_checked() {
+        let got = check("\n[tiles]\nmaxzoom = 22\n[tiles.layers.site]\nmaxzoom = 9\n");
+        assert_eq!(
+            got,
+            [
+                "atlas.toml:31:11: error: tiles [tiles]: zoom range 0..22 is not within 0..20 with minzoom <= maxzoom",
+                "atlas.toml:32:15: error: [tiles.layers.site]: there is no such layer (did you mean `sites`?) (layers: sites, lines, uncertainty, event_areas, events, transfers, claims, coast, lakes, rivers, regions, borders, sea)",
+            ]
+        );
+    }
+
+    #[test]
+    fn each_period_without_periods_is_a_warning_at_the_sheet() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny");
+        let mut atlas = crate::load::read(&dir).unwrap().atlas;
+        atlas.periods.clear();
+        let text = "[atlas]\nid = \"tiny\"\ntitle = \"T\"\n[[sheets]]\nid = \"p\"\ntitle = \"P\"\neach_period = true\n";
+        let (config, _) = Config::parse(Path::new("atlas.toml"), text).unwrap();
+        atlas.meta.config = Arc::new(config);
+        let got: Vec<String> = run(&atlas).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            got,
+            [
+                "atlas.toml:5:6: warning: sheet `p` has `each_period = true` but atlas.toml defines no [[periods]]: it prints no sheet"
+            ]
+        );
     }
 }

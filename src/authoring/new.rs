@@ -268,10 +268,12 @@ mod tests {
     #[test]
     fn the_template_is_valid_toml() {
         let text = atlas_toml("voyage", "journal", "sources/j.txt", "Voyage \"1832\"");
-        let v: toml::Table = toml::from_str(&text).unwrap();
-        assert_eq!(v["atlas"]["id"].as_str(), Some("voyage"));
-        assert_eq!(v["atlas"]["title"].as_str(), Some("Voyage \"1832\""));
-        assert_eq!(v["sources"][0]["file"].as_str(), Some("sources/j.txt"));
+        // Read as gazmap reads it: every table and key is known.
+        let (c, findings) = crate::config::Config::parse(Path::new("atlas.toml"), &text).unwrap();
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(c.atlas.id, "voyage");
+        assert_eq!(c.atlas.title, "Voyage \"1832\"");
+        assert_eq!(c.sources[0].file.get_ref(), "sources/j.txt");
     }
 
     #[test]
@@ -281,8 +283,14 @@ mod tests {
         let uncommented: String = text
             .lines()
             .map(|l| {
-                in_kinds = l == "# [[kinds]]" || (in_kinds && l.starts_with("# "));
-                if in_kinds || l.starts_with("# movement_label") {
+                in_kinds = ["# [[kinds]]", "# [[periods]]", "# [basemap]"].contains(&l)
+                    || (in_kinds && l.starts_with("# "));
+                if in_kinds
+                    || l.starts_with("# movement_label")
+                    || l.starts_with("# time_range")
+                    || l.starts_with("# url")
+                    || l.starts_with("# licence")
+                {
                     l.trim_start_matches("# ").to_owned()
                 } else {
                     l.to_owned()
@@ -290,15 +298,20 @@ mod tests {
             })
             .collect::<Vec<_>>()
             .join("\n");
-        let v: toml::Table = toml::from_str(&uncommented).unwrap();
+        let (c, findings) =
+            crate::config::Config::parse(Path::new("atlas.toml"), &uncommented).unwrap();
+        assert!(findings.is_empty(), "{findings:?}");
         assert_eq!(
-            v["atlas"]["movement_label"].as_str(),
+            c.atlas.movement_label.as_deref(),
             Some("Voyage of the ship")
         );
-        let kind = &v["kinds"][0];
-        assert_eq!(kind["id"].as_str(), Some("anchorage"));
-        let symbol = kind["symbol"].as_str().unwrap();
+        assert_eq!(c.atlas.time_range.unwrap().get_ref(), "1832/1836");
+        assert_eq!(c.basemap.unwrap().dir, "../basemap");
+        assert_eq!(c.periods[0].id.get_ref(), "outward");
+        let kind = &c.kinds[0];
+        assert_eq!(kind.id.get_ref(), "anchorage");
+        let symbol = kind.symbol.as_ref().unwrap().get_ref();
         assert!(crate::style::Shape::from_name(symbol).is_some(), "{symbol}");
-        assert!(crate::style::parse_colour(kind["colour"].as_str().unwrap()).is_some());
+        assert!(crate::style::parse_colour(kind.colour.as_ref().unwrap().get_ref()).is_some());
     }
 }

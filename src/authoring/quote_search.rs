@@ -345,34 +345,26 @@ pub struct SourceText {
 /// # Errors
 /// A message naming the file when `atlas.toml` or a source cannot be read.
 pub fn atlas_sources(dir: &Path) -> Result<Vec<SourceText>, String> {
-    let toml_path = dir.join("atlas.toml");
-    let toml_text = std::fs::read_to_string(&toml_path)
-        .map_err(|e| format!("cannot read {}: {e}", toml_path.display()))?;
-    let table: toml::Table = toml::from_str(&toml_text)
-        .map_err(|e| format!("{}: {}", toml_path.display(), e.message()))?;
+    let config = crate::config::Config::read(dir).map_err(|findings| {
+        findings
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
     let mut out = vec![];
-    for s in table
-        .get("sources")
-        .and_then(toml::Value::as_array)
-        .map_or(&[][..], Vec::as_slice)
-    {
-        let (Some(id), Some(file)) = (
-            s.get("id").and_then(toml::Value::as_str),
-            s.get("file").and_then(toml::Value::as_str),
-        ) else {
-            continue;
-        };
-        let path = dir.join(file);
+    for s in &config.sources {
+        let path = dir.join(s.file.get_ref());
         let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read source `{id}` {}: {e}", path.display()))?;
+            .map_err(|e| format!("cannot read source `{}` {}: {e}", s.id, path.display()))?;
         out.push(SourceText {
-            id: id.to_owned(),
+            id: s.id.clone(),
             path,
             text: normalise_source(text),
         });
     }
     if out.is_empty() {
-        return Err(format!("{} lists no [[sources]]", toml_path.display()));
+        return Err(format!("{} lists no [[sources]]", config.path.display()));
     }
     Ok(out)
 }

@@ -81,7 +81,7 @@ pub(super) fn run(args: PrintArgs) -> Result<String, Failure> {
     });
     let reports = print::run(
         &layers,
-        &dir,
+        &checked.atlas.meta.config,
         checked.atlas.meta.basemap_dir.as_deref(),
         &req,
         &out,

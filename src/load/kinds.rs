@@ -1,39 +1,12 @@
 //! The `[[kinds]]` of `atlas.toml`: the atlas's own site kinds, validated with the line and
 //! column of each bad value and resolved against the built-in kinds of [`crate::style::kinds`].
 
-use std::path::Path;
-
-use serde::Deserialize;
-use toml::Spanned;
-
-use super::line_col;
+use crate::config::Config;
 use crate::diagnostics::Finding;
 use crate::style::kinds::{
     Aat, DEFAULT_LABEL_PRIORITY, DEFAULT_SIZE_MM, FEATURE_CLASSES, Kind, default_kind,
 };
 use crate::style::{Shape, parse_colour};
-
-/// One `[[kinds]]` table as written.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct KindSection {
-    id: Spanned<String>,
-    label: Option<String>,
-    symbol: Option<Spanned<String>>,
-    colour: Option<Spanned<String>>,
-    size_mm: Option<Spanned<f64>>,
-    label_priority: Option<i32>,
-    aat: Option<Spanned<AatSection>>,
-    feature_class: Option<Spanned<String>>,
-}
-
-/// `aat = { id = "300000390", term = "mine" }`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AatSection {
-    id: String,
-    term: String,
-}
 
 /// The largest symbol size accepted, **mm** (larger would hide the map under it).
 const MAX_SIZE_MM: f64 = 12.0;
@@ -41,24 +14,14 @@ const MAX_SIZE_MM: f64 = 12.0;
 /// The atlas's kinds in the order written. Each key not given is taken from the built-in kind
 /// of the same id, if any; a new kind must give `symbol` and `colour`. Problems become
 /// findings at their line in `atlas.toml` and the kind is left out.
-pub(super) fn resolve(
-    path: &Path,
-    text: &str,
-    sections: Vec<KindSection>,
-    findings: &mut Vec<Finding>,
-) -> Vec<Kind> {
+pub(super) fn resolve(config: &Config, findings: &mut Vec<Finding>) -> Vec<Kind> {
     // The message names the value; the column is a character position in atlas.toml.
-    let error = |span: std::ops::Range<usize>, message: String| {
-        let (line, col) = line_col(text, span.start);
-        let mut f = Finding::error(path, Some(line), message);
-        f.column = Some((col, String::new()));
-        f
-    };
+    let error = |span: std::ops::Range<usize>, message: String| config.error(span, message);
     let mut out: Vec<Kind> = vec![];
     let mut seen: Vec<(String, u64)> = vec![];
-    for s in sections {
+    for s in &config.kinds {
         let id = s.id.get_ref().clone();
-        let (line, _) = line_col(text, s.id.span().start);
+        let line = config.line(&s.id.span());
         if id.is_empty() || id.chars().any(char::is_whitespace) {
             findings.push(error(
                 s.id.span(),
@@ -189,6 +152,7 @@ pub(super) fn resolve(
         out.push(Kind {
             label: s
                 .label
+                .clone()
                 .or_else(|| base.as_ref().map(|b| b.label.clone()))
                 .unwrap_or_else(|| humane(&id)),
             shape,
@@ -220,16 +184,17 @@ fn humane(id: &str) -> String {
 mod tests {
     use super::*;
 
-    #[derive(Deserialize)]
-    struct Top {
-        #[serde(default)]
-        kinds: Vec<KindSection>,
-    }
+    use std::path::Path;
 
     fn read(text: &str) -> (Vec<Kind>, Vec<Finding>) {
-        let top: Top = toml::from_str(text).unwrap();
+        let text = if text.contains("[atlas]") {
+            text.to_owned()
+        } else {
+            format!("[atlas]\nid = \"x\"\ntitle = \"X\"\n{text}")
+        };
+        let (config, _) = Config::parse(Path::new("atlas.toml"), &text).unwrap();
         let mut findings = vec![];
-        let kinds = resolve(Path::new("atlas.toml"), text, top.kinds, &mut findings);
+        let kinds = resolve(&config, &mut findings);
         (kinds, findings)
     }
 
@@ -279,7 +244,7 @@ mod tests {
 
     #[test]
     fn bad_values_are_reported_at_their_line_and_column() {
-        let text = "[atlas]\nid = \"x\"\n\n[[kinds]]\nid = \"mine\"\nsymbol = \"sqare\"\ncolour = \"#3b3b3b\"\n\n[[kinds]]\nid = \"camp\"\nsymbol = \"square\"\ncolour = \"brown\"\n\n[[kinds]]\nid = \"mine\"\nsymbol = \"circle\"\ncolour = \"#000000\"\n\n[[kinds]]\nid = \"hut\"\nsize_mm = -1.0\n\n[[kinds]]\nid = \"tent\"\n\n[[kinds]]\nid = \"well\"\nsymbol = \"circle\"\ncolour = \"#000000\"\naat = { id = \"3000\", term = \"well\" }\nfeature_class = \"Q\"\n";
+        let text = "[atlas]\nid = \"x\"\ntitle = \"X\"\n[[kinds]]\nid = \"mine\"\nsymbol = \"sqare\"\ncolour = \"#3b3b3b\"\n\n[[kinds]]\nid = \"camp\"\nsymbol = \"square\"\ncolour = \"brown\"\n\n[[kinds]]\nid = \"mine\"\nsymbol = \"circle\"\ncolour = \"#000000\"\n\n[[kinds]]\nid = \"hut\"\nsize_mm = -1.0\n\n[[kinds]]\nid = \"tent\"\n\n[[kinds]]\nid = \"well\"\nsymbol = \"circle\"\ncolour = \"#000000\"\naat = { id = \"3000\", term = \"well\" }\nfeature_class = \"Q\"\n";
         let (kinds, findings) = read(text);
         assert!(kinds.is_empty(), "{kinds:?}");
         let got: Vec<(u64, usize, &str)> = findings
@@ -344,14 +309,14 @@ mod tests {
 
     #[test]
     fn unknown_keys_fail_to_parse_with_their_name() {
-        let e = toml::from_str::<Top>("[[kinds]]\nid = \"mine\"\ncolor = \"#000000\"\n")
-            .err()
-            .unwrap();
-        assert!(e.message().contains("unknown field `color`"), "{e}");
-        assert_eq!(
-            e.span()
-                .map(|s| line_col("[[kinds]]\nid = \"mine\"\ncolor = \"#000000\"\n", s.start).0),
-            Some(3)
+        let text =
+            "[atlas]\nid = \"x\"\ntitle = \"X\"\n[[kinds]]\nid = \"mine\"\ncolor = \"#000000\"\n";
+        let e = Config::parse(Path::new("atlas.toml"), text).unwrap_err();
+        assert_eq!(e[0].line, Some(6));
+        assert!(
+            e[0].message
+                .starts_with("unknown key `color` (did you mean `colour`?)"),
+            "{e:?}"
         );
     }
 }

@@ -224,18 +224,18 @@ pub fn load_locator(basemap_dir: Option<&Path>) -> Result<Option<Layer>, PrintEr
     })
 }
 
-/// Writes every sheet of the atlas in `atlas_dir` (its `[[sheets]]`, or [`default_sheets`])
+/// Writes every sheet of the atlas whose `atlas.toml` is `config` (its `[[sheets]]`, or [`default_sheets`])
 /// into `dir` as SVG, PDF and PNG; what `gazmap build` calls.
 ///
 /// # Errors
 /// Any [`PrintError`].
 pub fn write_atlas(
     layers: &Layers,
-    atlas_dir: &Path,
+    config: &crate::config::Config,
     basemap_dir: Option<&Path>,
     dir: &Path,
 ) -> Result<Vec<SheetReport>, PrintError> {
-    let mut sheets = sheet::load(atlas_dir)?;
+    let mut sheets = sheet::specs(config)?;
     if sheets.is_empty() {
         sheets = default_sheets(layers);
     }
@@ -294,12 +294,12 @@ pub struct Request {
 /// any other [`PrintError`] from composing or writing.
 pub fn run(
     layers: &Layers,
-    atlas_dir: &Path,
+    config: &crate::config::Config,
     basemap_dir: Option<&Path>,
     req: &Request,
     dir: &Path,
 ) -> Result<Vec<SheetReport>, PrintError> {
-    let mut sheets = sheet::load(atlas_dir)?;
+    let mut sheets = sheet::specs(config)?;
     if sheets.is_empty() {
         sheets = default_sheets(layers);
     }
@@ -309,7 +309,7 @@ pub fn run(
         sheets.retain(|s| s.id == *id);
         if sheets.is_empty() {
             return Err(PrintError::Sheet {
-                path: atlas_dir.join("atlas.toml"),
+                path: config.path.clone(),
                 line: None,
                 message: format!(
                     "no sheet `{id}`{}; the sheets are: {}",

@@ -24,9 +24,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
-use serde::Deserialize;
 
 use super::PrintError;
+use crate::authoring::did_you_mean_text;
+use crate::config::Config;
+use crate::diagnostics::Finding;
 
 /// Paper sizes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,149 +207,180 @@ impl SheetSpec {
 /// PNG resolution when a sheet does not say, **dpi**.
 pub const DEFAULT_DPI: u32 = 300;
 
-#[derive(Debug, Deserialize)]
-struct TopToml {
-    #[serde(default)]
-    sheets: Vec<SheetToml>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SheetToml {
-    id: String,
-    title: String,
-    #[serde(default)]
-    subtitle: String,
-    paper: Option<String>,
-    orientation: Option<String>,
-    extent: Option<[f64; 4]>,
-    #[serde(default)]
-    sites: Vec<String>,
-    margin_km: Option<f64>,
-    projection: Option<String>,
-    period: Option<String>,
-    #[serde(default)]
-    each_period: bool,
-    claims: Option<bool>,
-    transfers: Option<bool>,
-    dpi: Option<u32>,
-    #[serde(default)]
-    insets: Vec<InsetToml>,
-    #[serde(default)]
-    labels: BTreeMap<String, String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct InsetToml {
-    title: String,
-    sites: Vec<String>,
-    margin_km: Option<f64>,
-}
-
-fn line_of(text: &str, byte: usize) -> usize {
-    text[..byte.min(text.len())].matches('\n').count() + 1
-}
-
-/// Reads the `[[sheets]]` of `<atlas_dir>/atlas.toml` (none is fine: an empty list).
+/// Reads the `[[sheets]]` of `<atlas_dir>/atlas.toml` (none is fine: an empty list), for tools
+/// that have no loaded atlas; the build reads them from the atlas's config ([`specs`]).
 ///
 /// # Errors
-/// [`PrintError::Sheet`] naming the file and line when a sheet table is malformed.
+/// [`PrintError::Sheet`] naming the file and line when `atlas.toml` or a sheet is malformed.
 pub fn load(atlas_dir: &Path) -> Result<Vec<SheetSpec>, PrintError> {
-    let path = atlas_dir.join("atlas.toml");
-    let text = std::fs::read_to_string(&path).map_err(|e| PrintError::Io {
-        path: path.clone(),
-        source: e,
-    })?;
-    parse(&text, &path)
+    let config = Config::read(atlas_dir).map_err(first_error)?;
+    specs(&config)
 }
 
 /// Parses the `[[sheets]]` of an `atlas.toml` text; `path` is used in messages.
 ///
 /// # Errors
-/// [`PrintError::Sheet`] naming the file and line when a sheet table is malformed.
+/// [`PrintError::Sheet`] naming the file and line when the text or a sheet is malformed.
 pub fn parse(text: &str, path: &Path) -> Result<Vec<SheetSpec>, PrintError> {
-    let err = |line: Option<usize>, message: String| PrintError::Sheet {
-        path: PathBuf::from(path),
-        line,
-        message,
-    };
-    let top: TopToml = toml::from_str(text).map_err(|e| {
-        err(
-            e.span().map(|s| line_of(text, s.start)),
-            e.message().to_owned(),
-        )
-    })?;
+    let (config, _) = Config::parse(path, text).map_err(first_error)?;
+    specs(&config)
+}
+
+/// The sheets of `config`.
+///
+/// # Errors
+/// [`PrintError::Sheet`] with the first problem [`from_config`] finds.
+pub fn specs(config: &Config) -> Result<Vec<SheetSpec>, PrintError> {
+    let (sheets, findings) = from_config(config);
+    if findings.is_empty() {
+        Ok(sheets)
+    } else {
+        Err(first_error(findings))
+    }
+}
+
+fn first_error(findings: Vec<Finding>) -> PrintError {
+    let f = findings.into_iter().next().unwrap_or_else(|| {
+        Finding::error(Path::new("atlas.toml"), None, "atlas.toml cannot be read")
+    });
+    PrintError::Sheet {
+        path: f.file,
+        line: f.line.and_then(|l| usize::try_from(l).ok()),
+        message: f.message,
+    }
+}
+
+/// The sheets of `config` resolved to [`SheetSpec`]s, and every problem of their values (paper,
+/// orientation, projection, extent, dpi, margins, ids, insets) located at its line and column;
+/// a sheet with a problem is left out. `gazmap check` reports the problems; references to
+/// sites and periods are checked there too, against the atlas.
+#[must_use]
+pub fn from_config(config: &Config) -> (Vec<SheetSpec>, Vec<Finding>) {
     let mut out: Vec<SheetSpec> = vec![];
-    for s in top.sheets {
-        let at = |field: &str, value: &str| {
-            // The line of the value, searched after the sheet's id; else the id's line.
-            let id_at = text.find(&format!("\"{}\"", s.id));
-            let line = id_at
-                .and_then(|b| text[b..].find(value).map(|v| b + v))
-                .or(id_at)
-                .map(|b| line_of(text, b));
-            err(line, format!("sheet `{}`: bad {field} `{value}`", s.id))
+    let mut findings = vec![];
+    for s in &config.sheets {
+        let id = s.id.get_ref();
+        let before = findings.len();
+        let mut bad = |span: std::ops::Range<usize>, field: &str, value: &str, hint: String| {
+            findings.push(config.error(span, format!("sheet `{id}`: bad {field} `{value}`{hint}")));
         };
-        if s.id.is_empty()
-            || !s
-                .id
+        if id.is_empty()
+            || !id
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
-            return Err(at("id (letters, digits, - and _ only)", &s.id));
+            bad(
+                s.id.span(),
+                "id (letters, digits, - and _ only)",
+                id,
+                String::new(),
+            );
         }
-        if out.iter().any(|o| o.id == s.id) {
-            return Err(at("id (used twice)", &s.id));
+        if out.iter().any(|o| o.id == *id) {
+            bad(s.id.span(), "id (used twice)", id, String::new());
         }
-        let mut spec = SheetSpec::new(&s.id, &s.title);
-        spec.subtitle = s.subtitle;
+        let mut spec = SheetSpec::new(id, &s.title);
+        spec.subtitle.clone_from(&s.subtitle);
         if let Some(p) = &s.paper {
-            spec.paper = Paper::parse(p).ok_or_else(|| at("paper (A4, A3 or letter)", p))?;
+            match Paper::parse(p.get_ref()) {
+                Some(paper) => spec.paper = paper,
+                None => bad(
+                    p.span(),
+                    "paper (A4, A3 or letter)",
+                    p.get_ref(),
+                    did_you_mean_text(p.get_ref(), Paper::NAMES.iter().copied()),
+                ),
+            }
         }
         if let Some(o) = &s.orientation {
-            spec.orientation = Orientation::parse(o)
-                .ok_or_else(|| at("orientation (landscape or portrait)", o))?;
+            match Orientation::parse(o.get_ref()) {
+                Some(orientation) => spec.orientation = orientation,
+                None => bad(
+                    o.span(),
+                    "orientation (landscape or portrait)",
+                    o.get_ref(),
+                    did_you_mean_text(o.get_ref(), Orientation::NAMES.iter().copied()),
+                ),
+            }
         }
-        if let Some(e) = s.extent {
-            if !(e[0] < e[2] && e[1] < e[3] && e[1] >= -85.0 && e[3] <= 85.0) {
-                return Err(at(
+        if let Some(extent) = &s.extent {
+            let e = *extent.get_ref();
+            if e[0] < e[2] && e[1] < e[3] && e[1] >= -85.0 && e[3] <= 85.0 {
+                spec.extent = Some(e);
+            } else {
+                bad(
+                    extent.span(),
                     "extent (lon_min, lat_min, lon_max, lat_max)",
                     &format!("{e:?}"),
-                ));
+                    String::new(),
+                );
             }
-            spec.extent = Some(e);
         }
-        spec.sites = s.sites;
-        spec.labels = s.labels;
-        spec.margin_km = s.margin_km;
+        spec.sites = s.sites.iter().map(|x| x.get_ref().clone()).collect();
+        spec.labels = s
+            .labels
+            .iter()
+            .map(|(k, v)| (k.get_ref().clone(), v.clone()))
+            .collect();
+        if let Some(m) = &s.margin_km {
+            if *m.get_ref() >= 0.0 {
+                spec.margin_km = Some(*m.get_ref());
+            } else {
+                bad(
+                    m.span(),
+                    "margin_km (0 or more)",
+                    &m.get_ref().to_string(),
+                    String::new(),
+                );
+            }
+        }
         if let Some(p) = &s.projection {
-            spec.projection = ProjectionChoice::parse(p)
-                .ok_or_else(|| at(&format!("projection ({})", ProjectionChoice::NAMES), p))?;
+            match ProjectionChoice::parse(p.get_ref()) {
+                Some(projection) => spec.projection = projection,
+                None => bad(
+                    p.span(),
+                    &format!("projection ({})", ProjectionChoice::NAMES),
+                    p.get_ref(),
+                    String::new(),
+                ),
+            }
         }
-        spec.period = s.period;
+        spec.period = s.period.as_ref().map(|p| p.get_ref().clone());
         spec.each_period = s.each_period;
         spec.claims = s.claims.unwrap_or(true);
         spec.transfers = s.transfers.unwrap_or(true);
-        if let Some(d) = s.dpi {
-            if !(36..=1200).contains(&d) {
-                return Err(at("dpi (36 to 1200)", &d.to_string()));
+        if let Some(d) = &s.dpi {
+            if (36..=1200).contains(d.get_ref()) {
+                spec.dpi = *d.get_ref();
+            } else {
+                bad(
+                    d.span(),
+                    "dpi (36 to 1200)",
+                    &d.get_ref().to_string(),
+                    String::new(),
+                );
             }
-            spec.dpi = d;
         }
-        for i in s.insets {
+        for i in &s.insets {
             if i.sites.is_empty() {
-                return Err(at("inset (needs sites)", &i.title));
+                bad(
+                    i.title.span(),
+                    "inset (needs sites)",
+                    i.title.get_ref(),
+                    String::new(),
+                );
             }
             spec.insets.push(InsetSpec {
-                title: i.title,
-                sites: i.sites,
+                title: i.title.get_ref().clone(),
+                sites: i.sites.iter().map(|x| x.get_ref().clone()).collect(),
                 margin_km: i.margin_km.unwrap_or(1.0),
             });
         }
-        out.push(spec);
+        if findings.len() == before {
+            out.push(spec);
+        }
     }
-    Ok(out)
+    (out, findings)
 }
 
 /// Resolves periods: a sheet with `each_period` becomes one sheet per period
@@ -494,6 +527,48 @@ a = "Site A"
             .to_string();
         assert!(e.contains("atlas.toml:"), "{e}");
         assert!(e.contains("papr"), "{e}");
+    }
+
+    /// The findings of `[[sheets]]` tables read after a minimal `[atlas]` of three lines.
+    fn problems(sheets: &str) -> Vec<String> {
+        let text = format!("[atlas]\nid = \"x\"\ntitle = \"X\"\n{sheets}");
+        let (config, _) = Config::parse(Path::new("atlas.toml"), &text).unwrap();
+        from_config(&config)
+            .1
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn every_bad_value_is_found_at_its_line_and_column() {
+        let got = problems(
+            "[[sheets]]\nid = \"a b\"\ntitle = \"A\"\npaper = \"A44\"\norientation = \"landscap\"\nextent = [10.0, 60.0, 5.0, 70.0]\nmargin_km = -1.0\nprojection = \"mollweide\"\ndpi = 20\n[[sheets.insets]]\ntitle = \"Empty\"\nsites = []\n\n[[sheets]]\nid = \"ok\"\ntitle = \"Fine\"\n\n[[sheets]]\nid = \"ok\"\ntitle = \"Again\"\n",
+        );
+        assert_eq!(
+            got,
+            [
+                "atlas.toml:5:6: error: sheet `a b`: bad id (letters, digits, - and _ only) `a b`",
+                "atlas.toml:7:9: error: sheet `a b`: bad paper (A4, A3 or letter) `A44` (did you mean `A4`?)",
+                "atlas.toml:8:15: error: sheet `a b`: bad orientation (landscape or portrait) `landscap` (did you mean `landscape`?)",
+                "atlas.toml:9:10: error: sheet `a b`: bad extent (lon_min, lat_min, lon_max, lat_max) `[10.0, 60.0, 5.0, 70.0]`",
+                "atlas.toml:10:13: error: sheet `a b`: bad margin_km (0 or more) `-1`",
+                "atlas.toml:11:14: error: sheet `a b`: bad projection (auto, lcc, utm, utm<zone>n, utm<zone>s, tmerc, laea, merc, eqc) `mollweide`",
+                "atlas.toml:12:7: error: sheet `a b`: bad dpi (36 to 1200) `20`",
+                "atlas.toml:14:9: error: sheet `a b`: bad inset (needs sites) `Empty`",
+                "atlas.toml:22:6: error: sheet `ok`: bad id (used twice) `ok`",
+            ]
+        );
+    }
+
+    #[test]
+    fn good_sheets_have_no_problems_and_keep_their_values() {
+        let (config, _) = Config::parse(Path::new("atlas.toml"), TOML).unwrap();
+        let (sheets, findings) = from_config(&config);
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(sheets, parse(TOML, Path::new("atlas.toml")).unwrap());
+        assert_eq!(sheets[0].extent, Some([50.0, 62.0, 66.0, 68.5]));
+        assert_eq!(sheets[1].labels["a"], "Site A");
     }
 
     #[test]

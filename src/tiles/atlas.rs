@@ -27,11 +27,12 @@ use geo::Geometry;
 
 use super::store::{AttrValue, FieldKind, Geom, Store};
 use super::{Progress, TileOptions, TilesError, TilesReport, write_store};
+use crate::config::Config;
+use crate::diagnostics::Finding;
 use crate::layers::{FieldType, LayerRole, Layers, Value};
 
 /// Zoom range of one layer in `[tiles.layers.NAME]`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LayerZooms {
     /// First zoom (default: the `[tiles]` minzoom).
     pub minzoom: Option<u8>,
@@ -39,75 +40,92 @@ pub struct LayerZooms {
     pub maxzoom: Option<u8>,
 }
 
-/// The `[tiles]` table of `atlas.toml`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The `[tiles]` table of `atlas.toml`, resolved (defaults filled in, zoom ranges checked).
+#[derive(Debug, Clone, PartialEq)]
 pub struct AtlasTiles {
     /// First zoom of every layer.
-    #[serde(default)]
     pub minzoom: u8,
     /// Last zoom of every layer.
-    #[serde(default = "default_maxzoom")]
     pub maxzoom: u8,
     /// Simplification tolerance, **pixels** (1/256 of a tile).
     pub simplify_px: Option<f64>,
     /// Buffer around each tile, **pixels** (1/256 of a tile).
     pub buffer_px: Option<f64>,
     /// Atlas layers without a `maxzoom` of their own stop at the zoom their data needs.
-    #[serde(default = "default_auto_zoom")]
     pub auto_zoom: bool,
     /// Per-layer zoom ranges.
-    #[serde(default)]
     pub layers: BTreeMap<String, LayerZooms>,
     /// The file the table was read from (for error messages).
-    #[serde(skip)]
     pub path: std::path::PathBuf,
-    /// Its text (to locate a table named in an error).
-    #[serde(skip)]
-    text: String,
+    /// The line of each `[tiles.layers.NAME]` (for error messages).
+    lines: BTreeMap<String, usize>,
 }
 
-fn default_maxzoom() -> u8 {
-    14
-}
-
-fn default_auto_zoom() -> bool {
-    true
-}
+const DEFAULT_MAXZOOM: u8 = 14;
 
 impl Default for AtlasTiles {
     fn default() -> Self {
         Self {
             minzoom: 0,
-            maxzoom: default_maxzoom(),
+            maxzoom: DEFAULT_MAXZOOM,
             simplify_px: None,
             buffer_px: None,
             auto_zoom: true,
             layers: BTreeMap::new(),
             path: "atlas.toml".into(),
-            text: String::new(),
+            lines: BTreeMap::new(),
         }
     }
 }
 
-#[derive(serde::Deserialize)]
-struct TomlFile {
-    tiles: Option<AtlasTiles>,
+/// The layers of an atlas build, by name: the atlas's own layers (see [`crate::layers`]) and
+/// every basemap layer there can be (regional or world files, and the sea). `[tiles.layers.NAME]`
+/// must name one of them.
+#[must_use]
+pub fn layer_names() -> Vec<&'static str> {
+    let mut names = ATLAS_LAYERS.to_vec();
+    for (stem, _) in crate::basemap::REGIONAL_FILES
+        .iter()
+        .chain(crate::basemap::WORLD_FILES)
+    {
+        if !names.contains(stem) {
+            names.push(stem);
+        }
+    }
+    names.push(crate::basemap::SEA);
+    names
+}
+
+/// The atlas layers [`crate::layers::build`] makes (a test keeps this list in step).
+const ATLAS_LAYERS: &[&str] = &[
+    "sites",
+    "lines",
+    "uncertainty",
+    "event_areas",
+    "events",
+    "transfers",
+    "claims",
+];
+
+fn config_error(f: Finding) -> TilesError {
+    TilesError::Config {
+        path: f.file,
+        line: f.line.and_then(|l| usize::try_from(l).ok()).unwrap_or(0),
+        message: f.message,
+    }
 }
 
 impl AtlasTiles {
-    /// Reads the `[tiles]` table of `dir/atlas.toml` (defaults when there is none).
+    /// Reads the `[tiles]` table of `dir/atlas.toml` (defaults when there is none), for tools
+    /// without a loaded atlas; the build reads the atlas's config ([`Self::from_config`]).
     ///
     /// # Errors
-    /// [`TilesError::Io`] if the file cannot be read; [`TilesError::Config`] if the table is
-    /// malformed (unknown key, zoom out of range).
+    /// [`TilesError::Config`] if the file cannot be read or parsed, or the table is wrong
+    /// (unknown key, zoom out of range).
     pub fn from_atlas_dir(dir: &Path) -> Result<Self, TilesError> {
-        let path = dir.join("atlas.toml");
-        let text = std::fs::read_to_string(&path).map_err(|source| TilesError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        Self::from_toml(&text, &path)
+        let config = Config::read(dir)
+            .map_err(|f| config_error(f.into_iter().next().expect("a finding")))?;
+        Self::strict(&config)
     }
 
     /// Parses the `[tiles]` table from the text of an `atlas.toml` read from `path`.
@@ -115,59 +133,102 @@ impl AtlasTiles {
     /// # Errors
     /// [`TilesError::Config`] naming the line of the problem.
     pub fn from_toml(text: &str, path: &Path) -> Result<Self, TilesError> {
-        let parsed: TomlFile = toml::from_str(text).map_err(|e| {
-            let line = e.span().map_or(1, |s| {
-                text[..s.start.min(text.len())].matches('\n').count() + 1
-            });
-            TilesError::Config {
-                path: path.to_path_buf(),
-                line,
-                message: e.message().to_owned(),
-            }
-        })?;
-        let mut cfg = parsed.tiles.unwrap_or_default();
-        cfg.path = path.to_path_buf();
-        cfg.text = text.to_owned();
-        let bad = |message: String| TilesError::Config {
-            path: path.to_path_buf(),
-            line: text
-                .lines()
-                .position(|l| l.trim_start().starts_with("[tiles"))
-                .map_or(1, |i| i + 1),
-            message,
-        };
-        let max = super::mercator::MAX_ZOOM;
-        for (name, z) in std::iter::once((
-            "[tiles]",
-            LayerZooms {
-                minzoom: Some(cfg.minzoom),
-                maxzoom: Some(cfg.maxzoom),
-            },
-        ))
-        .chain(cfg.layers.iter().map(|(k, v)| (k.as_str(), *v)))
-        {
-            let lo = z.minzoom.unwrap_or(cfg.minzoom);
-            let hi = z.maxzoom.unwrap_or(cfg.maxzoom);
-            if hi > max || lo > hi {
-                return Err(bad(format!(
-                    "tiles {name}: zoom range {lo}..{hi} is not within 0..{max} with minzoom <= maxzoom"
-                )));
-            }
-        }
-        Ok(cfg)
+        let (config, _) = Config::parse(path, text)
+            .map_err(|f| config_error(f.into_iter().next().expect("a finding")))?;
+        Self::strict(&config)
     }
 
-    /// Reads the `[tiles]` table of `dir/atlas.toml` and checks that every layer it names exists.
+    /// The `[tiles]` table of `config`, or the first problem [`Self::from_config`] finds.
     ///
     /// # Errors
-    /// See [`AtlasTiles::from_atlas_dir`] and [`AtlasTiles::check_layers`].
-    pub fn for_atlas(dir: &Path, layers: &Layers) -> Result<Self, TilesError> {
-        let cfg = Self::from_atlas_dir(dir)?;
+    /// [`TilesError::Config`] naming the line of the problem.
+    pub fn strict(config: &Config) -> Result<Self, TilesError> {
+        let (tiles, findings) = Self::from_config(config);
+        match findings.into_iter().next() {
+            Some(f) => Err(config_error(f)),
+            None => Ok(tiles),
+        }
+    }
+
+    /// The `[tiles]` table of `config` with defaults filled in, and every problem located:
+    /// a zoom range outside 0..[`super::mercator::MAX_ZOOM`] or with minzoom above maxzoom, a
+    /// layer name no atlas build has (see [`layer_names`]). `gazmap check` reports them.
+    #[must_use]
+    pub fn from_config(config: &Config) -> (Self, Vec<Finding>) {
+        let mut out = Self {
+            path: config.path.clone(),
+            ..Self::default()
+        };
+        let mut findings = vec![];
+        let Some(t) = &config.tiles else {
+            return (out, findings);
+        };
+        let value = |z: &Option<toml::Spanned<u8>>| z.as_ref().map(|z| *z.get_ref());
+        out.minzoom = value(&t.minzoom).unwrap_or(0);
+        out.maxzoom = value(&t.maxzoom).unwrap_or(DEFAULT_MAXZOOM);
+        out.simplify_px = t.simplify_px;
+        out.buffer_px = t.buffer_px;
+        out.auto_zoom = t.auto_zoom.unwrap_or(true);
+        let max = super::mercator::MAX_ZOOM;
+        let table_span = t
+            .maxzoom
+            .as_ref()
+            .or(t.minzoom.as_ref())
+            .map(toml::Spanned::span);
+        let check = |name: &str, span: Option<std::ops::Range<usize>>, lo: u8, hi: u8| {
+            let message = format!(
+                "tiles {name}: zoom range {lo}..{hi} is not within 0..{max} with minzoom <= maxzoom"
+            );
+            (hi > max || lo > hi).then(|| match span {
+                Some(span) => config.error(span, message),
+                None => Finding::error(&config.path, config.line_starting("[tiles"), message),
+            })
+        };
+        findings.extend(check("[tiles]", table_span, out.minzoom, out.maxzoom));
+        let known = layer_names();
+        for (name, z) in &t.layers {
+            let zooms = z.get_ref();
+            let lo = zooms.minzoom.unwrap_or(out.minzoom);
+            let hi = zooms.maxzoom.unwrap_or(out.maxzoom);
+            findings.extend(check(name.get_ref(), Some(name.span()), lo, hi));
+            if !known.contains(&name.get_ref().as_str()) {
+                findings.push(config.error(
+                    name.span(),
+                    format!(
+                        "[tiles.layers.{}]: there is no such layer{} (layers: {})",
+                        name.get_ref(),
+                        crate::authoring::did_you_mean_text(name.get_ref(), known.iter().copied()),
+                        known.join(", ")
+                    ),
+                ));
+            }
+            out.layers.insert(
+                name.get_ref().clone(),
+                LayerZooms {
+                    minzoom: zooms.minzoom,
+                    maxzoom: zooms.maxzoom,
+                },
+            );
+            out.lines.insert(
+                name.get_ref().clone(),
+                usize::try_from(config.line(&name.span())).unwrap_or(0),
+            );
+        }
+        (out, findings)
+    }
+
+    /// The `[tiles]` table of `config`, checked against the layers of this build.
+    ///
+    /// # Errors
+    /// See [`AtlasTiles::strict`] and [`AtlasTiles::check_layers`].
+    pub fn for_atlas(config: &Config, layers: &Layers) -> Result<Self, TilesError> {
+        let cfg = Self::strict(config)?;
         cfg.check_layers(layers)?;
         Ok(cfg)
     }
 
-    /// Checks that every `[tiles.layers.NAME]` names a layer of `layers`.
+    /// Checks that every `[tiles.layers.NAME]` names a layer of `layers` (a basemap layer
+    /// that this atlas's basemap does not have is caught here, not by `check`).
     ///
     /// # Errors
     /// [`TilesError::Config`] naming the unknown layer and the known ones.
@@ -176,11 +237,7 @@ impl AtlasTiles {
         match self.layers.keys().find(|k| !names.contains(&k.as_str())) {
             Some(unknown) => Err(TilesError::Config {
                 path: self.path.clone(),
-                line: self
-                    .text
-                    .lines()
-                    .position(|l| l.contains(&format!("tiles.layers.{unknown}")))
-                    .map_or(0, |i| i + 1),
+                line: self.lines.get(unknown).copied().unwrap_or(0),
                 message: format!(
                     "[tiles.layers.{unknown}]: there is no such layer (layers: {})",
                     names.join(", ")
@@ -516,20 +573,27 @@ pub fn write(
 mod tests {
     use super::*;
 
+    /// `[tiles]` tables read after a minimal `[atlas]` of three lines.
+    fn tiles(text: &str) -> Result<AtlasTiles, TilesError> {
+        AtlasTiles::from_toml(
+            &format!("[atlas]\nid = \"x\"\ntitle = \"X\"\n{text}"),
+            Path::new("atlas.toml"),
+        )
+    }
+
     #[test]
     fn tiles_table_sets_default_and_per_layer_zooms() {
-        let text = "[atlas]\nid = \"x\"\n\n[tiles]\nmaxzoom = 12\nsimplify_px = 0.5\n\n[tiles.layers.coast]\nmaxzoom = 9\n\n[tiles.layers.sites]\nminzoom = 2\n";
-        let t = AtlasTiles::from_toml(text, Path::new("atlas.toml")).unwrap();
+        let t = tiles("[tiles]\nmaxzoom = 12\nsimplify_px = 0.5\n\n[tiles.layers.coast]\nmaxzoom = 9\n\n[tiles.layers.sites]\nminzoom = 2\n").unwrap();
         assert_eq!(t.range("coast"), (0, 9));
         assert_eq!(t.range("sites"), (2, 12));
         assert_eq!(t.range("events"), (0, 12));
         assert_eq!(t.simplify_px, Some(0.5));
-        let none = AtlasTiles::from_toml("[atlas]\nid = \"x\"\n", Path::new("a.toml")).unwrap();
+        let none = tiles("").unwrap();
         assert_eq!(none.range("sites"), (0, 14));
     }
 
     fn layer(kind: crate::layers::GeometryKind, geoms: Vec<Geometry>) -> crate::layers::Layer {
-        let mut l = crate::layers::Layer::new("t", "t", LayerRole::Atlas, kind, &[]);
+        let mut l = crate::layers::Layer::new("sites", "t", LayerRole::Atlas, kind, &[]);
         for (i, g) in geoms.into_iter().enumerate() {
             l.features.push(crate::layers::Feature {
                 id: format!("f{i}"),
@@ -598,8 +662,7 @@ mod tests {
     #[test]
     fn range_for_prefers_the_table_then_the_data() {
         use crate::layers::GeometryKind as K;
-        let text = "[tiles]\nmaxzoom = 10\n\n[tiles.layers.t]\nminzoom = 2\n";
-        let t = AtlasTiles::from_toml(text, Path::new("atlas.toml")).unwrap();
+        let t = tiles("[tiles]\nmaxzoom = 10\n\n[tiles.layers.sites]\nminzoom = 2\n").unwrap();
         let points = layer(
             K::Point,
             (0..100)
@@ -613,10 +676,9 @@ mod tests {
         );
         // The data want zoom 12; the [tiles] maxzoom caps it.
         assert_eq!(t.range_for(&points), (2, 10));
-        let t =
-            AtlasTiles::from_toml("[tiles.layers.t]\nmaxzoom = 13\n", Path::new("a.toml")).unwrap();
+        let t = tiles("[tiles.layers.sites]\nmaxzoom = 13\n").unwrap();
         assert_eq!(t.range_for(&points), (0, 13), "a layer's own maxzoom wins");
-        let t = AtlasTiles::from_toml("[tiles]\nauto_zoom = false\n", Path::new("a.toml")).unwrap();
+        let t = tiles("[tiles]\nauto_zoom = false\n").unwrap();
         assert_eq!(t.range_for(&points), (0, 14));
         let t = AtlasTiles::default();
         assert_eq!(t.range_for(&points), (0, 12));
@@ -624,23 +686,58 @@ mod tests {
 
     #[test]
     fn bad_tiles_tables_are_located() {
-        let e = AtlasTiles::from_toml("[atlas]\n\n[tiles]\nmaxzom = 3\n", Path::new("atlas.toml"))
-            .unwrap_err()
-            .to_string();
+        let e = tiles("\n[tiles]\nmaxzom = 3\n").unwrap_err().to_string();
         assert!(
-            e.starts_with("atlas.toml:4:") && e.contains("maxzom"),
+            e.starts_with("atlas.toml:6: unknown key `maxzom` (did you mean `maxzoom`?)"),
             "{e}"
         );
-        let e = AtlasTiles::from_toml(
-            "[tiles.layers.coast]\nminzoom = 9\nmaxzoom = 3\n",
-            Path::new("atlas.toml"),
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(e.contains("coast") && e.contains("9..3"), "{e}");
-        let e = AtlasTiles::from_toml("[tiles]\nmaxzoom = 25\n", Path::new("atlas.toml"))
+        let e = tiles("[tiles.layers.coast]\nminzoom = 9\nmaxzoom = 3\n")
             .unwrap_err()
             .to_string();
-        assert!(e.contains("0..20"), "{e}");
+        assert_eq!(
+            e,
+            "atlas.toml:4: tiles coast: zoom range 9..3 is not within 0..20 with minzoom <= maxzoom"
+        );
+        let e = tiles("[tiles]\nmaxzoom = 25\n").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "atlas.toml:5: tiles [tiles]: zoom range 0..25 is not within 0..20 with minzoom <= maxzoom"
+        );
+    }
+
+    #[test]
+    fn every_problem_of_the_table_is_a_located_finding() {
+        let text = "[atlas]\nid = \"x\"\ntitle = \"X\"\n[tiles]\nminzoom = 9\nmaxzoom = 4\n[tiles.layers.cost]\nmaxzoom = 8\n[tiles.layers.sites]\nmaxzoom = 30\n";
+        let (config, _) = Config::parse(Path::new("atlas.toml"), text).unwrap();
+        let (t, findings) = AtlasTiles::from_config(&config);
+        let got: Vec<String> = findings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            got,
+            [
+                "atlas.toml:6:11: error: tiles [tiles]: zoom range 9..4 is not within 0..20 with minzoom <= maxzoom",
+                "atlas.toml:7:15: error: tiles cost: zoom range 9..8 is not within 0..20 with minzoom <= maxzoom",
+                "atlas.toml:7:15: error: [tiles.layers.cost]: there is no such layer (did you mean `coast`?) (layers: sites, lines, uncertainty, event_areas, events, transfers, claims, coast, lakes, rivers, regions, borders, sea)",
+                "atlas.toml:9:15: error: tiles sites: zoom range 9..30 is not within 0..20 with minzoom <= maxzoom",
+            ]
+        );
+        assert_eq!(t.range("sites"), (9, 30), "the values as written");
+    }
+
+    #[test]
+    fn the_layer_names_are_those_a_build_makes() {
+        let atlas = crate::load::read(&crate::default_atlas_dir())
+            .unwrap()
+            .atlas;
+        let layers = crate::layers::build(&atlas).unwrap();
+        let known = layer_names();
+        for l in layers.all() {
+            assert!(known.contains(&l.name.as_str()), "{} is missing", l.name);
+        }
+        for name in ATLAS_LAYERS {
+            assert!(
+                layers.atlas.iter().any(|l| l.name == *name),
+                "{name} is not made"
+            );
+        }
     }
 }

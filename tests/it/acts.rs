@@ -234,7 +234,14 @@ fn ancient_dates_keep_four_digit_years_and_no_false_certainty() {
         ..Default::default()
     };
     let basemap = checked.atlas.meta.basemap_dir.as_deref();
-    gazmap::print::run(&layers, &acts(), basemap, &req, dir.path()).unwrap();
+    gazmap::print::run(
+        &layers,
+        &checked.atlas.meta.config,
+        basemap,
+        &req,
+        dir.path(),
+    )
+    .unwrap();
     let svg = std::fs::read_to_string(dir.path().join("crete-0059-10-15.svg")).unwrap();
     assert!(
         svg.contains("Events, 15 Oct AD 59"),

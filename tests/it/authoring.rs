@@ -514,7 +514,7 @@ pinegga = "Pinega"
     .unwrap();
     let err = check_errors(&atlas);
     let wanted = format!(
-        "atlas.toml:{}: error: sheet `river`: bad projection",
+        "atlas.toml:{}:14: error: sheet `river`: bad projection",
         line_with(&toml_text, "period = ")
     );
     assert!(err.contains(&wanted), "{wanted} not in:\n{err}");
@@ -591,21 +591,21 @@ fn atlas_toml_errors_carry_line_numbers() {
     let err = check_errors(&atlas);
     assert!(
         err.contains(&format!(
-            "atlas.toml:{}: error: value `1872-14`: atlas.time_range",
+            "atlas.toml:{}:14: error: value `1872-14`: atlas.time_range",
             line_with(&text, "time_range =")
         )),
         "{err}"
     );
     assert!(
         err.contains(&format!(
-            "atlas.toml:{}: error: value `June 1872`: period `journey`",
+            "atlas.toml:{}:8: error: value `June 1872`: period `journey`",
             line_with(&text, "when = \"June")
         )),
         "{err}"
     );
     assert!(
         err.contains(&format!(
-            "atlas.toml:{}: error: atlas.extent [40.0, 66.2, 45.0, 63.8] must be",
+            "atlas.toml:{}:10: error: atlas.extent [40.0, 66.2, 45.0, 63.8] must be",
             line_with(&text, "extent =")
         )),
         "{err}"
@@ -644,7 +644,7 @@ fn did_you_mean_for_columns_sources_and_tables() {
     );
     assert!(
         err.contains(&format!(
-            "atlas.toml:{}: warning: unknown table `sheet` is ignored (did you mean `sheets`?)",
+            "atlas.toml:{}:3: error: unknown table `sheet` (did you mean `sheets`?)",
             line_with(&toml_text, "[[sheet]]")
         )),
         "{err}"

@@ -293,3 +293,79 @@ fn missing_source_file_names_the_atlas_toml_line() {
         ],
     );
 }
+
+/// 1-based line of the first line of `text` starting with `prefix`.
+fn line_starting(text: &str, prefix: &str) -> usize {
+    text.lines()
+        .position(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no line starts with {prefix}"))
+        + 1
+}
+
+#[test]
+fn unknown_atlas_toml_tables_and_keys_are_located_errors() {
+    let (_tmp, atlas) = util::copy_atlas(&util::tiny());
+    let toml_path = atlas.join("atlas.toml");
+    let toml = std::fs::read_to_string(&toml_path).unwrap();
+    // A table nothing reads, and a misspelt key in a known one.
+    let text = format!(
+        "{}\n[web]\ntitle = \"x\"\n",
+        toml.replace("time_range = ", "time_rnage = ")
+    );
+    std::fs::write(&toml_path, &text).unwrap();
+    let (key, web) = (
+        line_starting(&text, "time_rnage"),
+        line_starting(&text, "[web]"),
+    );
+    assert_rejected(
+        &atlas,
+        &[
+            format!(
+                "{}:{key}:1: error: unknown key `time_rnage` (did you mean `time_range`?)",
+                toml_path.display()
+            ),
+            format!(
+                "{}:{web}:2: error: unknown table `web` (the tables are: atlas, basemap, sources, periods, kinds, sheets, tiles)",
+                toml_path.display()
+            ),
+        ],
+    );
+}
+
+#[test]
+fn bad_sheet_and_tiles_values_fail_check_and_build_at_their_column() {
+    let (_tmp, atlas) = util::copy_atlas(&util::tiny());
+    let toml_path = atlas.join("atlas.toml");
+    let mut text = std::fs::read_to_string(&toml_path).unwrap();
+    text.push_str(
+        "\n[[sheets]]\nid = \"a\"\ntitle = \"A\"\nsites = [\"pinega\"]\norientation = \"portriat\"\ndpi = 5000\n\n[tiles]\nmaxzoom = 12\n[tiles.layers.coasts]\nmaxzoom = 8\n",
+    );
+    std::fs::write(&toml_path, &text).unwrap();
+    let path = toml_path.display();
+    let expected = [
+        format!(
+            "{path}:{}:15: error: sheet `a`: bad orientation (landscape or portrait) `portriat` (did you mean `portrait`?)",
+            line_starting(&text, "orientation")
+        ),
+        format!(
+            "{path}:{}:7: error: sheet `a`: bad dpi (36 to 1200) `5000`",
+            line_starting(&text, "dpi")
+        ),
+        format!(
+            "{path}:{}:15: error: [tiles.layers.coasts]: there is no such layer (did you mean `coast`?)",
+            line_starting(&text, "[tiles.layers.coasts]")
+        ),
+    ];
+    let mut check = util::gazmap();
+    let mut assert = check
+        .arg("check")
+        .arg(&atlas)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("3 error(s)"));
+    for e in &expected {
+        assert = assert.stderr(predicate::str::contains(e.as_str()));
+    }
+    drop(assert);
+    assert_rejected(&atlas, &expected);
+}
