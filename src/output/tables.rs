@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::geodesy;
-use crate::layers::{Layer, Layers, Value};
+use crate::layers::{Feature, Layer, Layers, Value};
 use crate::output::{FileError, Written, write_atomic_with};
 
 fn cell(v: &Value) -> String {
@@ -182,8 +182,9 @@ const CLAIM_COLUMNS: &[&str] = &[
     "quote",
 ];
 
-/// Every event and movement in date order (earliest day, then latest day, then id), as CSV.
-fn timeline_rows(layers: &Layers) -> Vec<Vec<String>> {
+/// Every event and movement in date order (earliest day, then latest day, then id), as CSV
+/// rows (header first). Only the sort keys are held; each row is made as it is written.
+fn timeline_rows(layers: &Layers) -> impl Iterator<Item = Vec<String>> + '_ {
     let header = [
         "start",
         "end",
@@ -201,40 +202,50 @@ fn timeline_rows(layers: &Layers) -> Vec<Vec<String>> {
         "citation",
         "quote",
     ];
-    let mut rows: Vec<Vec<String>> = vec![];
+    let get = |layer: &Layer, f: &Feature, c: &str| layer.value(f, c).map(cell).unwrap_or_default();
+    let mut keys: Vec<(String, String, &str, &Layer, &Feature)> = vec![];
     for name in ["events", "transfers"] {
         let Some(layer) = layers.layer(name) else {
             continue;
         };
         for f in &layer.features {
-            let get = |c: &str| layer.value(f, c).map(cell).unwrap_or_default();
-            let place = if name == "events" {
-                get("site")
-            } else {
-                format!("{} -> {}", get("from_site"), get("to_site"))
-            };
-            rows.push(vec![
-                get("start"),
-                get("end"),
-                get("when"),
-                f.id.clone(),
-                get("title"),
-                get("kind"),
-                place,
-                get("people"),
-                get("people_min"),
-                get("people_max"),
-                get("people_text"),
-                get("mode"),
-                get("disputed"),
-                get("citation"),
-                get("quote"),
-            ]);
+            keys.push((
+                get(layer, f, "start"),
+                get(layer, f, "end"),
+                &f.id,
+                layer,
+                f,
+            ));
         }
     }
-    rows.sort_by(|a, b| (&a[0], &a[1], &a[3]).cmp(&(&b[0], &b[1], &b[3])));
-    rows.insert(0, header.iter().map(|h| (*h).to_owned()).collect());
-    rows
+    // Stable, so rows equal on all three keep events before transfers, as when rows were sorted.
+    keys.sort_by(|a, b| (&a.0, &a.1, a.2).cmp(&(&b.0, &b.1, b.2)));
+    let header = header.iter().map(|h| (*h).to_owned()).collect();
+    std::iter::once(header).chain(keys.into_iter().map(move |(start, end, id, layer, f)| {
+        let get = |c: &str| get(layer, f, c);
+        let place = if layer.name == "events" {
+            get("site")
+        } else {
+            format!("{} -> {}", get("from_site"), get("to_site"))
+        };
+        vec![
+            start,
+            end,
+            get("when"),
+            id.to_owned(),
+            get("title"),
+            get("kind"),
+            place,
+            get("people"),
+            get("people_min"),
+            get("people_max"),
+            get("people_text"),
+            get("mode"),
+            get("disputed"),
+            get("citation"),
+            get("quote"),
+        ]
+    }))
 }
 
 /// Streams CSV rows into `w`.
