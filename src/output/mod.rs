@@ -16,7 +16,7 @@ pub mod writer;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use writer::{BuildContext, Need, OutputError, Writer};
+pub use writer::{BuildContext, ExportFile, Need, OutputError, Writer};
 
 /// A file a writer produced.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -89,6 +89,16 @@ impl OutputError {
     }
 }
 
+/// How `gazmap export --format F -o FILE` writes a one-file format to the file named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportFile {
+    /// The endings (lower case) that make `-o` a file rather than a folder.
+    pub endings: &'static [&'static str],
+    /// The ending of the main file the writer writes (`.gpkg` also writes a `.qgz`, which the
+    /// GeoPackage carries inside anyway).
+    pub suffix: &'static str,
+}
+
 /// One output format: what it reads and how it writes.
 pub trait Writer: Sync {
     /// The format, by the name `--format` uses.
@@ -104,6 +114,11 @@ pub trait Writer: Sync {
     /// beside the light ones, so their peaks do not add up.
     fn heavy(&self) -> bool {
         false
+    }
+
+    /// For a format that writes one main file: how `gazmap export -o FILE` names it.
+    fn export_file(&self) -> Option<ExportFile> {
+        None
     }
 
     /// Writes the format's files into `ctx.out` and returns them.
@@ -247,6 +262,13 @@ impl Writer for Lpf {
         Format::Lpf
     }
 
+    fn export_file(&self) -> Option<ExportFile> {
+        Some(ExportFile {
+            endings: &[".json", ".jsonld"],
+            suffix: ".lpf.json",
+        })
+    }
+
     fn needs(&self) -> &'static [Need] {
         &[Need::Atlas]
     }
@@ -266,6 +288,13 @@ impl Writer for LpTsv {
         Format::LpTsv
     }
 
+    fn export_file(&self) -> Option<ExportFile> {
+        Some(ExportFile {
+            endings: &[".tsv"],
+            suffix: ".lp.tsv",
+        })
+    }
+
     fn needs(&self) -> &'static [Need] {
         &[Need::Atlas]
     }
@@ -283,6 +312,13 @@ struct Kml;
 impl Writer for Kml {
     fn format(&self) -> Format {
         Format::Kml
+    }
+
+    fn export_file(&self) -> Option<ExportFile> {
+        Some(ExportFile {
+            endings: &[".kml"],
+            suffix: ".kml",
+        })
     }
 
     fn needs(&self) -> &'static [Need] {
@@ -332,6 +368,13 @@ struct Gpkg;
 impl Writer for Gpkg {
     fn format(&self) -> Format {
         Format::Gpkg
+    }
+
+    fn export_file(&self) -> Option<ExportFile> {
+        Some(ExportFile {
+            endings: &[".gpkg"],
+            suffix: ".gpkg",
+        })
     }
 
     fn needs(&self) -> &'static [Need] {
@@ -529,6 +572,21 @@ mod tests {
         assert_eq!(formats, Format::ALL);
         for f in Format::ALL {
             assert_eq!(writer(*f).format(), *f);
+        }
+        let one_file: Vec<Format> = WRITERS
+            .iter()
+            .filter(|w| w.export_file().is_some())
+            .map(|w| w.format())
+            .collect();
+        assert_eq!(
+            one_file,
+            [Format::Lpf, Format::LpTsv, Format::Kml, Format::Gpkg]
+        );
+        for w in WRITERS {
+            if let Some(f) = w.export_file() {
+                // The main file itself is a file target of its format.
+                assert!(f.endings.iter().any(|e| f.suffix.ends_with(e)), "{f:?}");
+            }
         }
     }
 
