@@ -354,3 +354,27 @@ pub fn default_atlas_dir() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("data/vorkuta")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A writer's error names the file where the build was to put it, not the staging folder.
+    #[test]
+    fn output_errors_name_the_file_in_place() {
+        let tmp = Path::new("/x/.out.tmp-abc");
+        let e = Error::Output(output::OutputError {
+            format: output::format::Format::Kml,
+            path: tmp.join("sub/a.kml"),
+            source: "disk full".into(),
+        });
+        let Error::Output(e) = named_in_place(tmp, Path::new("/x/out"))(e) else {
+            panic!("still an output error");
+        };
+        assert_eq!(e.path, Path::new("/x/out/sub/a.kml"));
+        assert_eq!(
+            e.to_string(),
+            "kml: cannot write /x/out/sub/a.kml: disk full"
+        );
+    }
+}
