@@ -9,6 +9,9 @@
 #   SIZES="100 1000" bash benches/atlas_scale.sh       # quicker
 #   FORMATS="geojson csv" FULL=0 bash benches/atlas_scale.sh   # some formats, no full build
 #   WORK=/tmp/atlas-scale bash benches/atlas_scale.sh  # keep the atlases between runs
+#   WORK=/tmp/atlas-scale KEEP=1 SIZES=20000 bash benches/atlas_scale.sh   # add a size to the
+#       results already in WORK (the table then covers every size measured there)
+#   WORK=/tmp/atlas-scale TABLE_ONLY=1 bash benches/atlas_scale.sh         # only the table
 #
 # WEB_MAX=N leaves `web` out above N sites, of its own row and of the full build (then reported as
 # "full (no web)"); by default every format runs at every size. (When `web` wrote N x N matrices
@@ -26,7 +29,7 @@ mkdir -p "$WORK"
 cargo build --release --quiet --bin gazmap --example synth_atlas
 BIN=target/release/gazmap
 RESULTS="$WORK/results.tsv"
-: >"$RESULTS"
+[ "${KEEP:-0}" = 1 ] || [ "${TABLE_ONLY:-0}" = 1 ] || : >"$RESULTS"
 
 # run N STEP OUT CMD...: times one run, appends "N STEP wall_s rss_mib out_bytes cpu_s" to
 # $RESULTS (cpu_s: user + system time, which a machine shared with other work changes less).
@@ -50,6 +53,7 @@ run() {
 }
 
 for n in $SIZES; do
+  [ "${TABLE_ONLY:-0}" = 1 ] && break
   atlas="$WORK/synth-$n"
   [ -s "$atlas/atlas.toml" ] || target/release/examples/synth_atlas "$n" "$atlas"
   echo "N = $n ($(du -sbL "$atlas" | cut -f1) bytes of input)"
@@ -75,10 +79,11 @@ done
 
 # The table: one row per step, per size "wall s / cpu s / peak MiB / output MB", then the growth
 # exponents of the CPU time (wall time on a shared machine mostly measures the other work).
-python3 - "$RESULTS" "$SIZES" <<'EOF'
+python3 - "$RESULTS" <<'EOF'
 import math, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
-sizes = [int(s) for s in sys.argv[2].split()]
+# Every size measured in WORK (with KEEP=1 the file holds earlier runs too), smallest first.
+sizes = sorted({int(r[0]) for r in rows})
 steps = list(dict.fromkeys(r[1] for r in rows))
 res = {(int(r[0]), r[1]): r[2:] for r in rows}
 head = "| step | " + " | ".join(f"N={n:,} wall s / cpu s / MiB / MB" for n in sizes)

@@ -85,6 +85,15 @@ fn from_lib(e: Error) -> Failure {
             e @ (gazmap::tiles::TilesError::Config { .. }
             | gazmap::tiles::TilesError::Geometry { .. }),
         ) => Failure::Input(e.to_string()),
+        // A feature the tiler cannot take is bad input, whichever writer met it.
+        Error::Output(e)
+            if matches!(
+                e.source.downcast_ref::<gazmap::tiles::TilesError>(),
+                Some(gazmap::tiles::TilesError::Geometry { .. })
+            ) =>
+        {
+            Failure::Input(e.to_string())
+        }
         other => Failure::Other(format!("{other}")),
     }
 }

@@ -58,7 +58,10 @@ pub enum Error {
     /// The vector tiles could not be built.
     #[error(transparent)]
     Tiles(#[from] tiles::TilesError),
-    /// An output could not be written.
+    /// A writer failed: the error names the format and the file.
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
+    /// A file or folder of the build (not one writer's) could not be written.
     #[error("cannot write {path}: {source}")]
     Write {
         /// The file or folder.
@@ -162,131 +165,50 @@ pub fn build(dir: &Path, out: &Path) -> Result<BuildReport, Error> {
 }
 
 /// Writes the chosen outputs of a checked atlas into `out` (created if missing).
+///
+/// The writers come from the one list [`output::writer::WRITERS`]; those that read the other
+/// writers' files ([`output::Need::Outputs`]: `web`) run after the others, which run side by side
+/// ([`output::writer::write_side_by_side`]). The files are the same as one after another, and
+/// the first error in the list's order is returned, whichever writer finished first.
 fn write_outputs(
     atlas: &Atlas,
     layers: &layers::Layers,
     out: &Path,
     opts: &BuildOptions,
 ) -> Result<Vec<output::Written>, Error> {
-    use output::format::Format;
+    use output::writer::{WRITERS, write_side_by_side};
+    let chosen: Vec<&dyn output::Writer> = WRITERS
+        .iter()
+        .copied()
+        .filter(|w| opts.wants(w.format()))
+        .collect();
     // Read the tile settings first, so that a bad `[tiles]` table stops the build before any file.
-    let tiles_config = if opts.wants(Format::Pmtiles) {
+    let tiles_config = if chosen
+        .iter()
+        .any(|w| w.needs().contains(&output::Need::TileSettings))
+    {
         Some(tiles::AtlasTiles::for_atlas(&atlas.meta.config, layers)?)
     } else {
         None
     };
     std::fs::create_dir_all(out).map_err(write_err(out))?;
-    // Three independent groups run side by side: the file writers one after another, the
-    // printed sheets, and the tile archive (itself parallel). Their files are listed in the
-    // same order as when they ran in turn, and the first error in that order is returned, so
-    // the result does not depend on which finished first; only `web` waits for them all.
-    let ((files, sheets), archive) = rayon::join(
-        || {
-            rayon::join(
-                || write_files(atlas, layers, out, opts),
-                || {
-                    if opts.wants(Format::Print) {
-                        write_print(atlas, layers, out)
-                    } else {
-                        Ok(vec![])
-                    }
-                },
-            )
-        },
-        || {
-            tiles_config
-                .as_ref()
-                .map(|config| {
-                    let path = out.join(format!("{}.pmtiles", layers.atlas_id));
-                    tiles::atlas::write(layers, config, &path, &tiles::Quiet).map(|report| {
-                        output::Written {
-                            path: report.path,
-                            bytes: report.bytes,
-                        }
-                    })
-                })
-                .transpose()
-        },
-    );
-    let mut written = files?;
-    written.extend(sheets?);
-    written.extend(archive?);
-    if opts.wants(Format::Web) {
-        let web = web_map(layers, atlas, &written, tiles_config.as_ref(), out)?;
-        written.extend(web);
-    }
-    Ok(written)
-}
-
-/// The printed sheets of the atlas, in `out/print`.
-fn write_print(
-    atlas: &Atlas,
-    layers: &layers::Layers,
-    out: &Path,
-) -> Result<Vec<output::Written>, Error> {
-    let sheets = print::write_atlas(
+    let (after, first): (Vec<_>, Vec<_>) = chosen.into_iter().partition(|w| w.runs_after_others());
+    let mut ctx = output::BuildContext {
+        atlas,
         layers,
-        &atlas.meta.config,
-        atlas.meta.basemap_dir.as_deref(),
-        &out.join("print"),
-    )?;
-    Ok(sheets
-        .into_iter()
-        .flat_map(|s| {
-            s.files
-                .into_iter()
-                .map(|(path, bytes)| output::Written { path, bytes })
-        })
-        .collect())
-}
-
-/// The chosen outputs other than print, tiles and web, one after another.
-fn write_files(
-    atlas: &Atlas,
-    layers: &layers::Layers,
-    out: &Path,
-    opts: &BuildOptions,
-) -> Result<Vec<output::Written>, Error> {
-    use output::format::Format;
-    use output::interchange;
-    let interchange_err = |e: interchange::InterchangeError| {
-        let (path, source) = e.into_parts();
-        Error::Write { path, source }
+        out,
+        all_pairs: opts.all_pairs,
+        tiles: tiles_config.as_ref(),
+        written: &[],
     };
     let mut written = vec![];
-    if opts.wants(Format::GeoJson) {
-        for layer in &layers.atlas {
-            written.push(output::geojson::write(layer, out).map_err(write_err(out))?);
-            // The QGIS style of the file, picked up when `<layer>.geojson` is opened alone.
-            written
-                .push(output::qml::write(layer, &layers.vocabulary, out).map_err(write_err(out))?);
-        }
+    for result in write_side_by_side(&first, &ctx) {
+        written.extend(result?);
     }
-    if opts.wants(Format::Csv) {
-        written.extend(output::tables::write(layers, out, opts.all_pairs).map_err(write_err(out))?);
-    }
-    if opts.wants(Format::Lpf) {
-        written.push(interchange::lpf::write(atlas, out).map_err(interchange_err)?);
-    }
-    if opts.wants(Format::LpTsv) {
-        written.push(interchange::lpf::write_tsv(atlas, out).map_err(interchange_err)?);
-    }
-    if opts.wants(Format::Kml) {
-        written.push(interchange::kml::write(layers, atlas, out).map_err(interchange_err)?);
-    }
-    if opts.wants(Format::Fgb) {
-        written.extend(
-            interchange::fgb::write(layers, out)
-                .map_err(interchange_err)?
-                .into_iter()
-                .map(|f| f.written),
-        );
-    }
-    if opts.wants(Format::GeoJsonSeq) {
-        written.extend(interchange::geojsonseq::write(layers, out).map_err(interchange_err)?);
-    }
-    if opts.wants(Format::Gpkg) {
-        written.extend(write_gpkg(atlas, layers, out)?);
+    let before = written.clone();
+    ctx.written = &before;
+    for w in after {
+        written.extend(w.write(&ctx)?);
     }
     Ok(written)
 }
@@ -335,7 +257,8 @@ pub fn build_checked(
     // Everything goes into a temporary folder beside `out`, moved into place at the end.
     let staging = staging::Staging::new(out)?;
     let tmp = staging.path().to_path_buf();
-    let written = write_outputs(&checked.atlas, &layers, &tmp, opts)?;
+    let written =
+        write_outputs(&checked.atlas, &layers, &tmp, opts).map_err(named_in_place(&tmp, out))?;
 
     let claims = layers.layer("claims");
     let contradicted_claims = claims
@@ -369,61 +292,6 @@ pub fn build_checked(
     Ok(report)
 }
 
-/// Writes the web map into `out/web`, reading the layers from the PMTiles archive if this build
-/// wrote one (`<atlas id>.pmtiles` among `written`), else from the GeoJSON files.
-fn web_map(
-    layers: &layers::Layers,
-    atlas: &Atlas,
-    written: &[output::Written],
-    tiles_config: Option<&tiles::AtlasTiles>,
-    out: &Path,
-) -> Result<Vec<output::Written>, Error> {
-    use output::web::{DataSource, WebError};
-    let archive = format!("{}.pmtiles", layers.atlas_id);
-    let mut extra = vec![];
-    let data = if written.iter().any(|w| w.path == out.join(&archive)) {
-        // Layers that stop before the archive's deepest zoom get their own overzoomed source.
-        let last_zoom = tiles_config
-            .map(|config| {
-                let ranges = config.ranges(layers);
-                let deepest = ranges.iter().map(|r| r.1).max().unwrap_or(0);
-                layers
-                    .all()
-                    .zip(ranges)
-                    .filter(|(_, r)| r.1 < deepest)
-                    .map(|(l, r)| (l.name.clone(), r.1))
-                    .collect()
-            })
-            .unwrap_or_default();
-        DataSource::Pmtiles(format!("../{archive}"), last_zoom)
-    } else {
-        // The viewer then reads the atlas layers' GeoJSON files: write any this build did not.
-        for layer in &layers.atlas {
-            let path = out.join(format!("{}.geojson", layer.name));
-            if !written.iter().any(|w| w.path == path) {
-                extra.push(
-                    output::geojson::write(layer, out).map_err(|source| Error::Write {
-                        path: path.clone(),
-                        source,
-                    })?,
-                );
-            }
-        }
-        DataSource::GeoJson
-    };
-    let dest = out.join("web");
-    extra.extend(
-        output::web::write(layers, &atlas.sources, &data, &dest).map_err(|e| match e {
-            WebError::Write { path, source } => Error::Write { path, source },
-            other => Error::Write {
-                path: dest,
-                source: std::io::Error::other(other.to_string()),
-            },
-        })?,
-    );
-    Ok(extra)
-}
-
 /// Checks the atlas in `dir` and writes one format into `out`, without a build report.
 /// Returns the files written (relative to `out`) with their sizes in bytes.
 ///
@@ -448,54 +316,32 @@ pub fn export_checked(
 ) -> Result<Vec<(String, u64)>, Error> {
     let layers = layers::build(&checked.atlas)?;
     let staging = staging::Staging::new(out)?;
-    let written = write_outputs(&checked.atlas, &layers, staging.path(), opts)?;
+    let written = write_outputs(&checked.atlas, &layers, staging.path(), opts)
+        .map_err(named_in_place(staging.path(), out))?;
     let files = relative_files(&written, staging.path());
     staging.commit(false)?;
     Ok(files)
 }
 
-/// An output error that is not an `std::io::Error`, as [`Error::Write`] on `path`.
+/// A writer's error names the file where it was to go (`out/...`), not its place in the
+/// staging folder `tmp`, which is gone by the time anyone reads the message.
+fn named_in_place(tmp: &Path, out: &Path) -> impl FnOnce(Error) -> Error + use<> {
+    let (tmp, out) = (tmp.to_path_buf(), out.to_path_buf());
+    move |e| match e {
+        Error::Output(mut e) => {
+            if let Ok(rel) = e.path.strip_prefix(&tmp) {
+                e.path = out.join(rel);
+            }
+            Error::Output(e)
+        }
+        other => other,
+    }
+}
+
 /// Maps an I/O error writing `path` to [`Error::Write`] naming it (for `map_err`).
 fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
     let path = path.to_path_buf();
     move |source| Error::Write { path, source }
-}
-
-fn write_error(path: &Path, e: &dyn std::fmt::Display) -> Error {
-    Error::Write {
-        path: path.to_path_buf(),
-        source: std::io::Error::other(e.to_string()),
-    }
-}
-
-/// Writes `<id>.qgz` (the QGIS project) and `<id>.gpkg` (every layer, its QGIS styles, the
-/// sources and citations, and the same project inside).
-fn write_gpkg(
-    atlas: &Atlas,
-    layers: &layers::Layers,
-    out: &Path,
-) -> Result<Vec<output::Written>, Error> {
-    let time = output::stamp::BuildTime::from_env().map_err(|e| write_error(out, &e))?;
-    let gpkg_file = format!("{}.gpkg", layers.atlas_id);
-    let opts = output::qgis_project::ProjectOptions {
-        gpkg_file: &gpkg_file,
-        time,
-    };
-    let qgz_path = out.join(format!("{}.qgz", layers.atlas_id));
-    let qgz = output::qgis_project::qgz(layers, &opts).map_err(|e| write_error(&qgz_path, &e))?;
-    let mut written =
-        vec![output::qgis_project::write(&qgz, &qgz_path).map_err(|e| write_error(&qgz_path, &e))?];
-    let gpkg_path = out.join(&gpkg_file);
-    let extras = output::gpkg::Extras {
-        sources: &atlas.sources,
-        project: Some((&layers.atlas_id, &qgz)),
-        time,
-    };
-    written.push(
-        output::gpkg::write(layers, &extras, &gpkg_path)
-            .map_err(|e| write_error(&gpkg_path, &e))?,
-    );
-    Ok(written)
 }
 
 /// The atlas folder used when none is named: `data/vorkuta` in the working directory, or else
@@ -507,5 +353,29 @@ pub fn default_atlas_dir() -> PathBuf {
         local
     } else {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("data/vorkuta")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A writer's error names the file where the build was to put it, not the staging folder.
+    #[test]
+    fn output_errors_name_the_file_in_place() {
+        let tmp = Path::new("/x/.out.tmp-abc");
+        let e = Error::Output(output::OutputError {
+            format: output::format::Format::Kml,
+            path: tmp.join("sub/a.kml"),
+            source: "disk full".into(),
+        });
+        let Error::Output(e) = named_in_place(tmp, Path::new("/x/out"))(e) else {
+            panic!("still an output error");
+        };
+        assert_eq!(e.path, Path::new("/x/out/sub/a.kml"));
+        assert_eq!(
+            e.to_string(),
+            "kml: cannot write /x/out/sub/a.kml: disk full"
+        );
     }
 }

@@ -4,29 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use gazmap::output::format::Format;
-
-/// The endings that make `-o` a file rather than a folder, for formats that write one main file.
-fn file_endings(format: Format) -> &'static [&'static str] {
-    match format {
-        Format::Lpf => &[".json", ".jsonld"],
-        Format::LpTsv => &[".tsv"],
-        Format::Kml => &[".kml"],
-        Format::Gpkg => &[".gpkg"],
-        _ => &[],
-    }
-}
-
-/// The main file a format writes, by its ending (`.gpkg` also writes a `.qgz`, which the
-/// GeoPackage carries inside anyway).
-fn main_suffix(format: Format) -> Option<&'static str> {
-    match format {
-        Format::Lpf => Some(".lpf.json"),
-        Format::LpTsv => Some(".lp.tsv"),
-        Format::Kml => Some(".kml"),
-        Format::Gpkg => Some(".gpkg"),
-        _ => None,
-    }
-}
+use gazmap::output::writer::writer;
 
 /// True when `out` names a file for `format` (`x.lpf.json`, `places.kml`, ...).
 pub fn is_file_target(out: &Path, format: Format) -> bool {
@@ -34,7 +12,10 @@ pub fn is_file_target(out: &Path, format: Format) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    !out.is_dir() && file_endings(format).iter().any(|e| name.ends_with(e))
+    !out.is_dir()
+        && writer(format)
+            .export_file()
+            .is_some_and(|f| f.endings.iter().any(|e| name.ends_with(e)))
 }
 
 /// Exports `format` into a temporary folder beside `target`, then moves its main file onto
@@ -56,7 +37,7 @@ pub fn export_to_file(
     let tmp = parent.join(format!(".gazmap-export-{}", std::process::id()));
     let result = (|| {
         let files = gazmap::export(dir, &tmp, format)?;
-        let suffix = main_suffix(format).unwrap_or_default();
+        let suffix = writer(format).export_file().map_or("", |f| f.suffix);
         let (name, bytes) = files
             .iter()
             .find(|(n, _)| n.ends_with(suffix))

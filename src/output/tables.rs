@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use crate::geodesy;
-use crate::layers::{Layer, Layers, Value};
-use crate::output::{Written, write_atomic};
+use crate::layers::{Feature, Layer, Layers, Value};
+use crate::output::{FileError, Written, write_atomic_with};
 
 fn cell(v: &Value) -> String {
     match v {
@@ -19,31 +19,22 @@ fn cell(v: &Value) -> String {
     }
 }
 
-fn csv_bytes(rows: Vec<Vec<String>>) -> std::io::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(vec![]);
-    for row in rows {
-        w.write_record(&row).map_err(std::io::Error::other)?;
-    }
-    w.into_inner()
-        .map_err(|e| std::io::Error::other(e.to_string()))
-}
-
-/// The chosen columns of a layer as CSV rows (header first).
-fn layer_rows(layer: &Layer, columns: &[&str]) -> Vec<Vec<String>> {
+/// The chosen columns of a layer as CSV rows (header first), made one at a time.
+fn layer_rows<'a>(
+    layer: &'a Layer,
+    columns: &'a [&'a str],
+) -> impl Iterator<Item = Vec<String>> + 'a {
     let idx: Vec<Option<usize>> = columns.iter().map(|c| layer.field_index(c)).collect();
-    let mut rows = vec![columns.iter().map(|c| (*c).to_owned()).collect()];
-    for f in &layer.features {
-        rows.push(
-            idx.iter()
-                .map(|i| {
-                    i.and_then(|i| f.values.get(i))
-                        .map(cell)
-                        .unwrap_or_default()
-                })
-                .collect(),
-        );
-    }
-    rows
+    let header = columns.iter().map(|c| (*c).to_owned()).collect();
+    std::iter::once(header).chain(layer.features.iter().map(move |f| {
+        idx.iter()
+            .map(|i| {
+                i.and_then(|i| f.values.get(i))
+                    .map(cell)
+                    .unwrap_or_default()
+            })
+            .collect()
+    }))
 }
 
 /// Located sites up to which a build writes `distances.csv` by default: 2,000 sites make a
@@ -142,30 +133,12 @@ fn push_km(out: &mut Vec<u8>, km: f64) {
     ]);
 }
 
-/// Writes `path` atomically from a streaming writer (a temporary sibling, then a rename).
-fn write_atomic_with(
-    path: &Path,
-    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<u64>,
-) -> std::io::Result<Written> {
-    use std::io::Write as _;
-    let tmp = crate::atomic::temp_beside(path)?;
-    let mut file = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file());
-    let bytes = fill(&mut file)?;
-    file.flush()?;
-    drop(file);
-    crate::atomic::persist(tmp, path)?;
-    Ok(Written {
-        path: path.to_path_buf(),
-        bytes,
-    })
-}
-
 /// Streams the all-pairs matrix into `path` (atomically).
 ///
 /// # Errors
 /// I/O errors from writing.
 pub fn write_distance_matrix_file(layers: &Layers, path: &Path) -> std::io::Result<Written> {
-    write_atomic_with(path, |w| write_distance_matrix(layers, w))
+    write_atomic_with(path, |w| write_distance_matrix(layers, w).map(drop))
 }
 
 const TRANSFER_COLUMNS: &[&str] = &[
@@ -209,8 +182,9 @@ const CLAIM_COLUMNS: &[&str] = &[
     "quote",
 ];
 
-/// Every event and movement in date order (earliest day, then latest day, then id), as CSV.
-fn timeline_rows(layers: &Layers) -> Vec<Vec<String>> {
+/// Every event and movement in date order (earliest day, then latest day, then id), as CSV
+/// rows (header first). Only the sort keys are held; each row is made as it is written.
+fn timeline_rows(layers: &Layers) -> impl Iterator<Item = Vec<String>> + '_ {
     let header = [
         "start",
         "end",
@@ -228,71 +202,93 @@ fn timeline_rows(layers: &Layers) -> Vec<Vec<String>> {
         "citation",
         "quote",
     ];
-    let mut rows: Vec<Vec<String>> = vec![];
+    let get = |layer: &Layer, f: &Feature, c: &str| layer.value(f, c).map(cell).unwrap_or_default();
+    let mut keys: Vec<(String, String, &str, &Layer, &Feature)> = vec![];
     for name in ["events", "transfers"] {
         let Some(layer) = layers.layer(name) else {
             continue;
         };
         for f in &layer.features {
-            let get = |c: &str| layer.value(f, c).map(cell).unwrap_or_default();
-            let place = if name == "events" {
-                get("site")
-            } else {
-                format!("{} -> {}", get("from_site"), get("to_site"))
-            };
-            rows.push(vec![
-                get("start"),
-                get("end"),
-                get("when"),
-                f.id.clone(),
-                get("title"),
-                get("kind"),
-                place,
-                get("people"),
-                get("people_min"),
-                get("people_max"),
-                get("people_text"),
-                get("mode"),
-                get("disputed"),
-                get("citation"),
-                get("quote"),
-            ]);
+            keys.push((
+                get(layer, f, "start"),
+                get(layer, f, "end"),
+                &f.id,
+                layer,
+                f,
+            ));
         }
     }
-    rows.sort_by(|a, b| (&a[0], &a[1], &a[3]).cmp(&(&b[0], &b[1], &b[3])));
-    rows.insert(0, header.iter().map(|h| (*h).to_owned()).collect());
-    rows
+    // Stable, so rows equal on all three keep events before transfers, as when rows were sorted.
+    keys.sort_by(|a, b| (&a.0, &a.1, a.2).cmp(&(&b.0, &b.1, b.2)));
+    let header = header.iter().map(|h| (*h).to_owned()).collect();
+    std::iter::once(header).chain(keys.into_iter().map(move |(start, end, id, layer, f)| {
+        let get = |c: &str| get(layer, f, c);
+        let place = if layer.name == "events" {
+            get("site")
+        } else {
+            format!("{} -> {}", get("from_site"), get("to_site"))
+        };
+        vec![
+            start,
+            end,
+            get("when"),
+            id.to_owned(),
+            get("title"),
+            get("kind"),
+            place,
+            get("people"),
+            get("people_min"),
+            get("people_max"),
+            get("people_text"),
+            get("mode"),
+            get("disputed"),
+            get("citation"),
+            get("quote"),
+        ]
+    }))
 }
 
-/// Writes `distances.csv`, `transfers.csv`, `claims.csv` and `timeline.csv` into `dir`;
-/// `distances.csv` only up to [`ALL_PAIRS_DEFAULT_MAX_SITES`] located sites unless `all_pairs`.
+/// Streams CSV rows into `w`.
+fn write_rows(
+    w: &mut dyn std::io::Write,
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> std::io::Result<()> {
+    let mut csv = csv::Writer::from_writer(w);
+    for row in rows {
+        csv.write_record(&row).map_err(std::io::Error::other)?;
+    }
+    csv.flush()
+}
+
+/// Writes `distances.csv`, `transfers.csv`, `claims.csv` and `timeline.csv` into `dir`, each
+/// streamed to its file; `distances.csv` only up to [`ALL_PAIRS_DEFAULT_MAX_SITES`] located
+/// sites unless `all_pairs`.
 ///
 /// # Errors
-/// I/O errors from writing.
-pub fn write(layers: &Layers, dir: &Path, all_pairs: bool) -> std::io::Result<Vec<Written>> {
+/// I/O errors from writing, naming the file.
+pub fn write(layers: &Layers, dir: &Path, all_pairs: bool) -> Result<Vec<Written>, FileError> {
     let mut written = vec![];
+    let mut file = |name: &str, fill: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>| {
+        let path = dir.join(name);
+        written.push(write_atomic_with(&path, fill).map_err(FileError::on(&path))?);
+        Ok::<(), FileError>(())
+    };
     if all_pairs || crate::layers::located_sites(layers).len() <= ALL_PAIRS_DEFAULT_MAX_SITES {
-        written.push(write_distance_matrix_file(
-            layers,
-            &dir.join("distances.csv"),
-        )?);
+        file("distances.csv", &|w| {
+            write_distance_matrix(layers, w).map(drop)
+        })?;
     }
     if let Some(l) = layers.layer("transfers") {
-        written.push(write_atomic(
-            &dir.join("transfers.csv"),
-            &csv_bytes(layer_rows(l, TRANSFER_COLUMNS))?,
-        )?);
+        file("transfers.csv", &|w| {
+            write_rows(w, layer_rows(l, TRANSFER_COLUMNS))
+        })?;
     }
     if let Some(l) = layers.layer("claims") {
-        written.push(write_atomic(
-            &dir.join("claims.csv"),
-            &csv_bytes(layer_rows(l, CLAIM_COLUMNS))?,
-        )?);
+        file("claims.csv", &|w| {
+            write_rows(w, layer_rows(l, CLAIM_COLUMNS))
+        })?;
     }
-    written.push(write_atomic(
-        &dir.join("timeline.csv"),
-        &csv_bytes(timeline_rows(layers))?,
-    )?);
+    file("timeline.csv", &|w| write_rows(w, timeline_rows(layers)))?;
     Ok(written)
 }
 

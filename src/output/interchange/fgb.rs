@@ -24,7 +24,7 @@ use geo::{Coord, Geometry, MapCoords};
 
 use super::InterchangeError;
 use crate::layers::{FieldType, GeometryKind, Layer, Layers, Value};
-use crate::output::{Written, round_coord, write_atomic};
+use crate::output::{Written, round_coord, write_atomic_with};
 
 /// What was written for one layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +74,18 @@ fn rounded(g: &Geometry) -> Geometry {
 /// # Errors
 /// [`InterchangeError::Encode`] when the FlatGeobuf writer fails.
 pub fn to_bytes(layer: &Layer, path: &Path) -> Result<(Vec<u8>, usize), InterchangeError> {
+    let mut out = vec![];
+    let without_geometry = encode(layer, path, &mut out)?;
+    Ok((out, without_geometry))
+}
+
+/// Encodes the layer into `out` (streamed: the file is never held whole); returns the features
+/// left out for want of a geometry.
+fn encode(
+    layer: &Layer,
+    path: &Path,
+    out: &mut dyn std::io::Write,
+) -> Result<usize, InterchangeError> {
     let err = InterchangeError::encode::<String>;
     // An index over no features is unreadable (GDAL: "Number of items must be greater than 0").
     let located = layer
@@ -131,9 +143,8 @@ pub fn to_bytes(layer: &Layer, path: &Path) -> Result<(Vec<u8>, usize), Intercha
             return Err(err(path)(message));
         }
     }
-    let mut out = vec![];
-    fgb.write(&mut out).map_err(|e| err(path)(e.to_string()))?;
-    Ok((out, without_geometry))
+    fgb.write(out).map_err(|e| err(path)(e.to_string()))?;
+    Ok(without_geometry)
 }
 
 /// Writes `dir/<layer>.fgb` for one layer.
@@ -142,8 +153,22 @@ pub fn to_bytes(layer: &Layer, path: &Path) -> Result<(Vec<u8>, usize), Intercha
 /// [`InterchangeError`] when the file cannot be encoded or written.
 pub fn write_layer(layer: &Layer, dir: &Path) -> Result<FgbWritten, InterchangeError> {
     let path = dir.join(format!("{}.fgb", layer.name));
-    let (bytes, without_geometry) = to_bytes(layer, &path)?;
-    let written = write_atomic(&path, &bytes).map_err(InterchangeError::io(&path))?;
+    let mut without_geometry = 0;
+    let mut encoded = Ok(());
+    let written = write_atomic_with(&path, |w| {
+        // An encoding failure stops the file (nothing is renamed into place) and is told below.
+        match encode(layer, &path, w) {
+            Ok(n) => without_geometry = n,
+            Err(InterchangeError::Io { source, .. }) => return Err(source),
+            Err(e) => {
+                encoded = Err(e);
+                return Err(std::io::Error::other("encoding failed"));
+            }
+        }
+        Ok(())
+    });
+    encoded?;
+    let written = written.map_err(InterchangeError::io(&path))?;
     Ok(FgbWritten {
         written,
         features: layer.features.len() - without_geometry,

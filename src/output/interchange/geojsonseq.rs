@@ -12,8 +12,8 @@ use std::path::Path;
 
 use super::InterchangeError;
 use crate::layers::{Layer, Layers};
-use crate::output::geojson::to_feature_collection;
-use crate::output::{Written, write_atomic};
+use crate::output::geojson::to_feature;
+use crate::output::{Written, write_atomic_with};
 
 /// The layer as newline-delimited GeoJSON text.
 ///
@@ -21,15 +21,24 @@ use crate::output::{Written, write_atomic};
 /// [`InterchangeError::Encode`] if a feature cannot be serialised.
 pub fn to_text(layer: &Layer) -> Result<String, InterchangeError> {
     let path = Path::new(&layer.name).with_extension("geojsonl");
-    let mut out = String::new();
-    for feature in to_feature_collection(layer).features {
-        out.push_str(&serde_json::to_string(&feature).map_err(InterchangeError::encode(&path))?);
-        out.push('\n');
-    }
-    Ok(out)
+    let mut out = vec![];
+    write_to(layer, &mut out).map_err(InterchangeError::encode(&path))?;
+    String::from_utf8(out).map_err(InterchangeError::encode(&path))
 }
 
-/// Writes `dir/<layer>.geojsonl` for every atlas layer.
+/// Streams the layer into `w`, one feature (and line) at a time.
+///
+/// # Errors
+/// I/O errors from `w`.
+pub fn write_to(layer: &Layer, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    for f in &layer.features {
+        serde_json::to_writer(&mut *w, &to_feature(layer, f))?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// Writes `dir/<layer>.geojsonl` for every atlas layer, each streamed to its file.
 ///
 /// # Errors
 /// [`InterchangeError`] when a file cannot be encoded or written.
@@ -39,8 +48,7 @@ pub fn write(layers: &Layers, dir: &Path) -> Result<Vec<Written>, InterchangeErr
         .iter()
         .map(|layer| {
             let path = dir.join(format!("{}.geojsonl", layer.name));
-            let text = to_text(layer)?;
-            write_atomic(&path, text.as_bytes()).map_err(InterchangeError::io(&path))
+            write_atomic_with(&path, |w| write_to(layer, w)).map_err(InterchangeError::io(&path))
         })
         .collect()
 }

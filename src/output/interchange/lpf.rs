@@ -57,7 +57,9 @@ use super::{
     publication_year, url_with_fragment,
 };
 use crate::model::{AreaSource, Atlas, Basis, Citation, Extent, Site};
-use crate::output::{Written, round_coord, write_atomic};
+use crate::output::{
+    JsonSeq, Written, round_coord, write_atomic, write_atomic_with, write_pretty_json,
+};
 use crate::time::DateRange;
 
 /// The JSON-LD context the v1.2.2 spec points to.
@@ -528,10 +530,28 @@ pub fn tsv_file_name(atlas: &Atlas) -> String {
 /// [`InterchangeError`] when the file cannot be encoded or written.
 pub fn write(atlas: &Atlas, dir: &Path) -> Result<Written, InterchangeError> {
     let path = dir.join(file_name(atlas));
-    let mut text =
-        serde_json::to_string_pretty(&to_json(atlas)).map_err(InterchangeError::encode(&path))?;
-    text.push('\n');
-    write_atomic(&path, text.as_bytes()).map_err(InterchangeError::io(&path))
+    write_atomic_with(&path, |w| write_pretty_json(w, &Streamed(atlas)))
+        .map_err(InterchangeError::io(&path))
+}
+
+/// [`to_json`] serialised one place at a time (the same bytes, never the whole document).
+struct Streamed<'a>(&'a Atlas);
+
+impl serde::Serialize for Streamed<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let atlas = self.0;
+        let mut sites: Vec<&Site> = atlas.sites.iter().collect();
+        sites.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut map = s.serialize_map(Some(3))?;
+        map.serialize_entry("type", "FeatureCollection")?;
+        map.serialize_entry("@context", CONTEXT)?;
+        map.serialize_entry(
+            "features",
+            &JsonSeq(|| sites.iter().map(|s| feature(atlas, s))),
+        )?;
+        map.end()
+    }
 }
 
 /// Feature members WHG's validator allows (`additionalProperties: false`).

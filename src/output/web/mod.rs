@@ -40,7 +40,7 @@ use crate::model::Source;
 use std::collections::BTreeMap;
 
 use crate::output::geojson::json_value;
-use crate::output::{Written, write_atomic};
+use crate::output::{JsonSeq, Written, write_atomic_with, write_pretty_json};
 use crate::style;
 
 /// Where the viewer reads the layers from.
@@ -139,32 +139,33 @@ pub fn write(
     dest: &Path,
 ) -> Result<Vec<Written>, WebError> {
     let mut written = vec![];
-    let mut put = |rel: &str, bytes: &[u8]| -> Result<(), WebError> {
+    // Every file goes through `file`, which streams it into place and names it in an error.
+    let mut file = |rel: &str, fill: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>| {
         let path = dest.join(rel);
         written.push(
-            write_atomic(&path, bytes).map_err(|source| WebError::Write {
-                path: path.clone(),
-                source,
-            })?,
+            write_atomic_with(&path, fill).map_err(|source| WebError::Write { path, source })?,
         );
-        Ok(())
+        Ok::<(), WebError>(())
     };
     for (rel, bytes) in ASSETS {
-        put(rel, bytes)?;
+        file(rel, &|w| w.write_all(bytes))?;
     }
-    put("style.json", &pretty(&maplibre::style(layers, data)))?;
+    let style = pretty(&maplibre::style(layers, data));
+    file("style.json", &|w| w.write_all(&style))?;
     for (rel, bytes) in glyphs(layers)? {
-        put(&rel, &bytes)?;
+        file(&rel, &|w| w.write_all(&bytes))?;
     }
-    put("atlas.json", &pretty(&atlas_json(layers, data)))?;
+    file("atlas.json", &|w| {
+        write_pretty_json(w, &AtlasJson { layers, data })
+    })?;
 
     let mut index = vec![];
     for source in sources {
         if !is_safe_name(&source.id) {
             return Err(WebError::SourceId(source.id.clone()));
         }
-        let file = format!("sources/{}.txt", source.id);
-        put(&file, source.text.as_bytes())?;
+        let rel = format!("sources/{}.txt", source.id);
+        file(&rel, &|w| w.write_all(source.text.as_bytes()))?;
         index.push(json!({
             "id": source.id,
             "title": source.title,
@@ -172,17 +173,18 @@ pub fn write(
             "published": source.published,
             "url": source.url,
             "licence": source.licence,
-            "file": file,
+            "file": rel,
             "chars": source.text.chars().count(),
         }));
     }
-    put("sources.json", &pretty(&Json::Array(index)))?;
+    let index = pretty(&Json::Array(index));
+    file("sources.json", &|w| w.write_all(&index))?;
 
     if *data == DataSource::GeoJson {
         for layer in &layers.basemap {
-            let fc = crate::output::geojson::to_feature_collection(layer);
-            let text = serde_json::to_string(&fc).unwrap_or_default();
-            put(&format!("basemap/{}.geojson", layer.name), text.as_bytes())?;
+            file(&format!("basemap/{}.geojson", layer.name), &|w| {
+                crate::output::geojson::write_to(layer, w)
+            })?;
         }
     }
     Ok(written)
@@ -238,30 +240,131 @@ fn num(x: f64, decimals: i32) -> Json {
     serde_json::Number::from_f64(if r == 0.0 { 0.0 } else { r }).map_or(Json::Null, Json::Number)
 }
 
-/// The named fields of every feature of `layer`, as JSON objects.
-fn rows(layer: Option<&Layer>, fields: &[&str]) -> Vec<Json> {
-    let Some(layer) = layer else { return vec![] };
-    layer
-        .features
-        .iter()
-        .map(|f| {
-            let mut row = Map::new();
-            for name in fields {
-                let v = layer.value(f, name).map_or(Json::Null, |v| match v {
-                    Value::Real(x) => num(*x, 6),
-                    other => json_value(other),
-                });
-                row.insert((*name).to_owned(), v);
-            }
-            row.insert("located".into(), Json::Bool(f.geometry.is_some()));
-            Json::Object(row)
-        })
-        .collect()
+/// The named fields of one feature of `layer`, as a JSON object.
+fn row(layer: &Layer, f: &crate::layers::Feature, fields: &[&str]) -> Json {
+    let mut row = Map::new();
+    for name in fields {
+        let v = layer.value(f, name).map_or(Json::Null, |v| match v {
+            Value::Real(x) => num(*x, 6),
+            other => json_value(other),
+        });
+        row.insert((*name).to_owned(), v);
+    }
+    row.insert("located".into(), Json::Bool(f.geometry.is_some()));
+    Json::Object(row)
 }
+
+/// The named fields of every feature of `layer`, as a JSON array serialised one row at a time.
+fn rows<'a>(
+    layer: Option<&'a Layer>,
+    fields: &'a [&'a str],
+) -> JsonSeq<impl Fn() -> Box<dyn Iterator<Item = Json> + 'a> + 'a> {
+    JsonSeq(move || -> Box<dyn Iterator<Item = Json> + 'a> {
+        match layer {
+            Some(layer) => Box::new(layer.features.iter().map(move |f| row(layer, f, fields))),
+            None => Box::new(std::iter::empty()),
+        }
+    })
+}
+
+const SITE_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "names",
+    "kind",
+    "lon",
+    "lat",
+    "uncertainty_m",
+    "basis",
+    "event_count",
+    "source",
+    "char_offset",
+    "citation",
+    "quote",
+];
+
+const EVENT_FIELDS: &[&str] = &[
+    "id",
+    "title",
+    "kind",
+    "site",
+    "site_name",
+    "when",
+    "start",
+    "end",
+    "certain_start",
+    "certain_end",
+    "date_approximate",
+    "people_text",
+    "is_disputed",
+    "source",
+    "char_offset",
+    "citation",
+    "quote",
+];
+
+const TRANSFER_FIELDS: &[&str] = &[
+    "id",
+    "title",
+    "kind",
+    "from_site",
+    "to_site",
+    "from_name",
+    "to_name",
+    "when",
+    "start",
+    "end",
+    "certain_start",
+    "certain_end",
+    "date_approximate",
+    "distance_km",
+    "distance_min_km",
+    "distance_max_km",
+    "people",
+    "people_min",
+    "people_max",
+    "people_text",
+    "mode",
+    "is_disputed",
+    "source",
+    "char_offset",
+    "citation",
+    "quote",
+];
 
 /// `atlas.json`: everything the viewer shows besides the map layers.
 #[must_use]
 pub fn atlas_json(layers: &Layers, data: &DataSource) -> Json {
+    serde_json::to_value(AtlasJson { layers, data }).unwrap_or_default()
+}
+
+/// `atlas.json` as written: the small members as JSON values, the site, event and transfer
+/// tables serialised a row at a time, so the file is streamed and never held whole.
+struct AtlasJson<'a> {
+    layers: &'a Layers,
+    data: &'a DataSource,
+}
+
+impl serde::Serialize for AtlasJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let layers = self.layers;
+        let mut map = s.serialize_map(None)?;
+        for (key, value) in head_members(layers, self.data) {
+            map.serialize_entry(key, &value)?;
+        }
+        map.serialize_entry("sites", &rows(layers.layer("sites"), SITE_FIELDS))?;
+        map.serialize_entry("events", &rows(layers.layer("events"), EVENT_FIELDS))?;
+        map.serialize_entry(
+            "transfers",
+            &rows(layers.layer("transfers"), TRANSFER_FIELDS),
+        )?;
+        map.end()
+    }
+}
+
+/// The members of `atlas.json` before the tables, in order.
+fn head_members(layers: &Layers, data: &DataSource) -> Vec<(&'static str, Json)> {
     let data_json = match data {
         DataSource::Pmtiles(url, _) => json!({"mode": "pmtiles", "pmtiles": url}),
         DataSource::GeoJson => json!({"mode": "geojson"}),
@@ -282,50 +385,90 @@ pub fn atlas_json(layers: &Layers, data: &DataSource) -> Json {
             })
         })
         .collect();
-    json!({
-        "id": layers.atlas_id,
-        "title": layers.title,
-        "description": layers.description,
-        "licence": layers.licence,
-        "credits": layers.credits,
-        "extent": layers.extent.iter().map(|x| num(*x, 6)).collect::<Vec<_>>(),
-        "time_range": layers.time_range.map(|(a, b)| json!({
-            "start": a.to_string(),
-            "end": b.to_string(),
-        })),
-        "initial_date": maplibre::initial_date(layers),
-        "periods": layers.periods.iter().map(|(id, title, a, b)| json!({
-            "id": id,
-            "title": title,
-            "start": a.to_string(),
-            "end": b.to_string(),
-        })).collect::<Vec<_>>(),
-        "data": data_json,
-        "layers": layer_list,
-        "legend": maplibre::legend(layers),
-        "site_symbols": maplibre::site_symbols(layers),
-        "labels": {
-            "font": style::LABEL_FONT,
-            "size_pt": style::LABEL_SIZE_PT,
-            "colour": style::LABEL_COLOUR,
-            "halo": style::HALO_COLOUR,
-            "halo_px": maplibre::px(style::HALO_MM),
-        },
-        "sites": rows(layers.layer("sites"), &[
-            "id", "name", "names", "kind", "lon", "lat", "uncertainty_m", "basis", "event_count",
-            "source", "char_offset", "citation", "quote",
-        ]),
-        "events": rows(layers.layer("events"), &[
-            "id", "title", "kind", "site", "site_name", "when", "start", "end", "certain_start",
-            "certain_end", "date_approximate", "people_text", "is_disputed", "source",
-            "char_offset", "citation", "quote",
-        ]),
-        "transfers": rows(layers.layer("transfers"), &[
-            "id", "title", "kind", "from_site", "to_site", "from_name", "to_name", "when",
-            "start", "end", "certain_start", "certain_end", "date_approximate", "distance_km",
-            "distance_min_km", "distance_max_km", "people", "people_min", "people_max",
-            "people_text", "mode",
-            "is_disputed", "source", "char_offset", "citation", "quote",
-        ]),
-    })
+    vec![
+        ("id", json!(layers.atlas_id)),
+        ("title", json!(layers.title)),
+        ("description", json!(layers.description)),
+        ("licence", json!(layers.licence)),
+        ("credits", json!(layers.credits)),
+        (
+            "extent",
+            Json::Array(layers.extent.iter().map(|x| num(*x, 6)).collect()),
+        ),
+        (
+            "time_range",
+            json!(layers.time_range.map(|(a, b)| json!({
+                "start": a.to_string(),
+                "end": b.to_string(),
+            }))),
+        ),
+        ("initial_date", json!(maplibre::initial_date(layers))),
+        (
+            "periods",
+            Json::Array(
+                layers
+                    .periods
+                    .iter()
+                    .map(|(id, title, a, b)| {
+                        json!({
+                            "id": id,
+                            "title": title,
+                            "start": a.to_string(),
+                            "end": b.to_string(),
+                        })
+                    })
+                    .collect(),
+            ),
+        ),
+        ("data", data_json),
+        ("layers", Json::Array(layer_list)),
+        ("legend", json!(maplibre::legend(layers))),
+        ("site_symbols", json!(maplibre::site_symbols(layers))),
+        (
+            "labels",
+            json!({
+                "font": style::LABEL_FONT,
+                "size_pt": style::LABEL_SIZE_PT,
+                "colour": style::LABEL_COLOUR,
+                "halo": style::HALO_COLOUR,
+                "halo_px": maplibre::px(style::HALO_MM),
+            }),
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::interchange::fixture::synthetic;
+
+    /// `atlas.json` is streamed a row at a time, with the bytes of the whole JSON value.
+    #[test]
+    fn the_streamed_atlas_json_has_the_bytes_of_the_whole_value() {
+        let s = synthetic();
+        for data in [
+            DataSource::GeoJson,
+            DataSource::Pmtiles("../synth.pmtiles".into(), BTreeMap::new()),
+        ] {
+            let mut streamed = vec![];
+            write_pretty_json(
+                &mut streamed,
+                &AtlasJson {
+                    layers: &s.layers,
+                    data: &data,
+                },
+            )
+            .unwrap();
+            let whole = atlas_json(&s.layers, &data);
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                String::from_utf8(pretty(&whole)).unwrap()
+            );
+            assert!(
+                whole["sites"].as_array().is_some_and(|a| a.len() >= 3),
+                "{whole}"
+            );
+            assert!(whole["events"].as_array().is_some_and(|a| !a.is_empty()));
+        }
+    }
 }

@@ -375,3 +375,14 @@ fn implied_places_take_a_variant_as_title_but_keep_the_label_as_cited_name() {
     );
     assert_eq!(row[10], "Котлас@ru;Kotlas@en");
 }
+
+#[test]
+fn the_streamed_file_has_the_bytes_of_the_whole_document() {
+    let s = synthetic();
+    let dir = tempfile::tempdir().unwrap();
+    let w = write(&s.atlas, dir.path()).unwrap();
+    let mut whole = serde_json::to_string_pretty(&to_json(&s.atlas)).unwrap();
+    whole.push('\n');
+    assert_eq!(std::fs::read_to_string(&w.path).unwrap(), whole);
+    assert_eq!(w.bytes, whole.len() as u64);
+}
