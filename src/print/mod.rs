@@ -19,11 +19,17 @@
 pub mod compose;
 pub mod content;
 pub mod fonts;
+mod frame;
 pub mod labels;
+mod map;
+mod page;
+mod panel;
+mod planar;
 pub mod projection;
 pub mod render;
 pub mod sheet;
 pub mod svgdoc;
+mod typography;
 pub mod uncertainty;
 
 use std::path::{Path, PathBuf};

@@ -5,6 +5,7 @@
 //! **millimetres on paper** (screen pixels are `mm * 96 / 25.4`).
 
 pub mod kinds;
+pub mod paper;
 pub mod qml;
 
 pub use kinds::{Kind, Vocabulary};
@@ -167,6 +168,8 @@ pub const NO_DATA_COLOUR: &str = "#ffffff";
 pub const LAND_COLOUR: &str = "#f7f5ef";
 /// Basemap: lakes and rivers.
 pub const WATER_COLOUR: &str = "#a9c8e0";
+/// Areas (camp systems, districts): their tint.
+pub const AREA_COLOUR: &str = "#9e9ac8";
 /// Basemap: region boundaries.
 pub const BORDER_COLOUR: &str = "#b8a9c9";
 /// Opacity of what is only *possibly* happening at a date (fuzzy dates), 0..1; what certainly
