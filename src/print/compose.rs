@@ -2,7 +2,7 @@
 //! it, lays out the page, draws the map ([`super::map`]) and the panel ([`super::panel`]),
 //! places the labels, and assembles the SVG with a report of what was drawn and left out.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use svg::node::element::{ClipPath, Definitions, Element, Rectangle, Title};
 
@@ -12,7 +12,7 @@ use super::frame::{fit, projected_box, sheet_extent};
 use super::labels::{self, BoxMm};
 use super::map::{self, Ctx, MapArt, basemap, graticule};
 use super::page::{self, Page};
-use super::panel::legend::{self, Legend};
+use super::panel::legend;
 use super::panel::notes::{self, Facts};
 use super::panel::{Flow, credits, events, insets, locator, scale_bar, title};
 use super::planar::View;
@@ -20,7 +20,7 @@ use super::projection::Projection;
 use super::sheet::{Orientation, SheetSpec};
 use super::svgdoc::{frame_rect, group, n};
 use super::typography::Type;
-use super::uncertainty::{self, ShapeKind};
+use super::uncertainty::ShapeKind;
 use super::{PrintError, SheetReport};
 use crate::layers::{Layer, Layers};
 use crate::style::paper;
@@ -85,21 +85,7 @@ pub fn compose(
     let notes_lines = notes::reserve_lines(spec, &content, &proj.description, w, ty);
     let page = page::layout(spec, ty, &credits::line(layers), notes_lines);
     let view = fit(page.map, projected_box(&proj, extent)?);
-    let shown: HashSet<String> = if spec.window.is_some() {
-        content.involved.iter().cloned().collect()
-    } else {
-        content.sites.iter().map(|s| s.id.clone()).collect()
-    };
-    let mut ctx = Ctx {
-        layers,
-        proj: &proj,
-        content: &content,
-        ty,
-        legend: Legend::default(),
-        shown,
-        outlines: uncertainty::outlines(layers),
-        warnings: vec![],
-    };
+    let mut ctx = Ctx::new(layers, &proj, &content, spec, ty);
 
     // Main map.
     let mut art = MapArt::default();
@@ -140,21 +126,11 @@ pub fn compose(
         .collect();
 
     // Notes, across the page above the credits.
-    let edge_convergence = |px: f64| {
-        let (x, y) = view.ground(px, f64::midpoint(view.rect.y0, view.rect.y1));
-        proj.inverse(x, y)
-            .and_then(|(lon, lat)| proj.convergence_deg(lon, lat))
-            .unwrap_or(convergence)
-    };
     let facts = Facts {
         projection: &proj.description,
         scale: view.scale as u64,
         k_centre,
-        convergence: [
-            convergence,
-            edge_convergence(view.rect.x0),
-            edge_convergence(view.rect.x1),
-        ],
+        convergence: convergences(&proj, &view, convergence),
         events_listed,
         omitted_sites: &omitted_sites,
     };
@@ -210,6 +186,17 @@ pub fn compose(
         panel_boxes: flow.boxes,
         projection: proj,
     })
+}
+
+/// Grid convergence at the centre (given), the left and the right edge of the map, **degrees**.
+fn convergences(proj: &Projection, view: &View, centre: f64) -> [f64; 3] {
+    let at_edge = |px: f64| {
+        let (x, y) = view.ground(px, f64::midpoint(view.rect.y0, view.rect.y1));
+        proj.inverse(x, y)
+            .and_then(|(lon, lat)| proj.convergence_deg(lon, lat))
+            .unwrap_or(centre)
+    };
+    [centre, at_edge(view.rect.x0), at_edge(view.rect.x1)]
 }
 
 /// The artwork of a sheet, in drawing order.

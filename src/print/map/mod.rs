@@ -22,6 +22,7 @@ use super::labels::{Field, Request};
 use super::panel::legend::Legend;
 use super::planar::{Pt, View, thin};
 use super::projection::Projection;
+use super::sheet::SheetSpec;
 use super::typography::{LabelText, Type};
 use super::uncertainty::Outline;
 use crate::layers::{Feature, Layer, Layers, Value};
@@ -86,7 +87,33 @@ pub(crate) struct Ctx<'a> {
     pub warnings: Vec<String>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// The context of sheet `spec`: it shows every site, or on a period sheet the sites its
+    /// events involve.
+    pub fn new(
+        layers: &'a Layers,
+        proj: &'a Projection,
+        content: &'a Content,
+        spec: &SheetSpec,
+        ty: Type,
+    ) -> Self {
+        let shown: HashSet<String> = if spec.window.is_some() {
+            content.involved.iter().cloned().collect()
+        } else {
+            content.sites.iter().map(|s| s.id.clone()).collect()
+        };
+        Self {
+            layers,
+            proj,
+            content,
+            ty,
+            legend: Legend::default(),
+            shown,
+            outlines: super::uncertainty::outlines(layers),
+            warnings: vec![],
+        }
+    }
+
     /// A lon/lat point on the paper of `v`.
     pub fn project(&self, v: &View, lon: f64, lat: f64) -> Option<Pt> {
         self.proj.forward(lon, lat).ok().map(|(x, y)| v.paper(x, y))
