@@ -7,13 +7,13 @@
 //! layers' widths by the typography factor). Dashes are SVG `stroke-dasharray` lists in mm.
 
 use super::{
-    ATLAS_RIVER_COLOUR, BORDER_COLOUR, CLAIM_COLOUR, HALO_COLOUR, LABEL_COLOUR, RAILWAY_COLOUR,
+    ATLAS_RIVER_COLOUR, BORDER_COLOUR, CLAIM_COLOUR, LABEL_COLOUR, PAPER_COLOUR, RAILWAY_COLOUR,
 };
 
 /// Dark ink: text, frames, scale bar, north arrow, the centre dot of a spread group.
 pub const INK: &str = LABEL_COLOUR;
 /// Paper white: the page, the hollow symbols, the railway's inner dashes, halos.
-pub const PAPER: &str = HALO_COLOUR;
+pub const PAPER: &str = PAPER_COLOUR;
 
 /// Subtitle text.
 pub const SUBTITLE_COLOUR: &str = "#404040";
@@ -47,7 +47,7 @@ pub fn basemap_river_width_mm(level: i64) -> f64 {
 /// Width of the basemap river in the legend.
 pub const LEGEND_RIVER_WIDTH_MM: f64 = 0.35;
 /// Region boundaries of the basemap: width and dashes (colour [`BORDER_COLOUR`]).
-pub const BORDER_WIDTH_MM: f64 = 0.35;
+pub const BORDER_WIDTH_MM: f64 = super::BORDER_LINE_MM;
 /// Dashes of region boundaries.
 pub const BORDER_DASH: &str = "2 0.8 0.4 0.8";
 /// The boundary colour (the one style's).
@@ -77,8 +77,8 @@ pub const ATLAS_RIVER_WIDTH_MM: f64 = 0.5;
 /// Dashes of a schematic river.
 pub const ATLAS_RIVER_SCHEMATIC_DASH: &str = "1.6 0.8";
 
-/// Claim (stated distance) line width on paper.
-pub const CLAIM_WIDTH_MM: f64 = 0.35;
+/// Claim (stated distance) line width: the one style's.
+pub const CLAIM_WIDTH_MM: f64 = super::CLAIM_WIDTH_MM;
 /// Claim (stated distance) lines: dashes.
 pub const CLAIM_DASH: &str = "1.4 0.7";
 /// Radius of the dots at a claim's ends.
