@@ -70,8 +70,31 @@ pub fn png(tree: &usvg::Tree, w_mm: f64, h_mm: f64, dpi: u32) -> Result<Vec<u8>,
     let size = tree.size();
     let t = tiny_skia::Transform::from_scale(pw as f32 / size.width(), ph as f32 / size.height());
     resvg::render(tree, t, &mut pixmap.as_mut());
-    let bytes = pixmap.encode_png().map_err(|e| err("PNG", e))?;
+    let bytes = encode_rgb(&pixmap).map_err(|e| err("PNG", e))?;
     Ok(with_phys(bytes, dpi))
+}
+
+/// Encodes an opaque pixmap (the page is filled white first, so every pixel has alpha 255 and
+/// its premultiplied colour is its colour) as an 8-bit RGB PNG, deflated at level 1 after the
+/// `Up` filter. Measured on an A3 sheet at 300 dpi: 0.08 s and 2.0 MB, where tiny-skia's own
+/// encoder (RGBA, `Balanced`) took about 0.5 s for 1.7 MB, most of a sheet's rendering time;
+/// `fdeflate` (`Compression::Fast`) was no faster here and wrote 2.7 MB.
+fn encode_rgb(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
+    let rgb: Vec<u8> = pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_deflate_compression(png::DeflateCompression::Level(1));
+    encoder.set_filter(png::Filter::Up);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(&rgb)?;
+    writer.finish()?;
+    Ok(out)
 }
 
 /// Inserts a `pHYs` chunk (pixels per metre) after `IHDR`, so that print software knows the
