@@ -188,6 +188,21 @@ mod tests {
     }
 
     #[test]
+    fn the_rgb_encoding_keeps_every_pixel() {
+        let tree = parse(SVG).unwrap();
+        let (w, h) = pixel_size(50.0, 20.0, 150);
+        let mut pixmap = tiny_skia::Pixmap::new(w, h).unwrap();
+        pixmap.fill(tiny_skia::Color::WHITE);
+        let size = tree.size();
+        let t = tiny_skia::Transform::from_scale(w as f32 / size.width(), h as f32 / size.height());
+        resvg::render(&tree, t, &mut pixmap.as_mut());
+        let ours = tiny_skia::Pixmap::decode_png(&encode_rgb(&pixmap).unwrap()).unwrap();
+        let theirs = tiny_skia::Pixmap::decode_png(&pixmap.encode_png().unwrap()).unwrap();
+        assert_eq!(ours.data(), theirs.data());
+        assert!(ours.pixels().iter().any(|p| p.red() < 100));
+    }
+
+    #[test]
     fn the_font_database_holds_only_dejavu() {
         let db = fontdb();
         let families: std::collections::BTreeSet<String> = db
