@@ -28,19 +28,24 @@ fn err(what: &str, message: impl std::fmt::Display) -> PrintError {
     }
 }
 
-/// usvg options with the shipped fonts and nothing else.
-#[must_use]
-pub fn options() -> usvg::Options<'static> {
-    let mut opt = usvg::Options {
-        font_family: fonts::FAMILY.into(),
-        ..usvg::Options::default()
-    };
-    let db = opt.fontdb_mut();
+/// The font database of the shipped faces, built once for every sheet and format.
+static FONTDB: std::sync::LazyLock<Arc<usvg::fontdb::Database>> = std::sync::LazyLock::new(|| {
+    let mut db = usvg::fontdb::Database::new();
     for face in FACES {
         db.load_font_data(face.data().to_vec());
     }
     db.set_sans_serif_family(fonts::FAMILY);
-    opt
+    Arc::new(db)
+});
+
+/// usvg options with the shipped fonts and nothing else.
+#[must_use]
+pub fn options() -> usvg::Options<'static> {
+    usvg::Options {
+        font_family: fonts::FAMILY.into(),
+        fontdb: Arc::clone(&FONTDB),
+        ..usvg::Options::default()
+    }
 }
 
 /// Parses an SVG document into the tree both renderers draw.
