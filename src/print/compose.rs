@@ -97,24 +97,22 @@ pub fn compose(
     let convergence = proj.convergence_deg(centre_lon, centre_lat)?;
 
     // Panel.
-    let mut panel: Vec<Element> = vec![];
-    let mut flow = Flow::new(page.columns.clone(), 4.0 * ty.k);
-    if let Some(loc) = locator {
-        locator::place(loc, &mut ctx, &view, &mut flow, &mut panel)?;
-    }
-    let (bar_mm, bar_km) = scale_bar::place(
-        &mut flow,
+    let Panel {
+        mut panel,
+        flow,
+        bar_mm,
+        bar_km,
+        insets,
+        events_listed,
+    } = draw_panel(
+        &mut ctx,
+        spec,
+        &page,
         &view,
-        k_centre,
-        convergence,
-        ty,
-        &mut panel,
-        &mut ctx.warnings,
-    );
-    let rows = legend::rows(&ctx, ty);
-    legend::place(&mut flow, rows, ty, &mut panel, &mut ctx.warnings);
-    let insets = insets::place(&mut ctx, spec, &view, &mut art, &mut flow, &mut panel)?;
-    let events_listed = events::place(&mut flow, &content, spec, ty, &mut panel);
+        &mut art,
+        locator,
+        (k_centre, convergence),
+    )?;
 
     // Labels on the main map (the panel is outside the frame, so only the frame bounds count).
     let (main_labels, outcome) = map::labels::place(&mut art, &view, insets.in_frame.clone());
@@ -185,6 +183,57 @@ pub fn compose(
         map_frame: view.rect,
         panel_boxes: flow.boxes,
         projection: proj,
+    })
+}
+
+/// The panel's artwork, the blocks it set, and what the sheet's report and notes need of it.
+struct Panel {
+    panel: Vec<Element>,
+    flow: Flow,
+    bar_mm: f64,
+    bar_km: f64,
+    insets: insets::Insets,
+    events_listed: usize,
+}
+
+/// Flows the locator, the scale bar and north arrow, the legend, the detail insets and the
+/// events down the panel's columns (`centre`: the scale factor and grid convergence at the map
+/// centre).
+fn draw_panel(
+    ctx: &mut Ctx,
+    spec: &SheetSpec,
+    page: &Page,
+    view: &View,
+    art: &mut MapArt,
+    locator: Option<&Layer>,
+    centre: (f64, f64),
+) -> Result<Panel, PrintError> {
+    let ty = ctx.ty;
+    let mut panel: Vec<Element> = vec![];
+    let mut flow = Flow::new(page.columns.clone(), 4.0 * ty.k);
+    if let Some(loc) = locator {
+        locator::place(loc, ctx, view, &mut flow, &mut panel)?;
+    }
+    let (bar_mm, bar_km) = scale_bar::place(
+        &mut flow,
+        view,
+        centre.0,
+        centre.1,
+        ty,
+        &mut panel,
+        &mut ctx.warnings,
+    );
+    let rows = legend::rows(ctx, ty);
+    legend::place(&mut flow, rows, ty, &mut panel, &mut ctx.warnings);
+    let insets = insets::place(ctx, spec, view, art, &mut flow, &mut panel)?;
+    let events_listed = events::place(&mut flow, ctx.content, spec, ty, &mut panel);
+    Ok(Panel {
+        panel,
+        flow,
+        bar_mm,
+        bar_km,
+        insets,
+        events_listed,
     })
 }
 
