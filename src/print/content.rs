@@ -273,66 +273,25 @@ fn point_of(g: Option<&Geometry>) -> Option<(f64, f64)> {
     }
 }
 
+/// The label of a place: the sheet's own (`labels`), else the short form of its name.
+fn label_of(spec: &SheetSpec, id: &str, name: &str) -> String {
+    spec.labels
+        .get(id)
+        .cloned()
+        .unwrap_or_else(|| short_name(name))
+}
+
 /// Gathers what `spec` shows from `layers`.
 #[must_use]
 pub fn gather(layers: &Layers, spec: &SheetSpec) -> Content {
-    let label = |id: &str, name: &str| {
-        spec.labels
-            .get(id)
-            .cloned()
-            .unwrap_or_else(|| short_name(name))
-    };
     let window = spec.window.as_ref();
     let mut c = Content::default();
     // Events and movements in the window, numbered by date.
-    let mut listed: Vec<EventMark> = vec![];
-    if let Some(w) = window {
-        for (layer_name, movement) in [("events", false), ("transfers", true)] {
-            let Some(l) = layers.layer(layer_name) else {
-                continue;
-            };
-            if movement && !spec.transfers {
-                continue;
-            }
-            for f in &l.features {
-                let (start, end) = (date(l, f, "start"), date(l, f, "end"));
-                let (inside, partly) = overlaps(start, end, w);
-                if !inside {
-                    continue;
-                }
-                let (Some(s), Some(e)) = (start, end) else {
-                    continue;
-                };
-                let place = if movement {
-                    format!("{}→{}", text(l, f, "from_site"), text(l, f, "to_site"))
-                } else {
-                    text(l, f, "site")
-                };
-                listed.push(EventMark {
-                    number: 0,
-                    id: f.id.clone(),
-                    title: text(l, f, "title"),
-                    date: human_span(s, e, boolean(l, f, "date_approximate")),
-                    start: s,
-                    place,
-                    partly,
-                });
-            }
-        }
-        // Events wholly inside the window first, then those only possibly in it; each by date.
-        listed.sort_by(|a, b| {
-            a.partly
-                .cmp(&b.partly)
-                .then_with(|| a.start.cmp(&b.start))
-                .then_with(|| a.id.cmp(&b.id))
-        });
-        for (i, e) in listed.iter_mut().enumerate() {
-            e.number = i + 1;
-        }
-    }
+    let listed = window
+        .map(|w| listed_events(layers, spec, w))
+        .unwrap_or_default();
     let number_of: BTreeMap<&str, usize> =
         listed.iter().map(|e| (e.id.as_str(), e.number)).collect();
-
     let mut involved: Vec<String> = vec![];
     let mut core: Vec<String> = vec![];
     for e in &listed {
@@ -346,117 +305,22 @@ pub fn gather(layers: &Layers, spec: &SheetSpec) -> Content {
     core.sort();
     core.dedup();
     c.core = core;
-
     if let Some(l) = layers.layer("transfers")
         && spec.transfers
     {
-        for f in &l.features {
-            if window.is_some() && !number_of.contains_key(f.id.as_str()) {
-                continue;
-            }
-            let parts: Vec<_> = f.geometry.as_ref().map(line_parts).unwrap_or_default();
-            let (Some(first), Some(last)) = (
-                parts.first().and_then(|p| p.0.first()),
-                parts.last().and_then(|p| p.0.last()),
-            ) else {
-                continue;
-            };
-            c.transfers.push(TransferMark {
-                id: f.id.clone(),
-                number: number_of.get(f.id.as_str()).copied(),
-                from: text(l, f, "from_site"),
-                to: text(l, f, "to_site"),
-                from_name: label(&text(l, f, "from_site"), &text(l, f, "from_name")),
-                to_name: label(&text(l, f, "to_site"), &text(l, f, "to_name")),
-                distance_km: real(l, f, "distance_km"),
-                people: real(l, f, "people").and_then(|p| u32::try_from(p as i64).ok()),
-                a: (first.x, first.y),
-                b: (last.x, last.y),
-            });
-        }
+        c.transfers = transfers(l, spec, &number_of);
     }
     if let Some(l) = layers.layer("claims")
         && spec.claims
         && window.is_none()
     {
-        for f in &l.features {
-            let line: Vec<(f64, f64)> = f
-                .geometry
-                .as_ref()
-                .map(line_parts)
-                .unwrap_or_default()
-                .iter()
-                .flat_map(|p| p.0.iter().map(|c| (c.x, c.y)))
-                .collect();
-            let Some(stated_km) = real(l, f, "stated_km") else {
-                continue;
-            };
-            if line.len() < 2 {
-                continue;
-            }
-            c.claims.push(ClaimMark {
-                id: f.id.clone(),
-                stated_km,
-                computed_km: real(l, f, "computed_km"),
-                status: text(l, f, "status"),
-                by_construction: boolean(l, f, "by_construction"),
-                line,
-            });
-        }
+        c.claims = claims(l);
     }
     if let Some(l) = layers.layer("lines") {
-        for f in &l.features {
-            let parts: Vec<Vec<(f64, f64)>> = f
-                .geometry
-                .as_ref()
-                .map(line_parts)
-                .unwrap_or_default()
-                .iter()
-                .map(|p| p.0.iter().map(|c| (c.x, c.y)).collect())
-                .collect();
-            if parts.is_empty() {
-                continue;
-            }
-            let basis = text(l, f, "basis");
-            c.lines.push(LineMark {
-                id: f.id.clone(),
-                name: label(&f.id, &text(l, f, "name")),
-                kind: text(l, f, "kind"),
-                schematic: boolean(l, f, "schematic"),
-                uncertain: basis != "documented" && !basis.is_empty(),
-                parts,
-            });
-        }
-    }
-    // The numbers of the listed events at each place, in list order.
-    let mut numbers_at: HashMap<&str, Vec<usize>> = HashMap::new();
-    for e in &listed {
-        numbers_at
-            .entry(e.place.as_str())
-            .or_default()
-            .push(e.number);
+        c.lines = lines(l, spec);
     }
     if let Some(l) = layers.layer("sites") {
-        for f in &l.features {
-            c.names
-                .insert(f.id.clone(), label(&f.id, &text(l, f, "name")));
-            let Some((lon, lat)) = point_of(f.geometry.as_ref()) else {
-                continue;
-            };
-            let mut events: Vec<usize> = numbers_at.get(f.id.as_str()).cloned().unwrap_or_default();
-            events.sort_unstable();
-            c.sites.push(SiteMark {
-                id: f.id.clone(),
-                name: label(&f.id, &text(l, f, "name")),
-                kind: text(l, f, "kind"),
-                lon,
-                lat,
-                uncertainty_m: real(l, f, "uncertainty_m").unwrap_or(0.0),
-                uncertain: boolean(l, f, "uncertain"),
-                has_line: boolean(l, f, "has_line"),
-                events,
-            });
-        }
+        sites(l, spec, &listed, &mut c);
     }
     if window.is_none() {
         involved = c.sites.iter().map(|s| s.id.clone()).collect();
@@ -470,6 +334,176 @@ pub fn gather(layers: &Layers, spec: &SheetSpec) -> Content {
     c.involved = involved;
     c.events = listed;
     c
+}
+
+/// The events and (when the sheet shows transfers) movements whose possible dates meet the
+/// window `w`: those wholly inside first, then those only possibly in it, each by date, numbered
+/// from 1.
+fn listed_events(layers: &Layers, spec: &SheetSpec, w: &Window) -> Vec<EventMark> {
+    let mut listed: Vec<EventMark> = vec![];
+    for (layer_name, movement) in [("events", false), ("transfers", true)] {
+        let Some(l) = layers.layer(layer_name) else {
+            continue;
+        };
+        if movement && !spec.transfers {
+            continue;
+        }
+        for f in &l.features {
+            let (start, end) = (date(l, f, "start"), date(l, f, "end"));
+            let (inside, partly) = overlaps(start, end, w);
+            if !inside {
+                continue;
+            }
+            let (Some(s), Some(e)) = (start, end) else {
+                continue;
+            };
+            let place = if movement {
+                format!("{}→{}", text(l, f, "from_site"), text(l, f, "to_site"))
+            } else {
+                text(l, f, "site")
+            };
+            listed.push(EventMark {
+                number: 0,
+                id: f.id.clone(),
+                title: text(l, f, "title"),
+                date: human_span(s, e, boolean(l, f, "date_approximate")),
+                start: s,
+                place,
+                partly,
+            });
+        }
+    }
+    listed.sort_by(|a, b| {
+        a.partly
+            .cmp(&b.partly)
+            .then_with(|| a.start.cmp(&b.start))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    for (i, e) in listed.iter_mut().enumerate() {
+        e.number = i + 1;
+    }
+    listed
+}
+
+/// The transfers of the `transfers` layer `l` (on a period sheet, only the listed ones, with
+/// their numbers).
+fn transfers(l: &Layer, spec: &SheetSpec, number_of: &BTreeMap<&str, usize>) -> Vec<TransferMark> {
+    let mut out = vec![];
+    for f in &l.features {
+        if spec.window.is_some() && !number_of.contains_key(f.id.as_str()) {
+            continue;
+        }
+        let parts: Vec<_> = f.geometry.as_ref().map(line_parts).unwrap_or_default();
+        let (Some(first), Some(last)) = (
+            parts.first().and_then(|p| p.0.first()),
+            parts.last().and_then(|p| p.0.last()),
+        ) else {
+            continue;
+        };
+        out.push(TransferMark {
+            id: f.id.clone(),
+            number: number_of.get(f.id.as_str()).copied(),
+            from: text(l, f, "from_site"),
+            to: text(l, f, "to_site"),
+            from_name: label_of(spec, &text(l, f, "from_site"), &text(l, f, "from_name")),
+            to_name: label_of(spec, &text(l, f, "to_site"), &text(l, f, "to_name")),
+            distance_km: real(l, f, "distance_km"),
+            people: real(l, f, "people").and_then(|p| u32::try_from(p as i64).ok()),
+            a: (first.x, first.y),
+            b: (last.x, last.y),
+        });
+    }
+    out
+}
+
+/// The stated distances of the `claims` layer `l`.
+fn claims(l: &Layer) -> Vec<ClaimMark> {
+    let mut out = vec![];
+    for f in &l.features {
+        let line: Vec<(f64, f64)> = f
+            .geometry
+            .as_ref()
+            .map(line_parts)
+            .unwrap_or_default()
+            .iter()
+            .flat_map(|p| p.0.iter().map(|c| (c.x, c.y)))
+            .collect();
+        let Some(stated_km) = real(l, f, "stated_km") else {
+            continue;
+        };
+        if line.len() < 2 {
+            continue;
+        }
+        out.push(ClaimMark {
+            id: f.id.clone(),
+            stated_km,
+            computed_km: real(l, f, "computed_km"),
+            status: text(l, f, "status"),
+            by_construction: boolean(l, f, "by_construction"),
+            line,
+        });
+    }
+    out
+}
+
+/// The rivers and railways of the `lines` layer `l`.
+fn lines(l: &Layer, spec: &SheetSpec) -> Vec<LineMark> {
+    let mut out = vec![];
+    for f in &l.features {
+        let parts: Vec<Vec<(f64, f64)>> = f
+            .geometry
+            .as_ref()
+            .map(line_parts)
+            .unwrap_or_default()
+            .iter()
+            .map(|p| p.0.iter().map(|c| (c.x, c.y)).collect())
+            .collect();
+        if parts.is_empty() {
+            continue;
+        }
+        let basis = text(l, f, "basis");
+        out.push(LineMark {
+            id: f.id.clone(),
+            name: label_of(spec, &f.id, &text(l, f, "name")),
+            kind: text(l, f, "kind"),
+            schematic: boolean(l, f, "schematic"),
+            uncertain: basis != "documented" && !basis.is_empty(),
+            parts,
+        });
+    }
+    out
+}
+
+/// Every site's name into `c.names`, the located ones into `c.sites` with the numbers of the
+/// `listed` events at each, in list order.
+fn sites(l: &Layer, spec: &SheetSpec, listed: &[EventMark], c: &mut Content) {
+    let mut numbers_at: HashMap<&str, Vec<usize>> = HashMap::new();
+    for e in listed {
+        numbers_at
+            .entry(e.place.as_str())
+            .or_default()
+            .push(e.number);
+    }
+    for f in &l.features {
+        c.names
+            .insert(f.id.clone(), label_of(spec, &f.id, &text(l, f, "name")));
+        let Some((lon, lat)) = point_of(f.geometry.as_ref()) else {
+            continue;
+        };
+        let mut events: Vec<usize> = numbers_at.get(f.id.as_str()).cloned().unwrap_or_default();
+        events.sort_unstable();
+        c.sites.push(SiteMark {
+            id: f.id.clone(),
+            name: label_of(spec, &f.id, &text(l, f, "name")),
+            kind: text(l, f, "kind"),
+            lon,
+            lat,
+            uncertainty_m: real(l, f, "uncertainty_m").unwrap_or(0.0),
+            uncertain: boolean(l, f, "uncertain"),
+            has_line: boolean(l, f, "has_line"),
+            events,
+        });
+    }
 }
 
 #[cfg(test)]

@@ -39,10 +39,26 @@ impl Face {
 /// Every face, for loading into a font database.
 pub const FACES: [Face; 3] = [Face::Regular, Face::Bold, Face::Oblique];
 
+/// The shipped faces, parsed once (a sheet measures thousands of label candidates and words).
+static PARSED: std::sync::LazyLock<[Option<ttf_parser::Face<'static>>; 3]> =
+    std::sync::LazyLock::new(|| FACES.map(|f| ttf_parser::Face::parse(f.data(), 0).ok()));
+
+impl Face {
+    /// The parsed face (`None` cannot happen with the shipped font).
+    fn parsed(self) -> Option<&'static ttf_parser::Face<'static>> {
+        let i = match self {
+            Self::Regular => 0,
+            Self::Bold => 1,
+            Self::Oblique => 2,
+        };
+        PARSED[i].as_ref()
+    }
+}
+
 /// Width of `text` set in `face` at `size_mm`, with `spacing_mm` added between letters, **mm**.
 #[must_use]
 pub fn text_width_mm(text: &str, size_mm: f64, face: Face, spacing_mm: f64) -> f64 {
-    let Ok(f) = ttf_parser::Face::parse(face.data(), 0) else {
+    let Some(f) = face.parsed() else {
         // Cannot happen with the shipped font; fall back to an average width.
         return text.chars().count() as f64 * size_mm * 0.6;
     };
@@ -63,7 +79,7 @@ pub fn text_width_mm(text: &str, size_mm: f64, face: Face, spacing_mm: f64) -> f
 /// True when the shipped regular face has a glyph for every character of `text`.
 #[must_use]
 pub fn covers(text: &str) -> bool {
-    ttf_parser::Face::parse(Face::Regular.data(), 0).is_ok_and(|f| {
+    Face::Regular.parsed().is_some_and(|f| {
         text.chars()
             .all(|c| c.is_whitespace() || f.glyph_index(c).is_some())
     })

@@ -19,11 +19,17 @@
 pub mod compose;
 pub mod content;
 pub mod fonts;
+mod frame;
 pub mod labels;
+mod map;
+mod page;
+mod panel;
+mod planar;
 pub mod projection;
 pub mod render;
 pub mod sheet;
 pub mod svgdoc;
+mod typography;
 pub mod uncertainty;
 
 use std::path::{Path, PathBuf};
@@ -241,12 +247,14 @@ pub fn write_atlas(
     }
     let sheets = sheet::expand(&sheets, &layers.periods)?;
     let locator = load_locator(basemap_dir)?;
-    // One sheet at a time (its PNG and PDF side by side): rendering a PNG of 20,000 sites takes
-    // 1.7 GB, so sheets side by side would add up.
-    let reports = sheets
-        .iter()
-        .map(|s| write_sheet_at_scale(layers, basemap_dir, locator.as_ref(), s, &Format::ALL, dir))
-        .collect::<Result<Vec<_>, _>>()?;
+    let reports = write_sheets(
+        layers,
+        basemap_dir,
+        locator.as_ref(),
+        &sheets,
+        &Format::ALL,
+        dir,
+    )?;
     // What each sheet left out, next to the sheets.
     let mut listed = reports.clone();
     for r in &mut listed {
@@ -347,10 +355,38 @@ pub fn run(
         req.formats.clone()
     };
     let locator = load_locator(basemap_dir)?;
-    sheets
-        .iter()
-        .map(|s| write_sheet_at_scale(layers, basemap_dir, locator.as_ref(), s, &formats, dir))
-        .collect()
+    write_sheets(
+        layers,
+        basemap_dir,
+        locator.as_ref(),
+        &sheets,
+        &formats,
+        dir,
+    )
+}
+
+/// Atlases with more atlas features than this print one sheet at a time: rendering a PNG of
+/// 20,000 sites takes 1.7 GB, so sheets side by side would add up. Smaller atlases print their
+/// sheets side by side (each sheet's PNG and PDF side by side too).
+pub const SHEETS_SIDE_BY_SIDE_MAX_FEATURES: usize = 20_000;
+
+/// Writes `sheets` (see [`write_sheet_at_scale`]); reports in the sheets' order, the first error
+/// in that order whatever finished first.
+fn write_sheets(
+    layers: &Layers,
+    basemap_dir: Option<&Path>,
+    locator: Option<&Layer>,
+    sheets: &[SheetSpec],
+    formats: &[Format],
+    dir: &Path,
+) -> Result<Vec<SheetReport>, PrintError> {
+    let one = |s: &SheetSpec| write_sheet_at_scale(layers, basemap_dir, locator, s, formats, dir);
+    let features: usize = layers.atlas.iter().map(|l| l.features.len()).sum();
+    if features > SHEETS_SIDE_BY_SIDE_MAX_FEATURES {
+        return sheets.iter().map(one).collect();
+    }
+    let done: Vec<_> = sheets.par_iter().map(one).collect();
+    done.into_iter().collect()
 }
 
 /// [`write_sheet`] on the layers [`layers_for_sheet`] gives.

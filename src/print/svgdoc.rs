@@ -3,15 +3,42 @@
 //! are stable.
 
 use svg::Node;
-use svg::node::element::{Element, Group, Path, Text};
+use svg::node::element::{Element, Group, Path, Rectangle, Text};
 
 use super::fonts::{self, Face};
+use super::labels::BoxMm;
+use crate::style::paper;
 
 /// A coordinate or length with two decimals (0.01 mm), no `-0.00`.
 #[must_use]
 pub fn n(x: f64) -> String {
     let s = format!("{x:.2}");
     if s == "-0.00" { "0.00".into() } else { s }
+}
+
+/// A width or opacity from the style, written in its shortest form (`0.1`, `0.35`): the form
+/// the sheets have always carried.
+#[must_use]
+pub fn mm(x: f64) -> String {
+    x.to_string()
+}
+
+/// Any SVG node as a generic element.
+pub fn el<T: Into<Element>>(x: T) -> Element {
+    x.into()
+}
+
+/// An unfilled rectangle in ink round `b`, of stroke width `w` mm.
+#[must_use]
+pub fn frame_rect(b: BoxMm, w: f64) -> Rectangle {
+    Rectangle::new()
+        .set("x", n(b.x0))
+        .set("y", n(b.y0))
+        .set("width", n(b.w()))
+        .set("height", n(b.h()))
+        .set("fill", "none")
+        .set("stroke", paper::INK)
+        .set("stroke-width", n(w))
 }
 
 /// Path data through `pts`, closed with `Z` if `close`.
@@ -58,7 +85,7 @@ impl TextStyle {
         Self {
             size,
             face: Face::Regular,
-            fill: "#1a1a1a",
+            fill: paper::INK,
             halo: 0.0,
             spacing: 0.0,
         }
@@ -126,7 +153,7 @@ pub fn text(s: &str, x: f64, y: f64, st: TextStyle, align: Align) -> Text {
     }
     if st.halo > 0.0 {
         t = t
-            .set("stroke", "#ffffff")
+            .set("stroke", paper::PAPER)
             .set("stroke-width", n(st.halo))
             .set("stroke-linejoin", "round")
             .set("paint-order", "stroke");

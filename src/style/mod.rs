@@ -5,6 +5,7 @@
 //! **millimetres on paper** (screen pixels are `mm * 96 / 25.4`).
 
 pub mod kinds;
+pub mod paper;
 pub mod qml;
 
 pub use kinds::{Kind, Vocabulary};
@@ -160,18 +161,78 @@ pub const ATLAS_RIVER_COLOUR: &str = "#2b6fa8";
 pub const RAILWAY_COLOUR: &str = "#333333";
 /// Basemap: sea.
 pub const SEA_COLOUR: &str = "#dfe9f2";
+/// Paper white: the page, halos, hollow symbols, the railway's inner dashes.
+pub const PAPER_COLOUR: &str = "#ffffff";
 /// Where the basemap has no data (web map background, QGIS canvas): paper white, never the
 /// sea's colour, so missing coast data is not read as open water.
-pub const NO_DATA_COLOUR: &str = "#ffffff";
+pub const NO_DATA_COLOUR: &str = PAPER_COLOUR;
 /// Basemap: land.
 pub const LAND_COLOUR: &str = "#f7f5ef";
 /// Basemap: lakes and rivers.
 pub const WATER_COLOUR: &str = "#a9c8e0";
+/// Areas (camp systems, districts): their tint.
+pub const AREA_COLOUR: &str = "#9e9ac8";
 /// Basemap: region boundaries.
 pub const BORDER_COLOUR: &str = "#b8a9c9";
 /// Opacity of what is only *possibly* happening at a date (fuzzy dates), 0..1; what certainly
 /// happens is drawn at full opacity.
 pub const POSSIBLE_OPACITY: f64 = 0.45;
+
+/// Claim (stated distance) lines, **mm**: one width on paper, on screen and in QGIS.
+pub const CLAIM_WIDTH_MM: f64 = 0.4;
+/// A contradicted claim (QGIS): wider, in the transfers' red.
+pub const CLAIM_CONTRADICTED_WIDTH_MM: f64 = 0.6;
+/// A claim that cannot be tested (QGIS): thinner, in grey.
+pub const CLAIM_UNTESTABLE_WIDTH_MM: f64 = 0.3;
+/// The grey of an untestable claim.
+pub const CLAIM_UNTESTABLE_COLOUR: &str = "#bdbdbd";
+/// A claim used to place a site (by construction): the areas' purple.
+pub const CLAIM_BY_CONSTRUCTION_COLOUR: &str = AREA_COLOUR;
+/// Opacity of claim lines in QGIS.
+pub const CLAIM_OPACITY: f64 = 0.9;
+/// Rivers and railways named in the account, on screen and in QGIS, **mm** (print draws them
+/// thinner: [`paper::ATLAS_RIVER_WIDTH_MM`], [`paper::RAILWAY_WIDTH_MM`]).
+pub const ATLAS_LINE_WIDTH_MM: f64 = 0.6;
+/// The railway in QGIS: a dark line, **mm** ...
+pub const RAILWAY_WIDTH_MM: f64 = 0.8;
+/// ... with white dashes inside, **mm**.
+pub const RAILWAY_DASH_WIDTH_MM: f64 = 0.4;
+/// Outline of a site symbol in QGIS, **mm**.
+pub const SYMBOL_STROKE_MM: f64 = 0.25;
+/// Outline of an uncertainty shape in QGIS, **mm**.
+pub const UNCERTAINTY_LINE_MM: f64 = 0.2;
+/// Opacity of that outline.
+pub const UNCERTAINTY_LINE_OPACITY: f64 = 0.7;
+/// Outline of an event's area in QGIS, **mm**.
+pub const EVENT_AREA_LINE_MM: f64 = 0.3;
+/// Opacity of that outline.
+pub const EVENT_AREA_LINE_OPACITY: f64 = 0.8;
+/// Coast outline in QGIS, **mm**.
+pub const COAST_LINE_MM: f64 = 0.2;
+/// Region boundaries, **mm** (QGIS and print).
+pub const BORDER_LINE_MM: f64 = 0.35;
+/// Hairlines on screen that stay one pixel at every zoom, **px**: the coast ...
+pub const COAST_LINE_PX: f64 = 0.8;
+/// ... region boundaries ...
+pub const BORDER_LINE_PX: f64 = 1.0;
+/// ... and uncertainty outlines.
+pub const UNCERTAINTY_LINE_PX: f64 = 1.0;
+/// Opacity of uncertainty outlines on screen.
+pub const UNCERTAINTY_LINE_OPACITY_SCREEN: f64 = 0.8;
+/// Event rings and outlines: opacity.
+pub const EVENT_OPACITY: f64 = 0.9;
+/// Width of an event ring's line, **mm**.
+pub const EVENT_STROKE_MM: f64 = 0.6;
+/// Opacity of transfer lines in QGIS.
+pub const TRANSFER_OPACITY: f64 = 0.8;
+/// Features of a layer gazmap has no style for (QGIS): lines, **mm** ...
+pub const OTHER_LINE_MM: f64 = 0.4;
+/// ... outlines of points and polygons, **mm** ...
+pub const OTHER_OUTLINE_MM: f64 = 0.2;
+/// ... point size, **mm** ...
+pub const OTHER_SIZE_MM: f64 = 2.0;
+/// ... and polygon fill opacity.
+pub const OTHER_FILL_OPACITY: f64 = 0.3;
 
 /// Width of a transfer line moving nobody known, **mm**.
 pub const TRANSFER_BASE_WIDTH_MM: f64 = 0.5;
@@ -196,7 +257,7 @@ pub const EVENT_RING_MM: f64 = 5.0;
 /// Label text.
 pub const LABEL_COLOUR: &str = "#1a1a1a";
 /// Label halo.
-pub const HALO_COLOUR: &str = "#ffffff";
+pub const HALO_COLOUR: &str = PAPER_COLOUR;
 /// Label halo width, **mm**.
 pub const HALO_MM: f64 = 0.7;
 /// Size of place labels, **points**.

@@ -611,7 +611,7 @@ fn site_symbol(s: &Kind) -> Symbol {
             &rgba(&s.fill, 1.0),
             &rgba(style::kinds::SYMBOL_STROKE, 1.0),
             s.size_mm,
-            0.25,
+            style::SYMBOL_STROKE_MM,
         )],
     }
 }
@@ -651,9 +651,9 @@ fn events(layer: &Layer) -> Spec {
     let ring = marker(
         Shape::Circle,
         "0,0,0,0",
-        &rgba(style::EVENT_COLOUR, 0.9),
+        &rgba(style::EVENT_COLOUR, style::EVENT_OPACITY),
         style::EVENT_RING_MM,
-        0.6,
+        style::EVENT_STROKE_MM,
     );
     let renderer = Renderer::Single(Symbol {
         kind: "marker",
@@ -693,7 +693,7 @@ fn transfers(layer: &Layer) -> Spec {
     let renderer = Renderer::Single(Symbol {
         kind: "line",
         layers: vec![arrow(
-            &rgba(style::TRANSFER_COLOUR, 0.8),
+            &rgba(style::TRANSFER_COLOUR, style::TRANSFER_OPACITY),
             style::TRANSFER_BASE_WIDTH_MM,
             width_expr,
         )],
@@ -717,7 +717,11 @@ fn transfers(layer: &Layer) -> Spec {
 fn claims(layer: &Layer) -> Spec {
     let sym = |colour: &str, width: f64| Symbol {
         kind: "line",
-        layers: vec![line(&rgba(colour, 0.9), width, Some("2;1.5"))],
+        layers: vec![line(
+            &rgba(colour, style::CLAIM_OPACITY),
+            width,
+            Some("2;1.5"),
+        )],
     };
     let renderer = if has(layer, "status") {
         Renderer::Categorized(
@@ -726,32 +730,35 @@ fn claims(layer: &Layer) -> Spec {
                 (
                     Some("consistent".into()),
                     "Stated distance: consistent".into(),
-                    sym(style::CLAIM_COLOUR, 0.4),
+                    sym(style::CLAIM_COLOUR, style::CLAIM_WIDTH_MM),
                 ),
                 (
                     Some("by construction".into()),
                     "Stated distance: used to place a site".into(),
-                    sym("#9e9ac8", 0.4),
+                    sym(style::CLAIM_BY_CONSTRUCTION_COLOUR, style::CLAIM_WIDTH_MM),
                 ),
                 (
                     Some("contradicted".into()),
                     "Stated distance: contradicted".into(),
-                    sym(style::TRANSFER_COLOUR, 0.6),
+                    sym(style::TRANSFER_COLOUR, style::CLAIM_CONTRADICTED_WIDTH_MM),
                 ),
                 (
                     Some("untestable".into()),
                     "Stated distance: untestable".into(),
-                    sym("#bdbdbd", 0.3),
+                    sym(
+                        style::CLAIM_UNTESTABLE_COLOUR,
+                        style::CLAIM_UNTESTABLE_WIDTH_MM,
+                    ),
                 ),
                 (
                     None,
                     "Stated distance".into(),
-                    sym(style::CLAIM_COLOUR, 0.4),
+                    sym(style::CLAIM_COLOUR, style::CLAIM_WIDTH_MM),
                 ),
             ],
         )
     } else {
-        Renderer::Single(sym(style::CLAIM_COLOUR, 0.4))
+        Renderer::Single(sym(style::CLAIM_COLOUR, style::CLAIM_WIDTH_MM))
     };
     let label = has(layer, "stated_km").then(|| {
         let s = field_ref("stated_km");
@@ -774,7 +781,11 @@ fn uncertainty(layer: &Layer) -> Spec {
         kind: "fill",
         layers: vec![fill(
             &rgba(style::UNCERTAINTY_FILL, style::UNCERTAINTY_OPACITY),
-            Some((&rgba(style::UNCERTAINTY_FILL, 0.7), 0.2, "dash")),
+            Some((
+                &rgba(style::UNCERTAINTY_FILL, style::UNCERTAINTY_LINE_OPACITY),
+                style::UNCERTAINTY_LINE_MM,
+                "dash",
+            )),
         )],
     });
     spec(renderer, None, layer)
@@ -787,7 +798,11 @@ fn event_areas(layer: &Layer) -> Spec {
         kind: "fill",
         layers: vec![fill(
             &rgba(style::EVENT_COLOUR, style::EVENT_AREA_OPACITY),
-            Some((&rgba(style::EVENT_COLOUR, 0.8), 0.3, "dash")),
+            Some((
+                &rgba(style::EVENT_COLOUR, style::EVENT_AREA_LINE_OPACITY),
+                style::EVENT_AREA_LINE_MM,
+                "dash",
+            )),
         )],
     });
     spec(renderer, None, layer)
@@ -796,13 +811,25 @@ fn event_areas(layer: &Layer) -> Spec {
 fn lines(layer: &Layer) -> Spec {
     let river = Symbol {
         kind: "line",
-        layers: vec![line(&rgba(style::ATLAS_RIVER_COLOUR, 1.0), 0.6, None)],
+        layers: vec![line(
+            &rgba(style::ATLAS_RIVER_COLOUR, 1.0),
+            style::ATLAS_LINE_WIDTH_MM,
+            None,
+        )],
     };
     let railway = Symbol {
         kind: "line",
         layers: vec![
-            line(&rgba(style::RAILWAY_COLOUR, 1.0), 0.8, None),
-            line(&rgba("#ffffff", 1.0), 0.4, Some("2;2")),
+            line(
+                &rgba(style::RAILWAY_COLOUR, 1.0),
+                style::RAILWAY_WIDTH_MM,
+                None,
+            ),
+            line(
+                &rgba(style::PAPER_COLOUR, 1.0),
+                style::RAILWAY_DASH_WIDTH_MM,
+                Some("2;2"),
+            ),
         ],
     };
     let renderer = if has(layer, "kind") {
@@ -834,7 +861,11 @@ fn coast(layer: &Layer) -> Spec {
         kind: "fill",
         layers: vec![fill(
             &rgba(style::LAND_COLOUR, 1.0),
-            Some((&rgba(style::COAST_COLOUR, 1.0), 0.2, "solid")),
+            Some((
+                &rgba(style::COAST_COLOUR, 1.0),
+                style::COAST_LINE_MM,
+                "solid",
+            )),
         )],
     });
     spec(renderer, None, layer)
@@ -869,7 +900,11 @@ fn lakes(layer: &Layer) -> Spec {
 }
 
 fn rivers(layer: &Layer) -> Spec {
-    let mut l = line(&rgba(style::WATER_COLOUR, 1.0), 0.3, None);
+    let mut l = line(
+        &rgba(style::WATER_COLOUR, 1.0),
+        style::basemap_river_width_mm(3),
+        None,
+    );
     if has_typed(layer, "level", FieldType::Integer) {
         let lv = field_ref("level");
         l.data_defined.push((
@@ -911,7 +946,11 @@ fn regions(layer: &Layer) -> Spec {
 fn borders(layer: &Layer) -> Spec {
     let renderer = Renderer::Single(Symbol {
         kind: "line",
-        layers: vec![line(&rgba(style::BORDER_COLOUR, 1.0), 0.35, Some("3;1.5"))],
+        layers: vec![line(
+            &rgba(style::BORDER_COLOUR, 1.0),
+            style::BORDER_LINE_MM,
+            Some("3;1.5"),
+        )],
     });
     spec(renderer, None, layer)
 }
@@ -924,20 +963,20 @@ fn default_spec(layer: &Layer) -> Spec {
             layers: vec![marker(
                 Shape::Circle,
                 &grey,
-                &rgba("#1a1a1a", 1.0),
-                2.0,
-                0.2,
+                &rgba(style::kinds::SYMBOL_STROKE, 1.0),
+                style::OTHER_SIZE_MM,
+                style::OTHER_OUTLINE_MM,
             )],
         },
         GeometryKind::Line => Symbol {
             kind: "line",
-            layers: vec![line(&grey, 0.4, None)],
+            layers: vec![line(&grey, style::OTHER_LINE_MM, None)],
         },
         GeometryKind::Polygon => Symbol {
             kind: "fill",
             layers: vec![fill(
-                &rgba(style::kinds::OTHER.fill, 0.3),
-                Some((&grey, 0.2, "solid")),
+                &rgba(style::kinds::OTHER.fill, style::OTHER_FILL_OPACITY),
+                Some((&grey, style::OTHER_OUTLINE_MM, "solid")),
             )],
         },
     };

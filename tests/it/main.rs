@@ -10,6 +10,7 @@ mod gpkg; // the GeoPackage, QML styles and QGIS project read back
 mod interchange; // Linked Places, KML, FlatGeobuf, GeoJSONSeq read back
 mod kinds; // the atlas's own kinds in every legend; unheld kinds in none
 mod print; // printed sheets: SVG, PDF, PNG
+mod print_style; // one style: no colour or width literal outside it; one symbol outline
 mod props; // property tests of clipping, simplification, MVT encoding and geodesy
 mod qgis; // the same opened and rendered by QGIS itself, where installed
 mod serve; // gazmap serve: ranges, ETags, content types, traversal, loopback

@@ -165,9 +165,9 @@ fn possible_filter() -> Json {
 }
 
 /// Opacity of an event ring (as in the QGIS style).
-const EVENT_OPACITY: f64 = 0.9;
+const EVENT_OPACITY: f64 = style::EVENT_OPACITY;
 /// Width of an event ring's line, **mm** (as in the QGIS style).
-const EVENT_STROKE_MM: f64 = 0.6;
+const EVENT_STROKE_MM: f64 = style::EVENT_STROKE_MM;
 
 /// The first day the slider shows: the start of the atlas's time range, else of its first period.
 #[must_use]
@@ -249,7 +249,7 @@ fn style_layers(layers: &Layers, data: &DataSource) -> Vec<Json> {
         "coast",
         "coast-outline",
         "line",
-        json!({"paint": {"line-color": style::COAST_COLOUR, "line-width": 0.8}}),
+        json!({"paint": {"line-color": style::COAST_COLOUR, "line-width": style::COAST_LINE_PX}}),
     );
     add(
         "lakes",
@@ -270,7 +270,7 @@ fn style_layers(layers: &Layers, data: &DataSource) -> Vec<Json> {
         "borders",
         "borders",
         "line",
-        json!({"paint": {"line-color": style::BORDER_COLOUR, "line-width": 1.0,
+        json!({"paint": {"line-color": style::BORDER_COLOUR, "line-width": style::BORDER_LINE_PX,
                          "line-dasharray": ["literal", [4, 2]]}}),
     );
     // Atlas, bottom first: lines, uncertainty, event areas, transfers, claims, events, sites.
@@ -288,7 +288,7 @@ fn style_layers(layers: &Layers, data: &DataSource) -> Vec<Json> {
         json!({
             "filter": ["!", ["to-boolean", ["get", "schematic"]]],
             "layout": {"line-join": "round", "line-cap": "round"},
-            "paint": {"line-color": line_colour, "line-width": px(0.6)},
+            "paint": {"line-color": line_colour, "line-width": px(style::ATLAS_LINE_WIDTH_MM)},
         }),
     );
     add(
@@ -297,7 +297,7 @@ fn style_layers(layers: &Layers, data: &DataSource) -> Vec<Json> {
         "line",
         json!({
             "filter": ["to-boolean", ["get", "schematic"]],
-            "paint": {"line-color": line_colour, "line-width": px(0.6),
+            "paint": {"line-color": line_colour, "line-width": px(style::ATLAS_LINE_WIDTH_MM),
                       "line-dasharray": ["literal", [3, 2]]},
         }),
     );
@@ -312,8 +312,9 @@ fn style_layers(layers: &Layers, data: &DataSource) -> Vec<Json> {
         "uncertainty",
         "uncertainty-outline",
         "line",
-        json!({"paint": {"line-color": style::UNCERTAINTY_FILL, "line-width": 1.0,
-                         "line-opacity": 0.8}}),
+        json!({"paint": {"line-color": style::UNCERTAINTY_FILL,
+                         "line-width": style::UNCERTAINTY_LINE_PX,
+                         "line-opacity": style::UNCERTAINTY_LINE_OPACITY_SCREEN}}),
     );
     // Events the account places in a whole camp system or region: a wash over the area.
     let area_paint = |opacity: f64| {
@@ -364,7 +365,7 @@ fn style_layers(layers: &Layers, data: &DataSource) -> Vec<Json> {
         "claims",
         "claims",
         "line",
-        json!({"paint": {"line-color": style::CLAIM_COLOUR, "line-width": px(0.4),
+        json!({"paint": {"line-color": style::CLAIM_COLOUR, "line-width": px(style::CLAIM_WIDTH_MM),
                          "line-dasharray": ["literal", [1, 2]]}}),
     );
     // A ring, as in the QGIS style: what is only possibly under way is fainter.
@@ -531,7 +532,7 @@ pub fn legend(layers: &Layers) -> Json {
         ]},
         {"layer": "claims", "title": "Distances stated in the account", "items": [
             {"type": "line", "label": "stated distance", "colour": style::CLAIM_COLOUR,
-             "width_px": px(0.4), "dash": [1, 2]},
+             "width_px": px(style::CLAIM_WIDTH_MM), "dash": [1, 2]},
         ]},
         {"layer": "uncertainty", "title": "Location uncertainty", "items": [
             {"type": "fill", "label": "the site lies somewhere in the circle, ring or area",
@@ -539,11 +540,11 @@ pub fn legend(layers: &Layers) -> Json {
         ]},
         {"layer": "lines", "title": "Rivers and railway named in the account", "items": [
             {"type": "line", "label": "river", "colour": style::ATLAS_RIVER_COLOUR,
-             "width_px": px(0.6)},
+             "width_px": px(style::ATLAS_LINE_WIDTH_MM)},
             {"type": "line", "label": "railway", "colour": style::RAILWAY_COLOUR,
-             "width_px": px(0.6)},
+             "width_px": px(style::ATLAS_LINE_WIDTH_MM)},
             {"type": "line", "label": "schematic course (not the real track)",
-             "colour": style::RAILWAY_COLOUR, "width_px": px(0.6), "dash": [3, 2]},
+             "colour": style::RAILWAY_COLOUR, "width_px": px(style::ATLAS_LINE_WIDTH_MM), "dash": [3, 2]},
         ]},
         {"layer": "basemap", "title": "Basemap (modern)", "items": [
             {"type": "fill", "label": "land", "colour": style::LAND_COLOUR, "opacity": 1.0},
@@ -553,7 +554,7 @@ pub fn legend(layers: &Layers) -> Json {
             {"type": "fill", "label": "lakes and rivers", "colour": style::WATER_COLOUR,
              "opacity": 1.0},
             {"type": "line", "label": "region boundary", "colour": style::BORDER_COLOUR,
-             "width_px": 1.0, "dash": [4, 2]},
+             "width_px": style::BORDER_LINE_PX, "dash": [4, 2]},
         ]},
     ])
 }
