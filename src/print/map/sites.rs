@@ -63,6 +63,9 @@ fn clusters(pts: &[Pt], skip: &[bool], reach: f64) -> BTreeMap<usize, Vec<usize>
     groups
 }
 
+/// The most symbols spread on one ring round their centre.
+const MAX_SPREAD: usize = 12;
+
 /// Paper positions of the shown sites in `art.spots`, with symbols closer than 1.4 mm spread on
 /// a ring round their centre; returns the connectors of the spread groups.
 pub(crate) fn spread(ctx: &mut Ctx, v: &View, art: &mut MapArt) -> Vec<Element> {
@@ -84,16 +87,20 @@ pub(crate) fn spread(ctx: &mut Ctx, v: &View, art: &mut MapArt) -> Vec<Element> 
     let skip: Vec<bool> = raw.iter().map(|r| label_only(&r.0.kind)).collect();
     let mut connectors = vec![];
     for members in clusters(&pts, &skip, 1.4 * ctx.ty.k).values() {
-        if members.len() == 1 {
-            let (s, p, size) = raw[members[0]];
-            art.spots.insert(
-                s.id.clone(),
-                Spot {
-                    x: p.0,
-                    y: p.1,
-                    r: size / 2.0,
-                },
-            );
+        // A crowd too big to spread on a small ring stays where it is: a ring for thousands
+        // of symbols would be metres wide and put them, and every line to them, off the sheet.
+        if members.len() == 1 || members.len() > MAX_SPREAD {
+            for &i in members {
+                let (s, p, size) = raw[i];
+                art.spots.insert(
+                    s.id.clone(),
+                    Spot {
+                        x: p.0,
+                        y: p.1,
+                        r: size / 2.0,
+                    },
+                );
+            }
             continue;
         }
         ctx.legend.spread = true;

@@ -122,27 +122,34 @@ fn draw_arrow(
     };
     let hw = 0.45 * alen + 0.2;
     let stroke = trim(&to_tip, 0.0, alen * 0.85);
-    let stroke_d: String = clip_line(&stroke, &v.rect.grow(3.0))
+    let frame = v.rect.grow(3.0);
+    let stroke_d: String = clip_line(&stroke, &frame)
         .iter()
         .map(|piece| path_d(piece, false))
         .collect();
-    art.clipped.push(el(path(stroke_d)
-        .set("fill", "none")
-        .set("stroke", style::TRANSFER_COLOUR)
-        .set("stroke-width", n(w))
-        .set("stroke-opacity", mm(paper::TRANSFER_OPACITY))
-        .set("stroke-linecap", "round")));
     let head = [
         tip,
         (base.0 - uy * hw, base.1 + ux * hw),
         (base.0 + uy * hw, base.1 - ux * hw),
     ];
+    let head_box = bbox_of(&head)?;
+    if stroke_d.is_empty() && !head_box.intersects(&frame) {
+        return None; // nothing of it on the map
+    }
+    if !stroke_d.is_empty() {
+        art.clipped.push(el(path(stroke_d)
+            .set("fill", "none")
+            .set("stroke", style::TRANSFER_COLOUR)
+            .set("stroke-width", n(w))
+            .set("stroke-opacity", mm(paper::TRANSFER_OPACITY))
+            .set("stroke-linecap", "round")));
+    }
     art.clipped.push(el(
         path(path_d(&head, true)).set("fill", style::TRANSFER_COLOUR)
     ));
     // Labels keep off arrowheads inside the frame: they show where people went.
-    if let Some(b) = bbox_of(&head).filter(|b| b.intersects(&v.rect)) {
-        art.field.hard.push((format!("arrow:{id}"), b));
+    if head_box.intersects(&v.rect) {
+        art.field.hard.push((format!("arrow:{id}"), head_box));
     }
     for wseg in to_tip.windows(2) {
         art.field.soft.push((wseg[0], wseg[1]));
