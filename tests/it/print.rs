@@ -772,3 +772,42 @@ fn an_area_around_the_whole_sheet_is_not_tinted_all_over() {
     assert_eq!(uncertainty_paths(&r.svg, "ukhta_pechora: area").len(), 1);
     assert!(r.svg.contains("Area: a camp system"));
 }
+
+#[test]
+fn a_crowd_too_big_for_a_ring_stays_in_place_on_the_sheet() {
+    // Thirty places at the mine's point: spread on a ring they would need one several
+    // centimetres wide (at N = 20,000 it was metres, off the sheet); they stay where they are.
+    let (mut layers, locator) = vorkuta_layers();
+    let sites = layers.atlas.iter_mut().find(|l| l.name == "sites").unwrap();
+    let id = sites.field_index("id");
+    let mine = sites.feature("vorkuta_mine").unwrap().clone();
+    for i in 0..30 {
+        let mut f = mine.clone();
+        f.id = format!("crowd_{i}");
+        if let Some(id) = id {
+            f.values[id] = gazmap::layers::Value::Text(f.id.clone());
+        }
+        sites.features.push(f);
+    }
+    let c = print::compose(&layers, locator.as_ref(), &vorkuta_sheet("vorkuta")).unwrap();
+    let [x0, y0, x1, y1] = c.map_rect_mm;
+    let crowd: Vec<BoxMm> = drawn_obstacles(&c.svg)
+        .into_iter()
+        .filter(|(id, _)| id.as_deref().is_some_and(|i| i.starts_with("crowd_")))
+        .map(|(_, b)| b)
+        .collect();
+    assert_eq!(crowd.len(), 30);
+    let centre = |b: &BoxMm| ((b.x0 + b.x1) / 2.0, (b.y0 + b.y1) / 2.0);
+    let first = centre(&crowd[0]);
+    for b in &crowd {
+        let c = centre(b);
+        assert!(
+            (c.0 - first.0).hypot(c.1 - first.1) < 0.01,
+            "{c:?} vs {first:?}"
+        );
+        assert!(
+            (x0..x1).contains(&c.0) && (y0..y1).contains(&c.1),
+            "{c:?} off the map"
+        );
+    }
+}
