@@ -240,8 +240,13 @@ struct LayerBuf<'k> {
     /// The encoded values one after the other, and where each ends.
     values: Vec<u8>,
     value_ends: Vec<usize>,
-    /// Values by their encoding (-0.0 counted as 0.0, as the `mvt` crate does).
-    value_index: rustc_hash::FxHashMap<Vec<u8>, u32>,
+    /// The same values as compared (-0.0 counted as 0.0, as the `mvt` crate does), and where
+    /// each ends.
+    norm: Vec<u8>,
+    norm_ends: Vec<usize>,
+    /// A hash of each compared value to its index (a colliding different value is searched for
+    /// among all of them).
+    value_index: rustc_hash::FxHashMap<u64, u32>,
 }
 
 impl<'k> LayerBuf<'k> {
@@ -262,13 +267,31 @@ impl<'k> LayerBuf<'k> {
             other => other,
         };
         value_bytes(scratch, norm);
-        if let Some(&i) = self.value_index.get(scratch.as_slice()) {
-            return i;
+        let h = {
+            use std::hash::{BuildHasher, Hasher};
+            let mut h = rustc_hash::FxBuildHasher.build_hasher();
+            h.write(scratch);
+            h.finish()
+        };
+        let nth = |i: usize| {
+            let start = if i == 0 { 0 } else { self.norm_ends[i - 1] };
+            &self.norm[start..self.norm_ends[i]]
+        };
+        match self.value_index.get(&h) {
+            Some(&i) if nth(i as usize) == scratch.as_slice() => return i,
+            Some(_) => {
+                if let Some(i) = (0..self.norm_ends.len()).find(|&i| nth(i) == scratch.as_slice()) {
+                    return u32::try_from(i).unwrap_or(u32::MAX);
+                }
+            }
+            None => {}
         }
         let i = u32::try_from(self.value_ends.len()).unwrap_or(u32::MAX);
         value_bytes(&mut self.values, v);
         self.value_ends.push(self.values.len());
-        self.value_index.insert(scratch.clone(), i);
+        self.norm.extend_from_slice(scratch);
+        self.norm_ends.push(self.norm.len());
+        self.value_index.entry(h).or_insert(i);
         i
     }
 
@@ -505,7 +528,7 @@ thread_local! {
 }
 
 /// Tiles up to this many bytes are deflated by our own compressor; bigger ones by miniz.
-pub const SMALL_TILE_BYTES: usize = 16 * 1024;
+pub const SMALL_TILE_BYTES: usize = 1 << 20;
 
 const LEN_BASE: [u16; 29] = [
     3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131,
@@ -531,38 +554,25 @@ struct Bits<'a> {
 }
 
 impl Bits<'_> {
+    /// Appends the low `bits` (at most 16) of `v`; whole 32-bit words go out at once.
     fn put(&mut self, v: u32, bits: u32) {
         self.acc |= u64::from(v) << self.n;
         self.n += bits;
-        while self.n >= 8 {
+        if self.n >= 32 {
             #[allow(clippy::cast_possible_truncation)]
-            self.out.push(self.acc as u8);
-            self.acc >>= 8;
-            self.n -= 8;
-        }
-    }
-
-    /// A Huffman code goes most significant bit first.
-    fn code(&mut self, code: u32, len: u32) {
-        self.put(code.reverse_bits() >> (32 - len), len);
-    }
-
-    /// A literal/length symbol in the fixed code of RFC 1951 §3.2.6.
-    fn sym(&mut self, sym: u32) {
-        match sym {
-            0..=143 => self.code(0x30 + sym, 8),
-            144..=255 => self.code(0x190 + sym - 144, 9),
-            256..=279 => self.code(sym - 256, 7),
-            _ => self.code(0xC0 + sym - 280, 8),
+            self.out.extend_from_slice(&(self.acc as u32).to_le_bytes());
+            self.acc >>= 32;
+            self.n -= 32;
         }
     }
 
     fn finish(mut self) {
-        if self.n > 0 {
+        while self.n > 0 {
             #[allow(clippy::cast_possible_truncation)]
             self.out.push(self.acc as u8);
+            self.acc >>= 8;
+            self.n = self.n.saturating_sub(8);
         }
-        self.n = 0;
     }
 }
 
@@ -671,7 +681,7 @@ fn code_lengths(freq: &[u32], max: u32) -> Vec<u32> {
             used.push(s);
         }
     }
-    used.sort_by_key(|&s| (freq[s], s));
+    used.sort_unstable_by_key(|&s| (freq[s], s));
     // Huffman's tree by the two-queue method over the symbols sorted by frequency: leaves are
     // 0..m, inner nodes m..; each node's parent gives its depth.
     let m = used.len();
@@ -736,7 +746,7 @@ fn code_lengths(freq: &[u32], max: u32) -> Vec<u32> {
     lens
 }
 
-/// Canonical codes for `lens` (RFC 1951 §3.2.2).
+/// Canonical codes for `lens` (RFC 1951 §3.2.2), bit-reversed as deflate sends them.
 fn canonical(lens: &[u32]) -> Vec<u32> {
     let mut bl = [0u32; 16];
     for &l in lens {
@@ -756,7 +766,7 @@ fn canonical(lens: &[u32]) -> Vec<u32> {
             } else {
                 let c = next[l as usize];
                 next[l as usize] += 1;
-                c
+                c.reverse_bits() >> (32 - l)
             }
         })
         .collect()
@@ -809,7 +819,7 @@ fn cl_extra(sym: u32) -> u32 {
 }
 
 impl SmallDeflate {
-    const BITS: u32 = 12;
+    const BITS: u32 = 14;
 
     fn new() -> Self {
         Self {
@@ -948,7 +958,7 @@ impl SmallDeflate {
             }
             let ccodes = canonical(&clens);
             for &(s, e) in &rle {
-                bits.code(ccodes[s as usize], clens[s as usize]);
+                bits.put(ccodes[s as usize], clens[s as usize]);
                 let x = cl_extra(s);
                 if x > 0 {
                     bits.put(e, x);
@@ -959,40 +969,35 @@ impl SmallDeflate {
             Self::emit(
                 &self.tokens,
                 &mut bits,
-                |b, s| {
-                    b.code(lcodes[s as usize], llens[s as usize]);
-                },
-                |b, d| b.code(dcodes[d as usize], dlens[d as usize]),
+                (&lcodes, &llens),
+                (&dcodes, &dlens),
             );
         } else {
             bits.put(1, 2); // fixed Huffman codes
             Self::emit(
                 &self.tokens,
                 &mut bits,
-                |b, s| b.sym(s),
-                |b, d| b.code(d, 5),
+                (&FIXED_LIT.0, &FIXED_LIT.1),
+                (&FIXED_DIST.0, &FIXED_DIST.1),
             );
         }
         bits.finish();
     }
 
-    /// Writes the tokens and the end of block with the given literal/length and distance codes.
-    fn emit(
-        tokens: &[u32],
-        bits: &mut Bits<'_>,
-        lit: impl Fn(&mut Bits<'_>, u32),
-        dist: impl Fn(&mut Bits<'_>, u32),
-    ) {
+    /// Writes the tokens and the end of block with the given literal/length and distance codes
+    /// (bit-reversed codes, lengths).
+    fn emit(tokens: &[u32], bits: &mut Bits<'_>, lit: (&[u32], &[u32]), dist: (&[u32], &[u32])) {
+        let (lc, ll) = lit;
+        let (dc, dl) = dist;
         for &t in tokens {
             if t & MATCH == 0 {
-                lit(bits, t);
+                bits.put(lc[t as usize], ll[t as usize]);
                 continue;
             }
             let matched = ((t >> 16) & 0x1ff) as usize;
             let d = (t & 0xffff) as usize;
             let li = len_index(matched);
-            #[allow(clippy::cast_possible_truncation)]
-            lit(bits, 257 + li as u32);
+            bits.put(lc[257 + li], ll[257 + li]);
             if LEN_EXTRA[li] > 0 {
                 #[allow(clippy::cast_possible_truncation)]
                 bits.put(
@@ -1001,8 +1006,7 @@ impl SmallDeflate {
                 );
             }
             let di = dist_index(d);
-            #[allow(clippy::cast_possible_truncation)]
-            dist(bits, di as u32);
+            bits.put(dc[di], dl[di]);
             if DIST_EXTRA[di] > 0 {
                 #[allow(clippy::cast_possible_truncation)]
                 bits.put(
@@ -1011,9 +1015,39 @@ impl SmallDeflate {
                 );
             }
         }
-        lit(bits, 256);
+        bits.put(lc[256], ll[256]);
     }
 }
+
+/// The fixed literal/length code of RFC 1951 §3.2.6: bit-reversed codes and lengths.
+const FIXED_LIT: ([u32; 288], [u32; 288]) = {
+    let mut c = [0u32; 288];
+    let mut l = [0u32; 288];
+    let mut s = 0;
+    while s < 288 {
+        let (code, len) = match s {
+            0..=143 => (0x30 + s as u32, 8),
+            144..=255 => (0x190 + s as u32 - 144, 9),
+            256..=279 => (s as u32 - 256, 7),
+            _ => (0xC0 + s as u32 - 280, 8),
+        };
+        c[s] = code.reverse_bits() >> (32 - len);
+        l[s] = len;
+        s += 1;
+    }
+    (c, l)
+};
+
+/// The fixed distance code: five bits, bit-reversed.
+const FIXED_DIST: ([u32; 30], [u32; 30]) = {
+    let mut c = [0u32; 30];
+    let mut d = 0;
+    while d < 30 {
+        c[d] = (d as u32).reverse_bits() >> 27;
+        d += 1;
+    }
+    (c, [5; 30])
+};
 
 /// Gzips `data` (RFC 1952, no file name, modification time 0: the same bytes every time). Tiles
 /// up to [`SMALL_TILE_BYTES`] go through the deflate of our own ([`SmallDeflate`]); bigger ones
@@ -1074,10 +1108,7 @@ mod tests {
     #[test]
     fn small_tiles_round_trip_through_the_fixed_code_compressor() {
         let mut seed = 7u32;
-        for len in (0..=SMALL_TILE_BYTES)
-            .step_by(7)
-            .chain([258, 259, 515, 1024])
-        {
+        for len in (0..=1024).step_by(7).chain([258, 259, 515, 1024]) {
             let data: Vec<u8> = (0..len)
                 .map(|i| {
                     seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
@@ -1232,7 +1263,7 @@ mod tests {
             "landing",
             "Pechora",
         ];
-        while text.len() < SMALL_TILE_BYTES {
+        while text.len() < 40_000 {
             seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
             let w = words[(seed >> 16) as usize % words.len()];
             text.push_str(&format!(
@@ -1242,7 +1273,7 @@ mod tests {
                 seed % 28 + 1
             ));
         }
-        for len in [0, 1, 2, 3, 40, 300, 1000, 5000, SMALL_TILE_BYTES] {
+        for len in [0, 1, 2, 3, 40, 300, 1000, 5000, 16_384, 40_000] {
             let data = &text.as_bytes()[..len.min(text.len())];
             let gz = gzip(data);
             assert_eq!(gunzip(&gz), data, "length {len}");
@@ -1261,7 +1292,7 @@ mod tests {
         ] {
             assert_eq!(gunzip(&gzip(&data)), data);
         }
-        let d = SMALL_TILE_BYTES.min(text.len());
+        let d = text.len();
         let mut fixed = vec![];
         let mut z = SmallDeflate::new();
         z.lz77(&text.as_bytes()[..d]);
@@ -1270,7 +1301,12 @@ mod tests {
             acc: 0,
             n: 0,
         };
-        SmallDeflate::emit(&z.tokens, &mut bits, |b, s| b.sym(s), |b, x| b.code(x, 5));
+        SmallDeflate::emit(
+            &z.tokens,
+            &mut bits,
+            (&FIXED_LIT.0, &FIXED_LIT.1),
+            (&FIXED_DIST.0, &FIXED_DIST.1),
+        );
         bits.finish();
         let dynamic = gzip(&text.as_bytes()[..d]).len() - 18;
         assert!(
