@@ -1,15 +1,18 @@
-//! Mapbox Vector Tile 2.1 encoding (through the `mvt` crate) and gzip.
+//! Mapbox Vector Tile 2.1 encoding and gzip.
 //!
-//! Geometry arrives here already clipped, simplified and rounded to whole tile units, so the
-//! encoder is used without its transform or bounding box: it only writes the zigzag/delta
-//! MoveTo/LineTo/ClosePath commands. Attributes keep their type (string, signed or unsigned
-//! integer, double, boolean); absent values are simply not written.
+//! Geometry arrives here already clipped, simplified and rounded to whole tile units. The
+//! protobuf is written directly ([`encode_tile`]): the zigzag/delta MoveTo/LineTo/ClosePath
+//! commands as the `mvt` crate's `GeomEncoder` writes them, and the layers with their key and
+//! value tables, byte for byte what the crate writes (a test compares them on random tiles) but
+//! without a `String` and two hash-map entries per attribute. Attributes keep their type
+//! (string, signed or unsigned integer, double, boolean); absent values are simply not written.
 //!
 //! Gzip: most tiles are a few hundred bytes, where a general compressor spends its time clearing
-//! its tables. Tiles up to [`SMALL_TILE_BYTES`] are therefore deflated here with the fixed Huffman
-//! codes of RFC 1951 and greedy LZ77 (measured on 30,000 tiles of the benchmark: 0.4 % smaller than
-//! miniz at level 6, six times faster); bigger tiles, and tiles that are mostly text (the atlas's
-//! quotes), where a fitted Huffman code pays, go through miniz.
+//! its tables, and the synthetic benchmark's 643,790 tiles were a third of its run in miniz.
+//! Tiles up to [`SMALL_TILE_BYTES`] (all real ones) are deflated here: greedy LZ77, then one
+//! block with the fixed Huffman codes or codes fitted to the tile, whichever is shorter. The
+//! archives come out 0.7-2.7 % larger than with miniz's level 6 (the atlas's 2.6 %), the tiles
+//! inside them identical.
 
 use std::cell::RefCell;
 use std::io::Write;

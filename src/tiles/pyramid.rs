@@ -549,31 +549,35 @@ fn piece_geom(ctx: &Ctx<'_>, piece: &Piece, z: u8, x: u32, y: u32) -> (Option<En
         }
         GeomKind::Polygon => {
             let mut rings: Vec<Vec<IPt>> = vec![];
-            let mut raw: Vec<(Vec<IPt>, bool)> = vec![];
+            let mut simplified: Vec<(Vec<Pt>, bool)> = Vec::with_capacity(parts.len());
             let mut outer_alive = false;
             for (r, outer) in &parts {
                 let s = simplify_ring(r, tol);
-                if let Some(q) = round_ring(&s) {
-                    raw.push((q, *outer));
+                if *outer || outer_alive {
+                    let q = quantize_ring(&s, *outer);
+                    if *outer {
+                        outer_alive = q.is_some();
+                    }
+                    if let Some(q) = q {
+                        rings.push(q);
+                    }
                 }
-                if !*outer && !outer_alive {
-                    continue;
-                }
-                let q = quantize_ring(&s, *outer);
-                if *outer {
-                    outer_alive = q.is_some();
-                }
-                if let Some(q) = q {
-                    rings.push(q);
-                }
+                simplified.push((s, *outer));
             }
             // Clipping and rounding can make a ring touch or cross itself, and the input may
-            // have been invalid: whatever fails the check is rebuilt on the tile grid.
-            if !raw.is_empty() && (rings.is_empty() || !valid::is_valid(&rings)) {
-                if !rings.is_empty() {
-                    ctx.sink.note_repaired();
+            // have been invalid: whatever fails the check is rebuilt on the tile grid (from every
+            // ring rounded, rounded only now that it is needed).
+            if rings.is_empty() || !valid::is_valid(&rings) {
+                let raw: Vec<(Vec<IPt>, bool)> = simplified
+                    .iter()
+                    .filter_map(|(s, outer)| round_ring(s).map(|q| (q, *outer)))
+                    .collect();
+                if !raw.is_empty() {
+                    if !rings.is_empty() {
+                        ctx.sink.note_repaired();
+                    }
+                    rings = valid::repair(&raw);
                 }
-                rings = valid::repair(&raw);
             }
             (!rings.is_empty()).then_some(EncGeom::Polygons(rings))
         }
