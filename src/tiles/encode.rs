@@ -75,7 +75,7 @@ fn varint(out: &mut Vec<u8>, mut v: u64) {
 }
 
 fn varint_len(v: u64) -> usize {
-    ((64 - (v | 1).leading_zeros() as usize) + 6) / 7
+    (64 - (v | 1).leading_zeros() as usize).div_ceil(7)
 }
 
 /// Appends a length-delimited field: key, length, bytes.
@@ -265,8 +265,9 @@ impl<'k> LayerBuf<'k> {
 
     fn value(&mut self, v: AttrRef<'_>, scratch: &mut Vec<u8>) -> u32 {
         scratch.clear();
+        // -0.0 is compared as 0.0.
         let norm = match v {
-            AttrRef::Double(d) if d == 0.0 => AttrRef::Double(0.0),
+            AttrRef::Double(d) => AttrRef::Double(d + 0.0),
             other => other,
         };
         value_bytes(scratch, norm);
@@ -676,11 +677,11 @@ fn code_lengths(freq: &[u32], max: u32) -> Vec<u32> {
     let n = freq.len();
     let mut lens = vec![0u32; n];
     let mut used: Vec<usize> = (0..n).filter(|&s| freq[s] > 0).collect();
-    for s in 0..n {
+    for (s, &f) in freq.iter().enumerate() {
         if used.len() >= 2 {
             break;
         }
-        if freq[s] == 0 {
+        if f == 0 {
             used.push(s);
         }
     }
