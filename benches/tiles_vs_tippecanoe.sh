@@ -6,7 +6,12 @@
 # - polygons: DCW country polygons of every continent, `gmt coast -Rd -E=AF,=AN,... -M` (9.3 M vertices)
 #
 # all with `--drop-densest-as-needed` (tippecanoe's default limits, 500 KB and 200,000 features a
-# tile, are gazmap's too). The real data come from the Debian packages `gmt`, `gmt-gshhg-full`
+# tile, are gazmap's too). Equal work: gazmap simplifies lines and polygons by GAZ_S pixels,
+# default 0.0625 = 1 tile unit of 4096, tippecanoe's default tolerance (-S 1 at detail 12);
+# gazmap's own default is 0.25 px. Points run twice in gazmap: with its default thinning (one
+# point kept in every 16 px square at every zoom, which shows far more points at z9-z13 than
+# tippecanoe does) and as `gazmap256` with `--drop-spacing 256` (counted per tile, as
+# tippecanoe's drop rate is, which gives an archive of about tippecanoe's size). The real data come from the Debian packages `gmt`, `gmt-gshhg-full`
 # and `gmt-dcw` (the basemap's source), converted by benches/gmt_to_geojsonseq.py. Each job is
 # timed with /usr/bin/time -v: wall, CPU (user + system), peak RSS, archive size, tile count (the
 # PMTiles header's addressed tiles) and the ratio tippecanoe / gazmap. tippecanoe runs only when it
@@ -14,8 +19,9 @@
 #
 #   bash benches/tiles_vs_tippecanoe.sh                       # all three
 #   ONLY="lines polygons" LZ=10 bash benches/tiles_vs_tippecanoe.sh
-#   VALIDATE=1 bash benches/tiles_vs_tippecanoe.sh            # also check every polygon of both
-#                                                             # polygon archives with geo's validity
+#   VALIDATE=1 bash benches/tiles_vs_tippecanoe.sh            # also decode every archive: features
+#                                                             # per zoom, every polygon checked
+#                                                             # with geo's validity
 # Inputs stay in WORK (default /tmp/tiles-vs-tippecanoe) between runs; NICE=5 runs jobs niced.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +32,7 @@ LZ=${LZ:-8}   # last zoom of the lines and polygons
 ONLY=${ONLY:-points lines polygons}
 WORK=${WORK:-/tmp/tiles-vs-tippecanoe}
 NICE=${NICE:-0}
+GAZ_S=${GAZ_S:-0.0625}
 VALIDATE_PROFILE=${VALIDATE_PROFILE:-}  # --release for a faster check of a big archive
 TIPPECANOE=${TIPPECANOE:-$(command -v tippecanoe || true)}
 mkdir -p "$WORK"
@@ -76,7 +83,12 @@ for input in $ONLY; do
   if [ "$input" = points ]; then z=$PZ; layer=sites; else z=$LZ; layer=$input; fi
   run "gazmap-$input" "$WORK/gazmap-$input.pmtiles" \
     "$GAZMAP" tiles "$WORK/$input.geojsonl" -o "$WORK/gazmap-$input.pmtiles" \
-    -z"$z" --drop-densest-as-needed -l "$layer"
+    -z"$z" --drop-densest-as-needed -l "$layer" -S "$GAZ_S"
+  if [ "$input" = points ]; then
+    run "gazmap256-$input" "$WORK/gazmap256-$input.pmtiles" \
+      "$GAZMAP" tiles "$WORK/$input.geojsonl" -o "$WORK/gazmap256-$input.pmtiles" \
+      -z"$z" --drop-densest-as-needed -l "$layer" --drop-spacing 256
+  fi
   if [ -n "$TIPPECANOE" ]; then
     run "tippecanoe-$input" "$WORK/tippecanoe-$input.pmtiles" \
       "$TIPPECANOE" -o "$WORK/tippecanoe-$input.pmtiles" -z"$z" --drop-densest-as-needed \
@@ -85,7 +97,7 @@ for input in $ONLY; do
 done
 
 echo
-echo "$(nproc) cores; points z0-z$PZ, lines and polygons z0-z$LZ; --drop-densest-as-needed"
+echo "$(nproc) cores; points z0-z$PZ, lines and polygons z0-z$LZ; --drop-densest-as-needed; gazmap -S $GAZ_S"
 for input in $ONLY; do
   [ -s "$WORK/$input.count" ] && echo "$input: $(cat "$WORK/$input.count")"
 done
@@ -96,17 +108,19 @@ if [ -n "$TIPPECANOE" ]; then
   echo
   echo "| input | tippecanoe / gazmap: wall | CPU | peak memory |"
   echo "|---|---:|---:|---:|"
-  awk '{ split($1, p, "-"); k = p[2]; if (p[1] == "gazmap") { gw[k]=$2; gc[k]=$3; gm[k]=$4; order[++n]=k } else { tw[k]=$2; tc[k]=$3; tm[k]=$4 } }
-       END { for (i = 1; i <= n; i++) { k = order[i]; if (k in tw) printf "| %s | %.1fx | %.1fx | %.2fx |\n", k, tw[k]/gw[k], tc[k]/gc[k], tm[k]/gm[k] } }' "$WORK/results"
+  awk '{ split($1, p, "-"); k = p[2]; if (p[1] ~ /^gazmap/) { gw[$1]=$2; gc[$1]=$3; gm[$1]=$4; in_[$1]=k; order[++n]=$1 } else { tw[k]=$2; tc[k]=$3; tm[k]=$4 } }
+       END { for (i = 1; i <= n; i++) { g = order[i]; k = in_[g]; split(g, q, "-"); if (k in tw) printf "| %s (%s) | %.1fx | %.1fx | %.2fx |\n", k, q[1], tw[k]/gw[g], tc[k]/gc[g], tm[k]/gm[g] } }' "$WORK/results"
 fi
 
-if [ "${VALIDATE:-0}" = 1 ] && [[ " $ONLY " == *" polygons "* ]]; then
+if [ "${VALIDATE:-0}" = 1 ]; then
   echo
-  for tool in gazmap tippecanoe; do
-    archive="$WORK/$tool-polygons.pmtiles"
-    [ -s "$archive" ] || continue
-    echo "$tool polygons: every polygon checked with geo's Validation:"
-    GAZMAP_VALIDATE_PMTILES="$archive" cargo test $VALIDATE_PROFILE --quiet --test it \
-      tiles::validate -- --nocapture 2>&1 | grep -E '^(polygons|invalid)' || true
+  for input in $ONLY; do
+    for tool in gazmap gazmap256 tippecanoe; do
+      archive="$WORK/$tool-$input.pmtiles"
+      [ -s "$archive" ] || continue
+      echo "$tool $input: every tile decoded, every polygon checked with geo's Validation:"
+      GAZMAP_VALIDATE_COUNT_ONLY=1 GAZMAP_VALIDATE_PMTILES="$archive" cargo test $VALIDATE_PROFILE \
+        --quiet --test it tiles::validate -- --nocapture 2>&1 | grep -E '^(features|polygons|invalid)' || true
+    done
   done
 fi

@@ -109,13 +109,18 @@ fn lerp(a: Pt, b: Pt, t: f64) -> Pt {
 /// Cuts `line` to `r` and appends the pieces (each with at least two vertices) to `out`.
 pub fn clip_line(line: &[Pt], r: &Rect, out: &mut Vec<Vec<Pt>>) {
     if let Some(b) = Rect::around(line) {
-        if r.covers(&b) {
-            out.push(line.to_vec());
-            return;
-        }
-        if !r.touches(&b) {
-            return;
-        }
+        clip_line_in(line, b, r, out);
+    }
+}
+
+/// [`clip_line`] of a line whose bounding box `b` is known.
+pub fn clip_line_in(line: &[Pt], b: Rect, r: &Rect, out: &mut Vec<Vec<Pt>>) {
+    if r.covers(&b) {
+        out.push(line.to_vec());
+        return;
+    }
+    if !r.touches(&b) {
+        return;
     }
     let mut cur: Vec<Pt> = vec![];
     for w in line.windows(2) {
@@ -184,26 +189,54 @@ impl Edge {
 /// result keeps the ring's orientation; it is empty when nothing is left.
 #[must_use]
 pub fn clip_ring(ring: &[Pt], r: &Rect) -> Vec<Pt> {
-    let Some(b) = Rect::around(ring) else {
-        return vec![];
-    };
+    Rect::around(ring).map_or_else(Vec::new, |b| clip_ring_in(ring, b, r).0)
+}
+
+/// [`clip_ring`] of a ring whose bounding box `b` is known; also returns the result's bounding
+/// box. An edge of `r` that the ring lies wholly inside of is skipped (a Sutherland–Hodgman pass
+/// against it would copy the ring unchanged), so a ring cut by one edge costs one pass.
+#[must_use]
+pub fn clip_ring_in(ring: &[Pt], b: Rect, r: &Rect) -> (Vec<Pt>, Rect) {
     if r.covers(&b) {
-        return ring.to_vec();
+        return (ring.to_vec(), b);
     }
+    let empty = Rect {
+        x0: 0.0,
+        y0: 0.0,
+        x1: 0.0,
+        y1: 0.0,
+    };
     if !r.touches(&b) {
-        return vec![];
+        return (vec![], empty);
     }
-    let mut out = ring.to_vec();
+    let mut out: Vec<Pt> = vec![];
+    let mut bb = b;
+    let mut first = true;
     for edge in [
         Edge::Left(r.x0),
         Edge::Right(r.x1),
         Edge::Top(r.y0),
         Edge::Bottom(r.y1),
     ] {
-        let input = std::mem::take(&mut out);
+        let all_inside = match edge {
+            Edge::Left(x) => bb.x0 >= x,
+            Edge::Right(x) => bb.x1 <= x,
+            Edge::Top(y) => bb.y0 >= y,
+            Edge::Bottom(y) => bb.y1 <= y,
+        };
+        if all_inside {
+            continue;
+        }
+        let input = if first {
+            first = false;
+            std::borrow::Cow::Borrowed(ring)
+        } else {
+            std::borrow::Cow::Owned(std::mem::take(&mut out))
+        };
+        out = Vec::with_capacity(input.len() + 8);
         let Some(&last) = input.last() else { break };
         let mut prev = last;
-        for &cur in &input {
+        for &cur in input.iter() {
             let (cin, pin) = (edge.inside(cur), edge.inside(prev));
             if cin {
                 if !pin {
@@ -215,8 +248,19 @@ pub fn clip_ring(ring: &[Pt], r: &Rect) -> Vec<Pt> {
             }
             prev = cur;
         }
+        match Rect::around(&out) {
+            Some(nb) => bb = nb,
+            None => break,
+        }
     }
-    if out.len() < 3 { vec![] } else { out }
+    if first {
+        out = ring.to_vec();
+    }
+    if out.len() < 3 {
+        (vec![], empty)
+    } else {
+        (out, bb)
+    }
 }
 
 /// Signed area by the surveyor's formula; positive when the ring turns clockwise on a y-down

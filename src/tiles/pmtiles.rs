@@ -5,10 +5,39 @@
 //! identical tiles become one run-length entry. Tiles arrive already gzipped (the tiler
 //! compresses on all cores), so the writer only records gzip as the tile compression; directories
 //! and metadata are gzipped too. The metadata is the JSON object from [`super::Metadata`].
+//!
+//! Directories are gzipped through [`BufferedGzip`]: the crate writes each directory varint
+//! straight into a `flate2` encoder, and every such write of a few bytes costs a pass of the
+//! encoder (clearing its 32 KB output buffer), which for an archive of 600,000 tiles took a tenth
+//! of the whole run. Collecting a directory first and compressing it in one write gives the same
+//! bytes.
 
+use std::io::{self, Write};
 use std::path::Path;
 
-use pmtiles::{Compression, PmTilesWriter, TileCoord, TileId, TileType};
+use pmtiles::{Compression, Compressor, PmTilesWriter, TileCoord, TileId, TileType};
+
+/// Gzip at flate2's default level, as the crate's own internal compressor, fed in one write.
+struct BufferedGzip;
+
+impl Compressor for BufferedGzip {
+    fn compression(&self) -> Compression {
+        Compression::Gzip
+    }
+
+    fn compress(
+        &self,
+        f: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+        writer: &mut dyn Write,
+    ) -> pmtiles::PmtResult<()> {
+        let mut raw = Vec::with_capacity(1 << 16);
+        f(&mut raw)?;
+        let mut encoder = flate2::write::GzEncoder::new(writer, flate2::Compression::default());
+        encoder.write_all(&raw)?;
+        encoder.finish()?;
+        Ok(())
+    }
+}
 
 use super::pyramid::Collected;
 use super::{Metadata, Progress, TilesError};
@@ -37,7 +66,7 @@ pub fn write(
     let [w, s, e, n] = meta.bounds;
     let mut writer = PmTilesWriter::new(TileType::Mvt)
         .precompressed(Compression::Gzip)
-        .internal_compression(Compression::Gzip)
+        .internal_codec(BufferedGzip)
         .min_zoom(meta.minzoom)
         .max_zoom(meta.maxzoom)
         .bounds(w, s, e, n)

@@ -19,9 +19,9 @@ use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
-use super::clip::{Pt, Rect, clip_line, clip_ring, ring_area};
+use super::clip::{Pt, Rect, clip_line_in, clip_ring_in, ring_area};
 use super::encode::{EncFeature, EncGeom, ExtraVal, encode_tile, gzip};
 use super::mercator::{WORLD_U32, hilbert, zoom_base};
 use super::simplify::{
@@ -109,14 +109,23 @@ enum PieceGeom {
     Whole,
     /// A polygon covering the whole buffered rectangle.
     Full,
-    /// Clipped parts.
-    Parts(Vec<Part>),
+    /// Clipped parts (shared, as a part inside a child tile passes down unchanged).
+    Parts(Arc<Vec<Part>>),
 }
 
 #[derive(Debug, Clone)]
 struct Part {
     pts: Vec<Pt>,
     outer: bool,
+    /// Bounding box of `pts`, kept so that each child tile does not measure it again.
+    bbox: Rect,
+}
+
+impl Part {
+    fn new(pts: Vec<Pt>, outer: bool) -> Option<Self> {
+        let bbox = Rect::around(&pts)?;
+        Some(Self { pts, outer, bbox })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -174,13 +183,15 @@ fn shape_bbox(sh: &ShapeRec) -> Rect {
 
 fn shape_parts(store: &Store, sh: &ShapeRec) -> Vec<Part> {
     (sh.ring_start..sh.ring_start + sh.ring_count)
-        .map(|r| Part {
-            pts: store
-                .ring_coords(r as usize)
-                .iter()
-                .map(|c| [grid(c[0]), grid(c[1])])
-                .collect(),
-            outer: store.rings.get(r as usize).is_none_or(|rr| rr.outer),
+        .filter_map(|r| {
+            Part::new(
+                store
+                    .ring_coords(r as usize)
+                    .iter()
+                    .map(|c| [grid(c[0]), grid(c[1])])
+                    .collect(),
+                store.rings.get(r as usize).is_none_or(|rr| rr.outer),
+            )
         })
         .collect()
 }
@@ -196,17 +207,15 @@ fn clip_parts(kind: GeomKind, parts: &[Part], rect: &Rect) -> Option<PieceGeom> 
                     .copied()
                     .filter(|q| rect.contains(*q))
                     .collect();
-                if !pts.is_empty() {
-                    out.push(Part { pts, outer: true });
-                }
+                out.extend(Part::new(pts, true));
             }
         }
         GeomKind::Line => {
             let mut lines = vec![];
             for p in parts {
-                clip_line(&p.pts, rect, &mut lines);
+                clip_line_in(&p.pts, p.bbox, rect, &mut lines);
             }
-            out.extend(lines.into_iter().map(|pts| Part { pts, outer: true }));
+            out.extend(lines.into_iter().filter_map(|pts| Part::new(pts, true)));
         }
         GeomKind::Polygon => {
             let mut outer_alive = false;
@@ -215,7 +224,7 @@ fn clip_parts(kind: GeomKind, parts: &[Part], rect: &Rect) -> Option<PieceGeom> 
                 if !p.outer && !outer_alive {
                     continue;
                 }
-                let c = clip_ring(&p.pts, rect);
+                let (c, bbox) = clip_ring_in(&p.pts, p.bbox, rect);
                 if p.outer {
                     outer_alive = !c.is_empty();
                 }
@@ -227,6 +236,7 @@ fn clip_parts(kind: GeomKind, parts: &[Part], rect: &Rect) -> Option<PieceGeom> 
                 out.push(Part {
                     pts: c,
                     outer: p.outer,
+                    bbox,
                 });
             }
             if !out.is_empty() && net >= rect.area() * (1.0 - 1e-9) {
@@ -234,10 +244,17 @@ fn clip_parts(kind: GeomKind, parts: &[Part], rect: &Rect) -> Option<PieceGeom> 
             }
         }
     }
-    (!out.is_empty()).then_some(PieceGeom::Parts(out))
+    (!out.is_empty()).then_some(PieceGeom::Parts(Arc::new(out)))
 }
 
-fn clip_piece(store: &Store, piece: &Piece, rect: &Rect) -> Option<Piece> {
+/// Clips `piece` to `rect`; `whole` caches the world coordinates of a stored shape, converted
+/// once for all four children.
+fn clip_piece(
+    store: &Store,
+    piece: &Piece,
+    rect: &Rect,
+    whole: &mut Option<Vec<Part>>,
+) -> Option<Piece> {
     let sh = store.shapes.get(piece.shape as usize)?;
     let kind = store.features.get(sh.feature as usize)?.kind;
     let geom = match &piece.geom {
@@ -249,11 +266,19 @@ fn clip_piece(store: &Store, piece: &Piece, rect: &Rect) -> Option<Piece> {
             } else if !rect.touches(&b) {
                 return None;
             } else {
-                clip_parts(kind, &shape_parts(store, sh), rect)?
+                let parts = whole.get_or_insert_with(|| shape_parts(store, sh));
+                clip_parts(kind, parts, rect)?
             }
         }
         PieceGeom::Parts(parts) => {
-            let b = Rect::around(parts.iter().flat_map(|p| p.pts.iter()))?;
+            let mut it = parts.iter().map(|p| p.bbox);
+            let first = it.next()?;
+            let b = it.fold(first, |a, q| Rect {
+                x0: a.x0.min(q.x0),
+                y0: a.y0.min(q.y0),
+                x1: a.x1.max(q.x1),
+                y1: a.y1.max(q.y1),
+            });
             if rect.covers(&b) {
                 piece.geom.clone()
             } else if !rect.touches(&b) {
@@ -361,14 +386,34 @@ fn children(ctx: &Ctx<'_>, node: &Node) -> Vec<Node> {
     kids.sort_by_key(|k| k.2);
     let shift = 64 - 2 * u32::from(cz);
     let own = store.points.get(node.own.clone()).unwrap_or(&[]);
+    let rects: Vec<Rect> = kids
+        .iter()
+        .map(|&(cx, cy, _)| tile_rect(cz, cx, cy, ctx.plan.buffer_units))
+        .collect();
+    // Each piece is clipped to the four children in turn, its stored coordinates converted once.
+    let mut kid_pieces: [Vec<Piece>; 4] = Default::default();
+    for pc in node.pieces.iter().filter(|pc| {
+        store
+            .shapes
+            .get(pc.shape as usize)
+            .and_then(|sh| store.features.get(sh.feature as usize))
+            .is_some_and(|f| layer_max(store, f.layer) >= cz)
+    }) {
+        let mut whole = None;
+        for (k, rect) in rects.iter().enumerate() {
+            if let Some(c) = clip_piece(store, pc, rect, &mut whole) {
+                kid_pieces[k].push(c);
+            }
+        }
+    }
     let mut out = Vec::with_capacity(4);
-    for &(cx, cy, h) in &kids {
+    for (k, &(cx, cy, h)) in kids.iter().enumerate() {
         let lo = u128::from(h) << shift;
         let hi = u128::from(h + 1) << shift;
         let a = own.partition_point(|p| u128::from(p.key) < lo);
         let b = own.partition_point(|p| u128::from(p.key) < hi);
         let child_own = node.own.start + a..node.own.start + b;
-        let rect = tile_rect(cz, cx, cy, ctx.plan.buffer_units);
+        let rect = rects[k];
         let alive = |p: &PointRec| {
             store
                 .features
@@ -389,18 +434,7 @@ fn children(ctx: &Ctx<'_>, node: &Node) -> Vec<Node> {
                 buf.push(i);
             }
         }
-        let pieces: Vec<Piece> = node
-            .pieces
-            .iter()
-            .filter(|pc| {
-                store
-                    .shapes
-                    .get(pc.shape as usize)
-                    .and_then(|sh| store.features.get(sh.feature as usize))
-                    .is_some_and(|f| layer_max(store, f.layer) >= cz)
-            })
-            .filter_map(|pc| clip_piece(store, pc, &rect))
-            .collect();
+        let pieces = std::mem::take(&mut kid_pieces[k]);
         if child_own.is_empty() && buf.is_empty() && pieces.is_empty() {
             continue;
         }
@@ -515,31 +549,35 @@ fn piece_geom(ctx: &Ctx<'_>, piece: &Piece, z: u8, x: u32, y: u32) -> (Option<En
         }
         GeomKind::Polygon => {
             let mut rings: Vec<Vec<IPt>> = vec![];
-            let mut raw: Vec<(Vec<IPt>, bool)> = vec![];
+            let mut simplified: Vec<(Vec<Pt>, bool)> = Vec::with_capacity(parts.len());
             let mut outer_alive = false;
             for (r, outer) in &parts {
                 let s = simplify_ring(r, tol);
-                if let Some(q) = round_ring(&s) {
-                    raw.push((q, *outer));
+                if *outer || outer_alive {
+                    let q = quantize_ring(&s, *outer);
+                    if *outer {
+                        outer_alive = q.is_some();
+                    }
+                    if let Some(q) = q {
+                        rings.push(q);
+                    }
                 }
-                if !*outer && !outer_alive {
-                    continue;
-                }
-                let q = quantize_ring(&s, *outer);
-                if *outer {
-                    outer_alive = q.is_some();
-                }
-                if let Some(q) = q {
-                    rings.push(q);
-                }
+                simplified.push((s, *outer));
             }
             // Clipping and rounding can make a ring touch or cross itself, and the input may
-            // have been invalid: whatever fails the check is rebuilt on the tile grid.
-            if !raw.is_empty() && (rings.is_empty() || !valid::is_valid(&rings)) {
-                if !rings.is_empty() {
-                    ctx.sink.note_repaired();
+            // have been invalid: whatever fails the check is rebuilt on the tile grid (from every
+            // ring rounded, rounded only now that it is needed).
+            if rings.is_empty() || !valid::is_valid(&rings) {
+                let raw: Vec<(Vec<IPt>, bool)> = simplified
+                    .iter()
+                    .filter_map(|(s, outer)| round_ring(s).map(|q| (q, *outer)))
+                    .collect();
+                if !raw.is_empty() {
+                    if !rings.is_empty() {
+                        ctx.sink.note_repaired();
+                    }
+                    rings = valid::repair(&raw);
                 }
-                rings = valid::repair(&raw);
             }
             (!rings.is_empty()).then_some(EncGeom::Polygons(rings))
         }

@@ -12,36 +12,37 @@ use super::clip::{Pt, ring_area};
 /// A vertex in whole tile units.
 pub type IPt = [i32; 2];
 
-fn seg_dist2(p: Pt, a: Pt, b: Pt) -> f64 {
-    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-    let len2 = dx * dx + dy * dy;
-    let t = if len2 == 0.0 {
-        0.0
-    } else {
-        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
-    };
-    let (ex, ey) = (a[0] + t * dx - p[0], a[1] + t * dy - p[1]);
-    ex * ex + ey * ey
-}
-
-/// Douglas–Peucker simplification of an open line; keeps both ends.
-#[must_use]
-pub fn simplify_line(pts: &[Pt], tolerance: f64) -> Vec<Pt> {
-    if pts.len() <= 2 || tolerance <= 0.0 {
-        return pts.to_vec();
-    }
-    let tol2 = tolerance * tolerance;
-    let mut keep = vec![false; pts.len()];
+/// Marks in `keep` the vertices Douglas–Peucker keeps of the `n` vertices `get(0..n)` (both
+/// ends kept). The squared distance to a segment is computed as `(dot / len²).clamp(0, 1)`
+/// always did, the division left out where the clamp decides alone (same results, bit for bit).
+fn dp_mark(n: usize, get: impl Fn(usize) -> Pt, tol2: f64, keep: &mut [bool]) {
     keep[0] = true;
-    keep[pts.len() - 1] = true;
-    let mut stack = vec![(0usize, pts.len() - 1)];
+    keep[n - 1] = true;
+    let mut stack = vec![(0usize, n - 1)];
     while let Some((i, j)) = stack.pop() {
         if j <= i + 1 {
             continue;
         }
+        let (a, b) = (get(i), get(j));
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        let len2 = dx * dx + dy * dy;
         let (mut far, mut far_d) = (i, -1.0);
-        for (k, &p) in pts.iter().enumerate().take(j).skip(i + 1) {
-            let d = seg_dist2(p, pts[i], pts[j]);
+        for k in i + 1..j {
+            let p = get(k);
+            let t = if len2 == 0.0 {
+                0.0
+            } else {
+                let dot = (p[0] - a[0]) * dx + (p[1] - a[1]) * dy;
+                if dot <= 0.0 {
+                    0.0
+                } else if dot >= len2 {
+                    1.0
+                } else {
+                    dot / len2
+                }
+            };
+            let (ex, ey) = (a[0] + t * dx - p[0], a[1] + t * dy - p[1]);
+            let d = ex * ex + ey * ey;
             if d > far_d {
                 far = k;
                 far_d = d;
@@ -53,6 +54,16 @@ pub fn simplify_line(pts: &[Pt], tolerance: f64) -> Vec<Pt> {
             stack.push((far, j));
         }
     }
+}
+
+/// Douglas–Peucker simplification of an open line; keeps both ends.
+#[must_use]
+pub fn simplify_line(pts: &[Pt], tolerance: f64) -> Vec<Pt> {
+    if pts.len() <= 2 || tolerance <= 0.0 {
+        return pts.to_vec();
+    }
+    let mut keep = vec![false; pts.len()];
+    dp_mark(pts.len(), |k| pts[k], tolerance * tolerance, &mut keep);
     pts.iter()
         .zip(keep)
         .filter_map(|(p, k)| k.then_some(*p))
@@ -74,13 +85,30 @@ pub fn simplify_ring(ring: &[Pt], tolerance: f64) -> Vec<Pt> {
             di.total_cmp(&dj)
         })
         .unwrap_or(1);
-    let first = simplify_line(&ring[..=far], tolerance);
-    let mut second_in: Vec<Pt> = ring[far..].to_vec();
-    second_in.push(a);
-    let second = simplify_line(&second_in, tolerance);
-    let mut out = first;
-    out.extend_from_slice(&second[1..second.len() - 1]);
-    out
+    let tol2 = tolerance * tolerance;
+    // First half ring[0..=far], second half ring[far..] and back to ring[0], marked in one array
+    // (the shared vertex `far` is kept by both).
+    let n = ring.len();
+    let mut keep = vec![false; n + 1];
+    if far >= 2 {
+        dp_mark(far + 1, |k| ring[k], tol2, &mut keep[..=far]);
+    } else {
+        keep[0] = true;
+        keep[far] = true;
+    }
+    let second = n - far + 1;
+    if second > 2 {
+        dp_mark(
+            second,
+            |k| if far + k < n { ring[far + k] } else { a },
+            tol2,
+            &mut keep[far..],
+        );
+    }
+    ring.iter()
+        .zip(&keep[..n])
+        .filter_map(|(p, k)| k.then_some(*p))
+        .collect()
 }
 
 #[allow(clippy::cast_possible_truncation)]
@@ -158,6 +186,115 @@ pub fn area(ring: &[Pt]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn seg_dist2(p: Pt, a: Pt, b: Pt) -> f64 {
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        let len2 = dx * dx + dy * dy;
+        let t = if len2 == 0.0 {
+            0.0
+        } else {
+            (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
+        };
+        let (ex, ey) = (a[0] + t * dx - p[0], a[1] + t * dy - p[1]);
+        ex * ex + ey * ey
+    }
+
+    /// The simplification as it was written before (with a division per vertex and copies of
+    /// the ring's second half): the reference the faster one must match exactly.
+    fn line_before(pts: &[Pt], tolerance: f64) -> Vec<Pt> {
+        if pts.len() <= 2 || tolerance <= 0.0 {
+            return pts.to_vec();
+        }
+        let tol2 = tolerance * tolerance;
+        let mut keep = vec![false; pts.len()];
+        keep[0] = true;
+        keep[pts.len() - 1] = true;
+        let mut stack = vec![(0usize, pts.len() - 1)];
+        while let Some((i, j)) = stack.pop() {
+            if j <= i + 1 {
+                continue;
+            }
+            let (mut far, mut far_d) = (i, -1.0);
+            for (k, &p) in pts.iter().enumerate().take(j).skip(i + 1) {
+                let d = seg_dist2(p, pts[i], pts[j]);
+                if d > far_d {
+                    far = k;
+                    far_d = d;
+                }
+            }
+            if far_d > tol2 {
+                keep[far] = true;
+                stack.push((i, far));
+                stack.push((far, j));
+            }
+        }
+        pts.iter()
+            .zip(keep)
+            .filter_map(|(p, k)| k.then_some(*p))
+            .collect()
+    }
+
+    fn ring_before(ring: &[Pt], tolerance: f64) -> Vec<Pt> {
+        if ring.len() <= 4 || tolerance <= 0.0 {
+            return ring.to_vec();
+        }
+        let a = ring[0];
+        let far = (1..ring.len())
+            .max_by(|&i, &j| {
+                let di = (ring[i][0] - a[0]).powi(2) + (ring[i][1] - a[1]).powi(2);
+                let dj = (ring[j][0] - a[0]).powi(2) + (ring[j][1] - a[1]).powi(2);
+                di.total_cmp(&dj)
+            })
+            .unwrap_or(1);
+        let first = line_before(&ring[..=far], tolerance);
+        let mut second_in: Vec<Pt> = ring[far..].to_vec();
+        second_in.push(a);
+        let second = line_before(&second_in, tolerance);
+        let mut out = first;
+        out.extend_from_slice(&second[1..second.len() - 1]);
+        out
+    }
+
+    #[test]
+    fn same_vertices_as_the_simplification_before() {
+        let mut seed = 3u64;
+        let mut rnd = || {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            #[allow(clippy::cast_precision_loss)]
+            let v = (seed >> 11) as f64 / (1u64 << 53) as f64;
+            v
+        };
+        for case in 0..2000 {
+            let n = 1 + case % 60;
+            // Wiggly lines, circles (ties in the farthest vertex), repeated and collinear points.
+            let pts: Vec<Pt> = (0..n)
+                .map(|i| {
+                    #[allow(clippy::cast_precision_loss)]
+                    let t = i as f64 / n as f64 * std::f64::consts::TAU;
+                    match case % 4 {
+                        0 => [rnd() * 100.0, rnd() * 100.0],
+                        1 => [t.cos() * 50.0, t.sin() * 50.0],
+                        2 => [(i / 3) as f64, ((i / 3) % 2) as f64],
+                        _ => [i as f64 * 2.0, (t * 3.0).sin() * 8.0 + rnd() * 0.1],
+                    }
+                })
+                .collect();
+            for tol in [0.0, 0.05, 0.5, 4.0, 40.0] {
+                assert_eq!(
+                    simplify_line(&pts, tol),
+                    line_before(&pts, tol),
+                    "line {case} {tol}"
+                );
+                assert_eq!(
+                    simplify_ring(&pts, tol),
+                    ring_before(&pts, tol),
+                    "ring {case} {tol}"
+                );
+            }
+        }
+    }
 
     fn dist_to_polyline(p: Pt, line: &[Pt]) -> f64 {
         line.windows(2)
