@@ -69,14 +69,27 @@ pub fn pixel_size(w_mm: f64, h_mm: f64, dpi: u32) -> (u32, u32) {
 /// [`PrintError::Render`] when the image is too large or cannot be encoded.
 pub fn png(tree: &usvg::Tree, w_mm: f64, h_mm: f64, dpi: u32) -> Result<Vec<u8>, PrintError> {
     let (pw, ph) = pixel_size(w_mm, h_mm, dpi);
-    let mut pixmap = tiny_skia::Pixmap::new(pw, ph)
-        .ok_or_else(|| err("PNG", format!("cannot allocate {pw} × {ph} pixels")))?;
-    pixmap.fill(tiny_skia::Color::WHITE);
-    let size = tree.size();
-    let t = tiny_skia::Transform::from_scale(pw as f32 / size.width(), ph as f32 / size.height());
-    resvg::render(tree, t, &mut pixmap.as_mut());
-    let bytes = encode_rgb(&pixmap).map_err(|e| err("PNG", e))?;
-    Ok(with_phys(bytes, dpi))
+    // One canvas per thread, reused from sheet to sheet: a fresh 70 MB page for each sheet
+    // cost more in page faults than its drawing on the smaller sheets.
+    thread_local! {
+        static CANVAS: std::cell::RefCell<Option<tiny_skia::Pixmap>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    CANVAS.with_borrow_mut(|cached| {
+        let mut pixmap = match cached.take() {
+            Some(p) if (p.width(), p.height()) == (pw, ph) => p,
+            _ => tiny_skia::Pixmap::new(pw, ph)
+                .ok_or_else(|| err("PNG", format!("cannot allocate {pw} × {ph} pixels")))?,
+        };
+        pixmap.fill(tiny_skia::Color::WHITE);
+        let size = tree.size();
+        let t =
+            tiny_skia::Transform::from_scale(pw as f32 / size.width(), ph as f32 / size.height());
+        resvg::render(tree, t, &mut pixmap.as_mut());
+        let bytes = encode_rgb(&pixmap).map_err(|e| err("PNG", e));
+        *cached = Some(pixmap);
+        Ok(with_phys(bytes?, dpi))
+    })
 }
 
 /// Encodes an opaque pixmap (the page is filled white first, so every pixel has alpha 255 and
@@ -85,11 +98,7 @@ pub fn png(tree: &usvg::Tree, w_mm: f64, h_mm: f64, dpi: u32) -> Result<Vec<u8>,
 /// encoder (RGBA, `Balanced`) took about 0.5 s for 1.7 MB, most of a sheet's rendering time;
 /// `fdeflate` (`Compression::Fast`) was no faster here and wrote 2.7 MB.
 fn encode_rgb(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
-    let rgb: Vec<u8> = pixmap
-        .data()
-        .chunks_exact(4)
-        .flat_map(|p| [p[0], p[1], p[2]])
-        .collect();
+    use std::io::Write;
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
     encoder.set_color(png::ColorType::Rgb);
@@ -97,7 +106,17 @@ fn encode_rgb(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError>
     encoder.set_deflate_compression(png::DeflateCompression::Level(1));
     encoder.set_filter(png::Filter::Up);
     let mut writer = encoder.write_header()?;
-    writer.write_image_data(&rgb)?;
+    {
+        // Row by row: no second copy of the page.
+        let mut stream = writer.stream_writer()?;
+        let mut row = Vec::with_capacity(pixmap.width() as usize * 3);
+        for line in pixmap.data().chunks_exact(pixmap.width() as usize * 4) {
+            row.clear();
+            row.extend(line.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]));
+            stream.write_all(&row)?;
+        }
+        stream.finish()?;
+    }
     writer.finish()?;
     Ok(out)
 }
