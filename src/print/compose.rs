@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use svg::node::element::{Definitions, Element, Rectangle, Title};
+use svg::node::element::{Element, Rectangle, Title};
 
 use super::content::{self, Content};
 use super::fonts;
@@ -20,7 +20,6 @@ use super::projection::Projection;
 use super::sheet::{Orientation, SheetSpec};
 use super::svgdoc::{frame_rect, group, n, path};
 use super::typography::Type;
-use super::uncertainty::ShapeKind;
 use super::{PrintError, SheetReport};
 use crate::layers::{Layer, Layers};
 use crate::style::paper;
@@ -146,7 +145,6 @@ pub fn compose(
         &page,
         &view,
         Parts {
-            hatch: ctx.legend.shapes.contains(&ShapeKind::Area),
             map: std::mem::take(&mut art.clipped),
             insets,
             labels: main_labels,
@@ -250,8 +248,6 @@ fn convergences(proj: &Projection, view: &View, centre: f64) -> [f64; 3] {
 
 /// The artwork of a sheet, in drawing order.
 struct Parts {
-    /// Whether the area hatching is used.
-    hatch: bool,
     map: Vec<Element>,
     insets: insets::Insets,
     labels: Vec<Element>,
@@ -269,13 +265,6 @@ fn document(spec: &SheetSpec, page: &Page, view: &View, p: Parts) -> String {
         .set("viewBox", format!("0 0 {} {}", n(page.w), n(page.h)))
         .set("font-family", fonts::FAMILY)
         .add(Title::new(spec.title.clone()));
-    let mut defs = Definitions::new();
-    if p.hatch {
-        defs = defs.add(map::uncertainty::area_hatch());
-    }
-    if p.hatch {
-        doc = doc.add(defs);
-    }
     doc = doc.add(
         Rectangle::new()
             .set("width", n(page.w))

@@ -127,6 +127,8 @@ pub const AREA_STROKE: &str = "#6a51a3";
 pub const AREA_STROKE_WIDTH_MM: f64 = 0.3;
 /// Dashes of an area's outline.
 pub const AREA_DASH: &str = "2 0.6 0.4 0.6";
+/// Spacing of the hatching lines of areas.
+pub const HATCH_SPACING_MM: f64 = 1.6;
 /// Width of the hatching lines.
 pub const HATCH_WIDTH_MM: f64 = 0.12;
 /// Opacity of the hatching lines.

@@ -201,6 +201,7 @@ fn symbol_rows(ctx: &Ctx, ty: Type) -> Vec<Row> {
 fn shape_row(kind: ShapeKind, s: f64, ty: Type) -> Row {
     let (c, r) = ((s, s * 0.5), 1.8 * ty.k);
     let disc = |r: f64| Shape::outline(Shape::Circle, c.0, c.1, 2.0 * r);
+    let mut hatch = None;
     let (d, label) = match kind {
         ShapeKind::Circle => (
             path_d(&disc(r), true),
@@ -217,6 +218,7 @@ fn shape_row(kind: ShapeKind, s: f64, ty: Type) -> Row {
                 (2.0 * s - 0.3, c.1 + 1.4),
                 (0.3, c.1 + 1.4),
             ];
+            hatch = Some(crate::print::map::uncertainty::hatch(&[b.to_vec()]));
             (path_d(&b, true), "Area: a camp system or district")
         }
     };
@@ -225,11 +227,7 @@ fn shape_row(kind: ShapeKind, s: f64, ty: Type) -> Row {
         .set("fill", shape_fill(kind))
         .set("fill-opacity", mm(paper::LEGEND_SHAPE_OPACITY)));
     let mut out = vec![fill];
-    if kind == ShapeKind::Area {
-        out.push(el(path(d.clone())
-            .set("fill", "url(#area-hatch)")
-            .set("fill-rule", "evenodd")));
-    }
+    out.extend(hatch.map(el));
     out.push(el(outline_stroke(path(d), kind)));
     (out, label.into())
 }
