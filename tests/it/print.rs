@@ -620,7 +620,48 @@ fn rings_keep_their_hole_and_areas_every_part() {
     let areas = uncertainty_paths(&c.svg, "ukhta_pechora: area");
     assert_eq!(areas.len(), 1);
     assert_eq!(areas[0].len(), 3);
-    assert!(c.svg.contains("url(#area-hatch)") && c.svg.contains("id=\"area-hatch\""));
+    // Hatched by lines that stay inside the areas (even-odd over every area ring: holes and
+    // overlaps stay clear).
+    let mut area_rings: Vec<Vec<(f64, f64)>> = areas[0].clone();
+    area_rings.extend(uncertainty_paths(&c.svg, "pechora_district: area")[0].clone());
+    let doc = resvg::usvg::roxmltree::Document::parse(&c.svg).unwrap();
+    let hatch = doc
+        .descendants()
+        .find(|n| n.attribute("id") == Some("map"))
+        .unwrap()
+        .descendants()
+        .find(|n| n.attribute("class") == Some("area-hatch"))
+        .expect("the areas are hatched");
+    let mut segments = 0;
+    for line in hatch
+        .attribute("d")
+        .unwrap()
+        .split('M')
+        .filter(|s| !s.is_empty())
+    {
+        let pts: Vec<(f64, f64)> = line
+            .split('L')
+            .map(|p| {
+                let (x, y) = p.trim().split_once(' ').unwrap();
+                (x.parse().unwrap(), y.parse().unwrap())
+            })
+            .collect();
+        for w in pts.windows(2) {
+            let mid = ((w[0].0 + w[1].0) / 2.0, (w[0].1 + w[1].1) / 2.0);
+            let inside_count = area_rings.iter().filter(|r| inside(r, mid)).count();
+            assert!(
+                inside_count % 2 == 1,
+                "hatch segment {w:?} outside the areas"
+            );
+            // At 45°, 1.6 mm apart.
+            assert!(
+                ((w[1].1 - w[0].1) - (w[1].0 - w[0].0)).abs() < 0.02,
+                "{w:?}"
+            );
+            segments += 1;
+        }
+    }
+    assert!(segments > 20, "{segments}");
     // A district drawn as an area is named inside it (at its point it finds no room).
     let at = c
         .label_ids

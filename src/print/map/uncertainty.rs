@@ -165,6 +165,7 @@ pub(crate) fn hatch(rings: &[Vec<Pt>]) -> Path {
         }
     }
     path(d)
+        .set("class", "area-hatch")
         .set("fill", "none")
         .set("stroke", paper::AREA_STROKE)
         .set("stroke-width", mm(paper::HATCH_WIDTH_MM))
