@@ -18,7 +18,6 @@ use crate::style::{self, paper};
 /// edges crosses the frame (when none does, the frame lies wholly inside or outside it).
 fn outline_d(ctx: &Ctx, v: &View, o: &Outline) -> Option<(String, BoxMm, bool, Vec<Vec<Pt>>)> {
     let mut d = String::new();
-    let mut all: Vec<(f64, f64)> = vec![];
     let mut rings = vec![];
     let mut edge = false;
     for ring in uncertainty::rings(&o.polygons) {
@@ -27,11 +26,10 @@ fn outline_d(ctx: &Ctx, v: &View, o: &Outline) -> Option<(String, BoxMm, bool, V
         let p = clip_ring(&p, &v.rect.grow(2.0));
         if p.len() >= 3 {
             d.push_str(&path_d(&p, true));
-            all.extend_from_slice(&p);
             rings.push(p);
         }
     }
-    Some((d, bbox_of(&all)?, edge, rings))
+    Some((d, bbox_of(&rings.concat())?, edge, rings))
 }
 
 /// Whether a site's uncertainty shape is worth drawing: circles only around a drawn symbol
@@ -133,7 +131,9 @@ pub(crate) fn outline_stroke(p: Path, kind: ShapeKind) -> Path {
 /// holes and overlaps stay clear). Drawn as lines, not an SVG pattern: the rasteriser samples
 /// a pattern bicubically at every pixel of the area, a tenth of a sheet's rendering time.
 pub(crate) fn hatch(rings: &[Vec<Pt>]) -> Path {
-    use geo::{BooleanOps, Coord, LineString, MultiLineString, MultiPolygon, Polygon};
+    use geo::{
+        BooleanOps, BoundingRect, Coord, LineString, MultiLineString, MultiPolygon, Polygon,
+    };
     let mut area = MultiPolygon::<f64>::new(vec![]);
     for ring in rings {
         let ring = Polygon::new(
@@ -147,14 +147,15 @@ pub(crate) fn hatch(rings: &[Vec<Pt>]) -> Path {
         area = area.xor(&MultiPolygon::new(vec![ring]));
     }
     let mut d = String::new();
-    if let Some(b) = bbox_of(&rings.concat()) {
+    if let Some(b) = area.bounding_rect() {
+        let (min, max) = (b.min(), b.max());
         // Lines y - x = c, at c = √2 (0.8 + 1.6 k): the pattern's line rotated by 45°.
         let step = std::f64::consts::SQRT_2 * paper::HATCH_SPACING_MM;
-        let (x0, x1) = (b.x0 - 1.0, b.x1 + 1.0);
-        let first = ((b.y0 - b.x1) / step - 0.5).floor();
+        let (x0, x1) = (min.x - 1.0, max.x + 1.0);
+        let first = ((min.y - max.x) / step - 0.5).floor();
         let lines: Vec<LineString<f64>> = (0..)
             .map(|k| (first + f64::from(k) + 0.5) * step)
-            .take_while(|c| *c <= b.y1 - b.x0 + step)
+            .take_while(|c| *c <= max.y - min.x + step)
             .map(|c| LineString::from(vec![(x0, x0 + c), (x1, x1 + c)]))
             .collect();
         for piece in area.clip(&MultiLineString::new(lines), false) {
