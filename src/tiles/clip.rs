@@ -10,6 +10,36 @@
 /// A point `[x, y]`.
 pub type Pt = [f64; 2];
 
+/// A point `[x, y, zoom]` carrying the first zoom that keeps it through the cuts (see
+/// `Store::rank_vertices`); a vertex a cut makes is kept from zoom 0.
+pub type RankedPt = [f64; 3];
+
+/// A vertex the clippers can cut: its position, and the vertex a cut makes at a new position.
+pub trait Vertex: Copy {
+    /// Its position.
+    fn xy(&self) -> Pt;
+    /// The vertex a cut makes at `p`.
+    fn cut(p: Pt) -> Self;
+}
+
+impl Vertex for Pt {
+    fn xy(&self) -> Pt {
+        *self
+    }
+    fn cut(p: Pt) -> Self {
+        p
+    }
+}
+
+impl Vertex for RankedPt {
+    fn xy(&self) -> Pt {
+        [self[0], self[1]]
+    }
+    fn cut(p: Pt) -> Self {
+        [p[0], p[1], 0.0]
+    }
+}
+
 /// An axis-aligned rectangle, bounds included.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rect {
@@ -50,8 +80,8 @@ impl Rect {
 
     /// The bounding rectangle of `pts` (`None` if empty).
     #[must_use]
-    pub fn around<'a>(pts: impl IntoIterator<Item = &'a Pt>) -> Option<Rect> {
-        let mut it = pts.into_iter();
+    pub fn around<'a, V: Vertex + 'a>(pts: impl IntoIterator<Item = &'a V>) -> Option<Rect> {
+        let mut it = pts.into_iter().map(Vertex::xy);
         let first = it.next()?;
         let mut r = Rect {
             x0: first[0],
@@ -96,25 +126,26 @@ fn clip_segment(a: Pt, b: Pt, r: &Rect) -> Option<(f64, f64)> {
     (t0 <= t1).then_some((t0, t1))
 }
 
-fn lerp(a: Pt, b: Pt, t: f64) -> Pt {
+fn lerp<V: Vertex>(a: V, b: V, t: f64) -> V {
     if t <= 0.0 {
         a
     } else if t >= 1.0 {
         b
     } else {
-        [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]
+        let (p, q) = (a.xy(), b.xy());
+        V::cut([p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t])
     }
 }
 
 /// Cuts `line` to `r` and appends the pieces (each with at least two vertices) to `out`.
-pub fn clip_line(line: &[Pt], r: &Rect, out: &mut Vec<Vec<Pt>>) {
+pub fn clip_line<V: Vertex>(line: &[V], r: &Rect, out: &mut Vec<Vec<V>>) {
     if let Some(b) = Rect::around(line) {
         clip_line_in(line, b, r, out);
     }
 }
 
 /// [`clip_line`] of a line whose bounding box `b` is known.
-pub fn clip_line_in(line: &[Pt], b: Rect, r: &Rect, out: &mut Vec<Vec<Pt>>) {
+pub fn clip_line_in<V: Vertex>(line: &[V], b: Rect, r: &Rect, out: &mut Vec<Vec<V>>) {
     if r.covers(&b) {
         out.push(line.to_vec());
         return;
@@ -122,10 +153,10 @@ pub fn clip_line_in(line: &[Pt], b: Rect, r: &Rect, out: &mut Vec<Vec<Pt>>) {
     if !r.touches(&b) {
         return;
     }
-    let mut cur: Vec<Pt> = vec![];
+    let mut cur: Vec<V> = vec![];
     for w in line.windows(2) {
         let (a, b) = (w[0], w[1]);
-        match clip_segment(a, b, r) {
+        match clip_segment(a.xy(), b.xy(), r) {
             None => {
                 if cur.len() >= 2 {
                     out.push(std::mem::take(&mut cur));
@@ -171,8 +202,9 @@ impl Edge {
         }
     }
 
-    fn cross(self, a: Pt, b: Pt) -> Pt {
-        match self {
+    fn cross<V: Vertex>(self, a: V, b: V) -> V {
+        let (a, b) = (a.xy(), b.xy());
+        V::cut(match self {
             Self::Left(x) | Self::Right(x) => {
                 let t = (x - a[0]) / (b[0] - a[0]);
                 [x, a[1] + (b[1] - a[1]) * t]
@@ -181,14 +213,14 @@ impl Edge {
                 let t = (y - a[1]) / (b[1] - a[1]);
                 [a[0] + (b[0] - a[0]) * t, y]
             }
-        }
+        })
     }
 }
 
 /// Cuts a closed ring (first vertex not repeated at the end) to `r` (Sutherland–Hodgman). The
 /// result keeps the ring's orientation; it is empty when nothing is left.
 #[must_use]
-pub fn clip_ring(ring: &[Pt], r: &Rect) -> Vec<Pt> {
+pub fn clip_ring<V: Vertex>(ring: &[V], r: &Rect) -> Vec<V> {
     Rect::around(ring).map_or_else(Vec::new, |b| clip_ring_in(ring, b, r).0)
 }
 
@@ -196,7 +228,7 @@ pub fn clip_ring(ring: &[Pt], r: &Rect) -> Vec<Pt> {
 /// box. An edge of `r` that the ring lies wholly inside of is skipped (a Sutherland–Hodgman pass
 /// against it would copy the ring unchanged), so a ring cut by one edge costs one pass.
 #[must_use]
-pub fn clip_ring_in(ring: &[Pt], b: Rect, r: &Rect) -> (Vec<Pt>, Rect) {
+pub fn clip_ring_in<V: Vertex>(ring: &[V], b: Rect, r: &Rect) -> (Vec<V>, Rect) {
     if r.covers(&b) {
         return (ring.to_vec(), b);
     }
@@ -209,7 +241,7 @@ pub fn clip_ring_in(ring: &[Pt], b: Rect, r: &Rect) -> (Vec<Pt>, Rect) {
     if !r.touches(&b) {
         return (vec![], empty);
     }
-    let mut out: Vec<Pt> = vec![];
+    let mut out: Vec<V> = vec![];
     let mut bb = b;
     let mut first = true;
     for edge in [
@@ -237,7 +269,7 @@ pub fn clip_ring_in(ring: &[Pt], b: Rect, r: &Rect) -> (Vec<Pt>, Rect) {
         let Some(&last) = input.last() else { break };
         let mut prev = last;
         for &cur in input.iter() {
-            let (cin, pin) = (edge.inside(cur), edge.inside(prev));
+            let (cin, pin) = (edge.inside(cur.xy()), edge.inside(prev.xy()));
             if cin {
                 if !pin {
                     out.push(edge.cross(prev, cur));
@@ -266,15 +298,15 @@ pub fn clip_ring_in(ring: &[Pt], b: Rect, r: &Rect) -> (Vec<Pt>, Rect) {
 /// Signed area by the surveyor's formula; positive when the ring turns clockwise on a y-down
 /// plane (tile coordinates), as MVT 2.1 wants for outer rings.
 #[must_use]
-pub fn ring_area(ring: &[Pt]) -> f64 {
+pub fn ring_area<V: Vertex>(ring: &[V]) -> f64 {
     let n = ring.len();
     if n < 3 {
         return 0.0;
     }
     let mut s = 0.0;
     for i in 0..n {
-        let a = ring[i];
-        let b = ring[(i + 1) % n];
+        let a = ring[i].xy();
+        let b = ring[(i + 1) % n].xy();
         s += a[0] * b[1] - b[0] * a[1];
     }
     s / 2.0

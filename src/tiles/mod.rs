@@ -612,6 +612,11 @@ pub fn write_store(
                 .collect(),
         }
     });
+    // Zoom 0's tolerance in grid units (a tile unit at zoom 0 is WORLD / EXTENT).
+    store.rank_vertices(
+        opts.simplify_px * UNITS_PER_PX * mercator::WORLD_U32 / f64::from(EXTENT),
+        opts.maxzoom,
+    );
     store.shrink();
     let plan = pyramid::Plan {
         minzoom: opts.minzoom,

@@ -21,13 +21,11 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::clip::{Pt, Rect, clip_line_in, clip_ring_in, ring_area};
+use super::clip::{Pt, RankedPt, Rect, Vertex, clip_line_in, clip_ring_in, ring_area};
 use super::encode::{EncFeature, EncGeom, ExtraVal, encode_tile, gzip};
 use super::mercator::{WORLD_U32, hilbert, zoom_base};
-use super::simplify::{
-    IPt, quantize_line, quantize_ring, round_ring, simplify_line, simplify_ring,
-};
-use super::store::{AttrRef, GeomKind, PointRec, ShapeRec, Store};
+use super::simplify::{IPt, quantize_line, quantize_ring, round_ring};
+use super::store::{AttrRef, GeomKind, NEVER, PointRec, ShapeRec, Store};
 use super::valid;
 use super::{EXTENT, Progress, TilesError};
 
@@ -115,14 +113,15 @@ enum PieceGeom {
 
 #[derive(Debug, Clone)]
 struct Part {
-    pts: Vec<Pt>,
+    /// World coordinates with the first zoom that keeps each vertex.
+    pts: Vec<RankedPt>,
     outer: bool,
     /// Bounding box of `pts`, kept so that each child tile does not measure it again.
     bbox: Rect,
 }
 
 impl Part {
-    fn new(pts: Vec<Pt>, outer: bool) -> Option<Self> {
+    fn new(pts: Vec<RankedPt>, outer: bool) -> Option<Self> {
         let bbox = Rect::around(&pts)?;
         Some(Self { pts, outer, bbox })
     }
@@ -181,14 +180,15 @@ fn shape_bbox(sh: &ShapeRec) -> Rect {
     }
 }
 
+/// The world coordinates of a stored shape, without the vertices no zoom keeps.
 fn shape_parts(store: &Store, sh: &ShapeRec) -> Vec<Part> {
     (sh.ring_start..sh.ring_start + sh.ring_count)
         .filter_map(|r| {
             Part::new(
                 store
-                    .ring_coords(r as usize)
-                    .iter()
-                    .map(|c| [grid(c[0]), grid(c[1])])
+                    .ring_zoomed(r as usize)
+                    .filter(|&(_, zoom)| zoom != NEVER)
+                    .map(|(c, zoom)| [grid(c[0]), grid(c[1]), f64::from(zoom)])
                     .collect(),
                 store.rings.get(r as usize).is_none_or(|rr| rr.outer),
             )
@@ -201,11 +201,11 @@ fn clip_parts(kind: GeomKind, parts: &[Part], rect: &Rect) -> Option<PieceGeom> 
     match kind {
         GeomKind::Point => {
             for p in parts {
-                let pts: Vec<Pt> = p
+                let pts: Vec<RankedPt> = p
                     .pts
                     .iter()
                     .copied()
-                    .filter(|q| rect.contains(*q))
+                    .filter(|q| rect.contains(q.xy()))
                     .collect();
                 out.extend(Part::new(pts, true));
             }
@@ -492,21 +492,23 @@ fn piece_geom(ctx: &Ctx<'_>, piece: &Piece, z: u8, x: u32, y: u32) -> (Option<En
     }
     let scale = f64::from(1u32 << z);
     let e = f64::from(EXTENT);
-    let to_tile = |p: &Pt| {
+    let to_tile = |p: &RankedPt| {
         [
             (p[0] * scale - f64::from(x)) * e,
             (p[1] * scale - f64::from(y)) * e,
         ]
     };
+    // Simplification is a filter: the vertices this zoom keeps (see `Store::rank_vertices`),
+    // with every vertex a cut made.
     let parts: Vec<(Vec<Pt>, bool)> = match &piece.geom {
         PieceGeom::Whole => {
             let s = scale * e / WORLD_U32;
             (sh.ring_start..sh.ring_start + sh.ring_count)
                 .map(|r| {
                     let pts = store
-                        .ring_coords(r as usize)
-                        .iter()
-                        .map(|c| {
+                        .ring_zoomed(r as usize)
+                        .filter(|&(_, zoom)| zoom <= z)
+                        .map(|(c, _)| {
                             [
                                 f64::from(c[0]) * s - f64::from(x) * e,
                                 f64::from(c[1]) * s - f64::from(y) * e,
@@ -519,13 +521,20 @@ fn piece_geom(ctx: &Ctx<'_>, piece: &Piece, z: u8, x: u32, y: u32) -> (Option<En
         }
         PieceGeom::Parts(ps) => ps
             .iter()
-            .map(|p| (p.pts.iter().map(to_tile).collect(), p.outer))
+            .map(|p| {
+                let pts = p
+                    .pts
+                    .iter()
+                    .filter(|q| q[2] <= f64::from(z))
+                    .map(to_tile)
+                    .collect();
+                (pts, p.outer)
+            })
             .collect(),
         PieceGeom::Full => vec![],
     };
     let size = Rect::around(parts.iter().flat_map(|p| p.0.iter()))
         .map_or(0.0, |r| (r.x1 - r.x0) + (r.y1 - r.y0));
-    let tol = ctx.plan.tolerance_units;
     let geom = match f.kind {
         GeomKind::Point => {
             let mut pts: Vec<IPt> = vec![];
@@ -541,20 +550,15 @@ fn piece_geom(ctx: &Ctx<'_>, piece: &Piece, z: u8, x: u32, y: u32) -> (Option<En
             (!pts.is_empty()).then_some(EncGeom::Points(pts))
         }
         GeomKind::Line => {
-            let lines: Vec<Vec<IPt>> = parts
-                .iter()
-                .filter_map(|(l, _)| quantize_line(&simplify_line(l, tol)))
-                .collect();
+            let lines: Vec<Vec<IPt>> = parts.iter().filter_map(|(l, _)| quantize_line(l)).collect();
             (!lines.is_empty()).then_some(EncGeom::Lines(lines))
         }
         GeomKind::Polygon => {
             let mut rings: Vec<Vec<IPt>> = vec![];
-            let mut simplified: Vec<(Vec<Pt>, bool)> = Vec::with_capacity(parts.len());
             let mut outer_alive = false;
             for (r, outer) in &parts {
-                let s = simplify_ring(r, tol);
                 if *outer || outer_alive {
-                    let q = quantize_ring(&s, *outer);
+                    let q = quantize_ring(r, *outer);
                     if *outer {
                         outer_alive = q.is_some();
                     }
@@ -562,13 +566,12 @@ fn piece_geom(ctx: &Ctx<'_>, piece: &Piece, z: u8, x: u32, y: u32) -> (Option<En
                         rings.push(q);
                     }
                 }
-                simplified.push((s, *outer));
             }
             // Clipping and rounding can make a ring touch or cross itself, and the input may
             // have been invalid: whatever fails the check is rebuilt on the tile grid (from every
             // ring rounded, rounded only now that it is needed).
             if rings.is_empty() || !valid::is_valid(&rings) {
-                let raw: Vec<(Vec<IPt>, bool)> = simplified
+                let raw: Vec<(Vec<IPt>, bool)> = parts
                     .iter()
                     .filter_map(|(s, outer)| round_ring(s).map(|q| (q, *outer)))
                     .collect();

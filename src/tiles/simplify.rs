@@ -12,14 +12,18 @@ use super::clip::{Pt, ring_area};
 /// A vertex in whole tile units.
 pub type IPt = [i32; 2];
 
-/// Marks in `keep` the vertices Douglas–Peucker keeps of the `n` vertices `get(0..n)` (both
-/// ends kept). The squared distance to a segment is computed as `(dot / len²).clamp(0, 1)`
-/// always did, the division left out where the clamp decides alone (same results, bit for bit).
-fn dp_mark(n: usize, get: impl Fn(usize) -> Pt, tol2: f64, keep: &mut [bool]) {
-    keep[0] = true;
-    keep[n - 1] = true;
-    let mut stack = vec![(0usize, n - 1)];
-    while let Some((i, j)) = stack.pop() {
+/// Ranks the `n` vertices `get(0..n)` by Douglas–Peucker: `rank[k]` is the largest squared
+/// tolerance at which the simplification still keeps vertex `k` (the ends: infinity). Keeping the
+/// vertices ranked above `tol²` gives exactly Douglas–Peucker at `tol`, for every `tol` at least
+/// `min_tol2.sqrt()`; vertices that even `min_tol2` drops rank 0. A vertex's rank is capped by the
+/// rank of the split that reached it, so the ranks nest: one pass serves every zoom. The squared
+/// distance to a segment is `(dot / len²).clamp(0, 1)`, the division left out where the clamp
+/// decides alone.
+fn dp_rank(n: usize, get: impl Fn(usize) -> Pt, min_tol2: f64, rank: &mut [f64]) {
+    rank[0] = f64::INFINITY;
+    rank[n - 1] = f64::INFINITY;
+    let mut stack = vec![(0usize, n - 1, f64::INFINITY)];
+    while let Some((i, j, cap)) = stack.pop() {
         if j <= i + 1 {
             continue;
         }
@@ -48,12 +52,59 @@ fn dp_mark(n: usize, get: impl Fn(usize) -> Pt, tol2: f64, keep: &mut [bool]) {
                 far_d = d;
             }
         }
-        if far_d > tol2 {
-            keep[far] = true;
-            stack.push((i, far));
-            stack.push((far, j));
+        if far_d > min_tol2 {
+            let r = far_d.min(cap);
+            rank[far] = r;
+            stack.push((i, far, r));
+            stack.push((far, j, r));
         }
     }
+}
+
+/// Douglas–Peucker ranks of an open line's vertices (see [`dp_rank`]); every vertex of a line of
+/// two or fewer ranks infinity.
+#[must_use]
+pub fn rank_line(n: usize, get: impl Fn(usize) -> Pt, min_tol2: f64) -> Vec<f64> {
+    if n <= 2 {
+        return vec![f64::INFINITY; n];
+    }
+    let mut rank = vec![0.0; n];
+    dp_rank(n, get, min_tol2, &mut rank);
+    rank
+}
+
+/// Douglas–Peucker ranks of a closed ring's vertices (first vertex not repeated): the first vertex
+/// and the one farthest from it rank infinity, and both halves between them are ranked as lines.
+/// Rings of four vertices or fewer keep them all.
+#[must_use]
+pub fn rank_ring(n: usize, get: impl Fn(usize) -> Pt, min_tol2: f64) -> Vec<f64> {
+    if n <= 4 {
+        return vec![f64::INFINITY; n];
+    }
+    let a = get(0);
+    let d2 = |p: Pt| (p[0] - a[0]).powi(2) + (p[1] - a[1]).powi(2);
+    let far = (1..n)
+        .max_by(|&i, &j| d2(get(i)).total_cmp(&d2(get(j))))
+        .unwrap_or(1);
+    // First half 0..=far, second half far..n and back to vertex 0, ranked in one array (the
+    // shared vertex `far` belongs to both; slot `n` stands for vertex 0 again).
+    let mut rank = vec![0.0; n + 1];
+    rank[0] = f64::INFINITY;
+    rank[far] = f64::INFINITY;
+    if far >= 2 {
+        dp_rank(far + 1, &get, min_tol2, &mut rank[..=far]);
+    }
+    let second = n - far + 1;
+    if second > 2 {
+        dp_rank(
+            second,
+            |k| if far + k < n { get(far + k) } else { a },
+            min_tol2,
+            &mut rank[far..],
+        );
+    }
+    rank.truncate(n);
+    rank
 }
 
 /// Douglas–Peucker simplification of an open line; keeps both ends.
@@ -62,12 +113,9 @@ pub fn simplify_line(pts: &[Pt], tolerance: f64) -> Vec<Pt> {
     if pts.len() <= 2 || tolerance <= 0.0 {
         return pts.to_vec();
     }
-    let mut keep = vec![false; pts.len()];
-    dp_mark(pts.len(), |k| pts[k], tolerance * tolerance, &mut keep);
-    pts.iter()
-        .zip(keep)
-        .filter_map(|(p, k)| k.then_some(*p))
-        .collect()
+    let tol2 = tolerance * tolerance;
+    let rank = rank_line(pts.len(), |k| pts[k], tol2);
+    kept(pts, &rank, tol2)
 }
 
 /// Douglas–Peucker on a closed ring (first vertex not repeated): split at the vertex farthest
@@ -77,37 +125,15 @@ pub fn simplify_ring(ring: &[Pt], tolerance: f64) -> Vec<Pt> {
     if ring.len() <= 4 || tolerance <= 0.0 {
         return ring.to_vec();
     }
-    let a = ring[0];
-    let far = (1..ring.len())
-        .max_by(|&i, &j| {
-            let di = (ring[i][0] - a[0]).powi(2) + (ring[i][1] - a[1]).powi(2);
-            let dj = (ring[j][0] - a[0]).powi(2) + (ring[j][1] - a[1]).powi(2);
-            di.total_cmp(&dj)
-        })
-        .unwrap_or(1);
     let tol2 = tolerance * tolerance;
-    // First half ring[0..=far], second half ring[far..] and back to ring[0], marked in one array
-    // (the shared vertex `far` is kept by both).
-    let n = ring.len();
-    let mut keep = vec![false; n + 1];
-    if far >= 2 {
-        dp_mark(far + 1, |k| ring[k], tol2, &mut keep[..=far]);
-    } else {
-        keep[0] = true;
-        keep[far] = true;
-    }
-    let second = n - far + 1;
-    if second > 2 {
-        dp_mark(
-            second,
-            |k| if far + k < n { ring[far + k] } else { a },
-            tol2,
-            &mut keep[far..],
-        );
-    }
-    ring.iter()
-        .zip(&keep[..n])
-        .filter_map(|(p, k)| k.then_some(*p))
+    let rank = rank_ring(ring.len(), |k| ring[k], tol2);
+    kept(ring, &rank, tol2)
+}
+
+fn kept(pts: &[Pt], rank: &[f64], tol2: f64) -> Vec<Pt> {
+    pts.iter()
+        .zip(rank)
+        .filter_map(|(p, &r)| (r > tol2).then_some(*p))
         .collect()
 }
 
@@ -281,6 +307,18 @@ mod tests {
                     }
                 })
                 .collect();
+            // Ranked once at the finest tolerance, filtered at each coarser one: the same
+            // vertices as a simplification run at that tolerance.
+            let line_rank = rank_line(n, |k| pts[k], 0.05 * 0.05);
+            let ring_rank = rank_ring(n, |k| pts[k], 0.05 * 0.05);
+            for tol in [0.05, 0.5, 4.0, 40.0] {
+                if n > 2 {
+                    assert_eq!(kept(&pts, &line_rank, tol * tol), line_before(&pts, tol));
+                }
+                if n > 4 {
+                    assert_eq!(kept(&pts, &ring_rank, tol * tol), ring_before(&pts, tol));
+                }
+            }
             for tol in [0.0, 0.05, 0.5, 4.0, 40.0] {
                 assert_eq!(
                     simplify_line(&pts, tol),

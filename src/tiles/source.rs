@@ -1181,9 +1181,24 @@ struct RawGeometry {
     geometries: Option<Vec<RawGeometry>>,
 }
 
+/// GeoJSON coordinates of any depth, read without an allocation per position: a position
+/// and a list of positions are read flat, deeper lists nest.
 enum Nested {
     Num(f64),
+    Pos([f64; 2]),
+    /// A list of positions (a line or a ring).
+    Line(Vec<[f64; 2]>),
     List(Vec<Nested>),
+}
+
+/// "expected …, found …" of a coordinate that has the wrong depth.
+fn found(n: &Nested) -> &'static str {
+    match n {
+        Nested::Num(_) => "a number",
+        Nested::Pos(_) => "a position",
+        Nested::Line(_) => "a list of positions",
+        Nested::List(_) => "a nested list",
+    }
 }
 
 impl<'de> de::Deserialize<'de> for Nested {
@@ -1206,36 +1221,80 @@ impl<'de> de::Deserialize<'de> for Nested {
                 Ok(Nested::Num(v as f64))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Nested, A::Error> {
-                let mut v = Vec::with_capacity(seq.size_hint().unwrap_or(2));
-                while let Some(n) = seq.next_element()? {
-                    v.push(n);
+                // The first element tells the depth: a number opens a position, a position a line.
+                match seq.next_element::<Nested>()? {
+                    None => Ok(Nested::List(vec![])),
+                    Some(Nested::Num(x)) => {
+                        let Some(y) = seq.next_element::<f64>()? else {
+                            return Err(de::Error::custom(
+                                "a position must start with two numbers",
+                            ));
+                        };
+                        // Elevation and other members are read and left.
+                        while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                        Ok(Nested::Pos([x, y]))
+                    }
+                    Some(Nested::Pos(p)) => {
+                        let mut line = Vec::with_capacity(seq.size_hint().unwrap_or(16).max(2));
+                        line.push(p);
+                        while let Some(n) = seq.next_element::<Nested>()? {
+                            match n {
+                                Nested::Pos(p) => line.push(p),
+                                other => {
+                                    return Err(de::Error::custom(format!(
+                                        "expected a position [lon, lat], found {}",
+                                        found(&other)
+                                    )));
+                                }
+                            }
+                        }
+                        Ok(Nested::Line(line))
+                    }
+                    Some(first) => {
+                        let mut v = vec![first];
+                        while let Some(n) = seq.next_element()? {
+                            v.push(n);
+                        }
+                        Ok(Nested::List(v))
+                    }
                 }
-                Ok(Nested::List(v))
             }
         }
         d.deserialize_any(V)
     }
 }
 
-fn position(n: &Nested) -> Result<[f64; 2], String> {
+fn position(n: Nested) -> Result<[f64; 2], String> {
     match n {
-        Nested::List(v) => match (v.first(), v.get(1)) {
-            (Some(Nested::Num(x)), Some(Nested::Num(y))) => Ok([*x, *y]),
-            _ => Err("a position must start with two numbers".into()),
-        },
-        Nested::Num(_) => Err("expected a position [lon, lat], found a number".into()),
+        Nested::Pos(p) => Ok(p),
+        Nested::List(v) if v.is_empty() => Err("a position must start with two numbers".into()),
+        other => Err(format!(
+            "expected a position [lon, lat], found {}",
+            found(&other)
+        )),
     }
 }
 
-fn list(n: &Nested) -> Result<&[Nested], String> {
+fn list(n: Nested) -> Result<Vec<Nested>, String> {
     match n {
         Nested::List(v) => Ok(v),
-        Nested::Num(_) => Err("expected an array of coordinates, found a number".into()),
+        Nested::Line(v) => Ok(v.into_iter().map(Nested::Pos).collect()),
+        other => Err(format!(
+            "expected an array of coordinates, found {}",
+            found(&other)
+        )),
     }
 }
 
-fn positions(n: &Nested) -> Result<Vec<[f64; 2]>, String> {
-    list(n)?.iter().map(position).collect()
+fn positions(n: Nested) -> Result<Vec<[f64; 2]>, String> {
+    match n {
+        Nested::Line(v) => Ok(v),
+        Nested::List(v) if v.is_empty() => Ok(vec![]),
+        other => Err(format!(
+            "expected an array of positions, found {}",
+            found(&other)
+        )),
+    }
 }
 
 fn to_geoms(g: RawGeometry, out: &mut Vec<Geom>) -> Result<(), String> {
@@ -1249,21 +1308,27 @@ fn to_geoms(g: RawGeometry, out: &mut Vec<Geom>) -> Result<(), String> {
         .coordinates
         .ok_or_else(|| format!("{} geometry without coordinates", g.ty))?;
     let geom = match g.ty.as_str() {
-        "Point" => Geom::Point(position(&c)?),
-        "MultiPoint" => Geom::MultiPoint(positions(&c)?),
-        "LineString" => Geom::Lines(vec![positions(&c)?]),
-        "MultiLineString" => {
-            Geom::Lines(list(&c)?.iter().map(positions).collect::<Result<_, _>>()?)
-        }
+        "Point" => Geom::Point(position(c)?),
+        "MultiPoint" => Geom::MultiPoint(positions(c)?),
+        "LineString" => Geom::Lines(vec![positions(c)?]),
+        "MultiLineString" => Geom::Lines(
+            list(c)?
+                .into_iter()
+                .map(positions)
+                .collect::<Result<_, _>>()?,
+        ),
         "Polygon" => Geom::Polygons(vec![
-            list(&c)?.iter().map(positions).collect::<Result<_, _>>()?,
+            list(c)?
+                .into_iter()
+                .map(positions)
+                .collect::<Result<_, _>>()?,
         ]),
         "MultiPolygon" => Geom::Polygons(
-            list(&c)?
-                .iter()
+            list(c)?
+                .into_iter()
                 .map(|p| {
                     list(p)?
-                        .iter()
+                        .into_iter()
                         .map(positions)
                         .collect::<Result<Vec<_>, _>>()
                 })

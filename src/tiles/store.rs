@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use super::mercator;
+use super::{mercator, simplify};
 
 /// The type a vector layer's field is declared with in the TileJSON `vector_layers` metadata.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,6 +186,9 @@ pub struct Store {
     pub(crate) shapes: Vec<ShapeRec>,
     pub(crate) rings: Vec<RingRec>,
     pub(crate) coords: Vec<[u32; 2]>,
+    /// The first zoom that keeps each vertex of `coords` (see [`Store::rank_vertices`]); empty
+    /// until ranked, when every zoom keeps every vertex.
+    pub(crate) vertex_zoom: Vec<u8>,
     /// lon/lat bounds of everything stored, **degrees**.
     bounds: Option<[f64; 4]>,
     sorted: bool,
@@ -194,6 +197,9 @@ pub struct Store {
     /// Input lines and polygons cut at the antimeridian.
     pub split: u64,
 }
+
+/// The zoom of a vertex that no zoom keeps.
+pub const NEVER: u8 = u8::MAX;
 
 /// Why a geometry was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -531,6 +537,84 @@ impl Store {
         self.sorted = true;
     }
 
+    /// Ranks every vertex of every line and ring by Douglas–Peucker on the world grid, once for
+    /// all zooms, and keeps for each the first zoom whose tolerance keeps it: a tile at zoom z
+    /// holds the vertices whose zoom is at most z, which is the feature simplified whole at z's
+    /// tolerance (then cut to the tile). `tolerance_z0` is zoom 0's tolerance in grid units;
+    /// vertices no zoom up to `maxzoom` keeps get [`NEVER`]. Point sets are not ranked.
+    pub fn rank_vertices(&mut self, tolerance_z0: f64, maxzoom: u8) {
+        use rayon::prelude::*;
+        self.vertex_zoom = vec![0; self.coords.len()];
+        if tolerance_z0 <= 0.0 {
+            return;
+        }
+        // Zoom z's squared tolerance; each zoom halves the tolerance.
+        let tol2 = |z: u8| (tolerance_z0 / f64::from(1u32 << z)).powi(2);
+        let min_tol2 = tol2(maxzoom);
+        let mut kinds = vec![GeomKind::Point; self.rings.len()];
+        for sh in &self.shapes {
+            let kind = self
+                .features
+                .get(sh.feature as usize)
+                .map_or(GeomKind::Point, |f| f.kind);
+            for r in sh.ring_start..sh.ring_start + sh.ring_count {
+                if let Some(k) = kinds.get_mut(r as usize) {
+                    *k = kind;
+                }
+            }
+        }
+        // Each ring's slice of `vertex_zoom`, with its kind, to rank them side by side.
+        let mut jobs: Vec<(&mut [u8], &[[u32; 2]], GeomKind)> =
+            Vec::with_capacity(self.rings.len());
+        let mut rest: &mut [u8] = &mut self.vertex_zoom;
+        let mut start = 0usize;
+        for (ring, kind) in self.rings.iter().zip(kinds) {
+            #[allow(clippy::cast_possible_truncation)]
+            let end = (ring.end as usize).max(start);
+            let (head, tail) = std::mem::take(&mut rest).split_at_mut(end - start);
+            rest = tail;
+            jobs.push((head, self.coords.get(start..end).unwrap_or(&[]), kind));
+            start = end;
+        }
+        jobs.into_par_iter().for_each(|(zooms, coords, kind)| {
+            let get = |k: usize| {
+                let c = coords[k];
+                [f64::from(c[0]), f64::from(c[1])]
+            };
+            let ranks = match kind {
+                GeomKind::Point => return,
+                GeomKind::Line => simplify::rank_line(coords.len(), get, min_tol2),
+                GeomKind::Polygon => simplify::rank_ring(coords.len(), get, min_tol2),
+            };
+            for (slot, r) in zooms.iter_mut().zip(ranks) {
+                *slot = (0..=maxzoom).find(|&z| r > tol2(z)).unwrap_or(NEVER);
+            }
+        });
+    }
+
+    /// The vertices of ring `r` with the first zoom that keeps each (0 if not ranked).
+    pub(crate) fn ring_zoomed(&self, r: usize) -> impl Iterator<Item = ([u32; 2], u8)> + '_ {
+        let (start, end) = self.ring_span(r);
+        let zooms = self.vertex_zoom.get(start..end).unwrap_or(&[]);
+        self.coords
+            .get(start..end)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+            .map(move |(k, &c)| (c, zooms.get(k).copied().unwrap_or(0)))
+    }
+
+    fn ring_span(&self, r: usize) -> (usize, usize) {
+        let start = if r == 0 {
+            0
+        } else {
+            self.rings.get(r - 1).map_or(0, |p| p.end)
+        };
+        let end = self.rings.get(r).map_or(start, |p| p.end);
+        #[allow(clippy::cast_possible_truncation)]
+        (start as usize, end as usize)
+    }
+
     /// Number of features stored.
     #[must_use]
     pub fn len(&self) -> usize {
@@ -583,14 +667,8 @@ impl Store {
 
     /// The vertices of ring `r` of the coordinate arena.
     pub(crate) fn ring_coords(&self, r: usize) -> &[[u32; 2]] {
-        let start = if r == 0 {
-            0
-        } else {
-            self.rings.get(r - 1).map_or(0, |p| p.end)
-        };
-        let end = self.rings.get(r).map_or(start, |p| p.end);
-        #[allow(clippy::cast_possible_truncation)]
-        self.coords.get(start as usize..end as usize).unwrap_or(&[])
+        let (start, end) = self.ring_span(r);
+        self.coords.get(start..end).unwrap_or(&[])
     }
 
     /// Releases spare capacity after loading.
@@ -601,6 +679,7 @@ impl Store {
         self.shapes.shrink_to_fit();
         self.rings.shrink_to_fit();
         self.coords.shrink_to_fit();
+        self.vertex_zoom.shrink_to_fit();
     }
 }
 
