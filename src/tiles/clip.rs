@@ -10,10 +10,6 @@
 /// A point `[x, y]`.
 pub type Pt = [f64; 2];
 
-/// A point `[x, y, zoom]` carrying the first zoom that keeps it through the cuts (see
-/// `Store::rank_vertices`); a vertex a cut makes is kept from zoom 0.
-pub type RankedPt = [f64; 3];
-
 /// A vertex the clippers can cut: its position, and the vertex a cut makes at a new position.
 pub trait Vertex: Copy {
     /// Its position.
@@ -28,15 +24,6 @@ impl Vertex for Pt {
     }
     fn cut(p: Pt) -> Self {
         p
-    }
-}
-
-impl Vertex for RankedPt {
-    fn xy(&self) -> Pt {
-        [self[0], self[1]]
-    }
-    fn cut(p: Pt) -> Self {
-        [p[0], p[1], 0.0]
     }
 }
 

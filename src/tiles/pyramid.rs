@@ -21,7 +21,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::clip::{Pt, RankedPt, Rect, Vertex, clip_line_in, clip_ring_in, ring_area};
+use super::clip::{Pt, Rect, Vertex, clip_line_in, clip_ring_in, ring_area};
 use super::encode::{EncFeature, EncGeom, ExtraVal, encode_tile, gzip};
 use super::mercator::{WORLD_U32, hilbert, zoom_base};
 use super::simplify::{IPt, quantize_line, quantize_ring, round_ring};
@@ -111,17 +111,43 @@ enum PieceGeom {
     Parts(Arc<Vec<Part>>),
 }
 
+/// A vertex of a clipped part: its place on the world grid (as stored, 12 bytes instead of 24
+/// for a float pair and its zoom) and the first zoom that keeps it (see
+/// `Store::rank_vertices`). A vertex a cut makes is rounded to the grid (about 9 mm) and kept
+/// from zoom 0.
+#[derive(Debug, Clone, Copy)]
+struct GridPt {
+    x: u32,
+    y: u32,
+    zoom: u8,
+}
+
+impl Vertex for GridPt {
+    fn xy(&self) -> Pt {
+        [grid(self.x), grid(self.y)]
+    }
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    fn cut(p: Pt) -> Self {
+        let g = |v: f64| (v * WORLD_U32).round().clamp(0.0, WORLD_U32 - 1.0) as u32;
+        Self {
+            x: g(p[0]),
+            y: g(p[1]),
+            zoom: 0,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Part {
     /// World coordinates with the first zoom that keeps each vertex.
-    pts: Vec<RankedPt>,
+    pts: Vec<GridPt>,
     outer: bool,
     /// Bounding box of `pts`, kept so that each child tile does not measure it again.
     bbox: Rect,
 }
 
 impl Part {
-    fn new(pts: Vec<RankedPt>, outer: bool) -> Option<Self> {
+    fn new(pts: Vec<GridPt>, outer: bool) -> Option<Self> {
         let bbox = Rect::around(&pts)?;
         Some(Self { pts, outer, bbox })
     }
@@ -188,7 +214,11 @@ fn shape_parts(store: &Store, sh: &ShapeRec) -> Vec<Part> {
                 store
                     .ring_zoomed(r as usize)
                     .filter(|&(_, zoom)| zoom != NEVER)
-                    .map(|(c, zoom)| [grid(c[0]), grid(c[1]), f64::from(zoom)])
+                    .map(|(c, zoom)| GridPt {
+                        x: c[0],
+                        y: c[1],
+                        zoom,
+                    })
                     .collect(),
                 store.rings.get(r as usize).is_none_or(|rr| rr.outer),
             )
@@ -201,7 +231,7 @@ fn clip_parts(kind: GeomKind, parts: &[Part], rect: &Rect) -> Option<PieceGeom> 
     match kind {
         GeomKind::Point => {
             for p in parts {
-                let pts: Vec<RankedPt> = p
+                let pts: Vec<GridPt> = p
                     .pts
                     .iter()
                     .copied()
@@ -492,41 +522,34 @@ fn piece_geom(ctx: &Ctx<'_>, piece: &Piece, z: u8, x: u32, y: u32) -> (Option<En
     }
     let scale = f64::from(1u32 << z);
     let e = f64::from(EXTENT);
-    let to_tile = |p: &RankedPt| {
+    let s = scale * e / WORLD_U32;
+    let to_tile = |c: [u32; 2]| {
         [
-            (p[0] * scale - f64::from(x)) * e,
-            (p[1] * scale - f64::from(y)) * e,
+            f64::from(c[0]) * s - f64::from(x) * e,
+            f64::from(c[1]) * s - f64::from(y) * e,
         ]
     };
     // Simplification is a filter: the vertices this zoom keeps (see `Store::rank_vertices`),
     // with every vertex a cut made.
     let parts: Vec<(Vec<Pt>, bool)> = match &piece.geom {
-        PieceGeom::Whole => {
-            let s = scale * e / WORLD_U32;
-            (sh.ring_start..sh.ring_start + sh.ring_count)
-                .map(|r| {
-                    let pts = store
-                        .ring_zoomed(r as usize)
-                        .filter(|&(_, zoom)| zoom <= z)
-                        .map(|(c, _)| {
-                            [
-                                f64::from(c[0]) * s - f64::from(x) * e,
-                                f64::from(c[1]) * s - f64::from(y) * e,
-                            ]
-                        })
-                        .collect();
-                    (pts, store.rings.get(r as usize).is_none_or(|rr| rr.outer))
-                })
-                .collect()
-        }
+        PieceGeom::Whole => (sh.ring_start..sh.ring_start + sh.ring_count)
+            .map(|r| {
+                let pts = store
+                    .ring_zoomed(r as usize)
+                    .filter(|&(_, zoom)| zoom <= z)
+                    .map(|(c, _)| to_tile(c))
+                    .collect();
+                (pts, store.rings.get(r as usize).is_none_or(|rr| rr.outer))
+            })
+            .collect(),
         PieceGeom::Parts(ps) => ps
             .iter()
             .map(|p| {
                 let pts = p
                     .pts
                     .iter()
-                    .filter(|q| q[2] <= f64::from(z))
-                    .map(to_tile)
+                    .filter(|q| q.zoom <= z)
+                    .map(|q| to_tile([q.x, q.y]))
                     .collect();
                 (pts, p.outer)
             })

@@ -198,6 +198,9 @@ pub struct Store {
     pub split: u64,
 }
 
+/// One ring to rank: its slots of `Store::vertex_zoom`, its vertices, its kind.
+type RankJob<'a> = (&'a mut [u8], &'a [[u32; 2]], GeomKind);
+
 /// The zoom of a vertex that no zoom keeps.
 pub const NEVER: u8 = u8::MAX;
 
@@ -564,8 +567,7 @@ impl Store {
             }
         }
         // Each ring's slice of `vertex_zoom`, with its kind, to rank them side by side.
-        let mut jobs: Vec<(&mut [u8], &[[u32; 2]], GeomKind)> =
-            Vec::with_capacity(self.rings.len());
+        let mut jobs: Vec<RankJob<'_>> = Vec::with_capacity(self.rings.len());
         let mut rest: &mut [u8] = &mut self.vertex_zoom;
         let mut start = 0usize;
         for (ring, kind) in self.rings.iter().zip(kinds) {
@@ -590,6 +592,29 @@ impl Store {
                 *slot = (0..=maxzoom).find(|&z| r > tol2(z)).unwrap_or(NEVER);
             }
         });
+        self.drop_unkept_vertices();
+    }
+
+    /// Removes from the arena the vertices no zoom keeps, in place: less to hold and to cut.
+    /// Shapes keep their bounding boxes (still around what is left).
+    fn drop_unkept_vertices(&mut self) {
+        let mut kept = 0usize;
+        let mut start = 0usize;
+        for ring in &mut self.rings {
+            #[allow(clippy::cast_possible_truncation)]
+            let end = (ring.end as usize).clamp(start, self.coords.len());
+            for k in start..end {
+                if self.vertex_zoom[k] != NEVER {
+                    self.coords[kept] = self.coords[k];
+                    self.vertex_zoom[kept] = self.vertex_zoom[k];
+                    kept += 1;
+                }
+            }
+            start = end;
+            ring.end = kept as u64;
+        }
+        self.coords.truncate(kept);
+        self.vertex_zoom.truncate(kept);
     }
 
     /// The vertices of ring `r` with the first zoom that keeps each (0 if not ranked).
@@ -834,5 +859,40 @@ mod tests {
         assert!(s.rings[0].outer && !s.rings[1].outer);
         assert_eq!(s.ring_coords(0).len(), 4);
         assert_eq!(s.ring_coords(1).len(), 3);
+    }
+
+    #[test]
+    fn vertices_are_ranked_by_zoom_and_those_no_zoom_keeps_leave_the_arena() {
+        let mut s = Store::new();
+        let l = s.add_layer("x", "", 0, 14);
+        // A line of 101 vertices 0.01 degrees apart, with one bump of 0.05 degrees at its middle,
+        // then a second line: the bump is a vertex some zooms keep, the rest are collinear.
+        let mut line: Vec<[f64; 2]> = (0..=100).map(|i| [f64::from(i) * 0.01, 0.0]).collect();
+        line[50][1] = 0.05;
+        s.add_feature(l, None, &[], &Geom::Lines(vec![line]), false, 0.0)
+            .unwrap();
+        let second = vec![[5.0, 5.0], [5.5, 5.0], [6.0, 5.0]];
+        s.add_feature(l, None, &[], &Geom::Lines(vec![second]), false, 0.0)
+            .unwrap();
+        // One tile unit at every zoom (zoom 0's tolerance in grid units).
+        s.rank_vertices(mercator::WORLD_U32 / 4096.0, 14);
+        // Left: both ends, the bump and its two feet of the first line; both ends of the second.
+        assert_eq!(s.ring_coords(0).len(), 5);
+        assert_eq!(s.ring_coords(1).len(), 2);
+        let zooms: Vec<u8> = s.ring_zoomed(0).map(|(_, z)| z).collect();
+        // The bump, 0.05 degrees high, is 0.57 tile units at zoom 0: kept from zoom 1; so are its
+        // feet, 0.049 degrees off the line to the bump (and never before the bump that reached
+        // them).
+        assert_eq!(zooms, vec![0, 1, 1, 1, 0]);
+        // A coarser tolerance (8 units at zoom 0) keeps the bump from zoom 4.
+        s.rank_vertices(8.0 * mercator::WORLD_U32 / 4096.0, 14);
+        assert_eq!(
+            s.ring_zoomed(0).map(|(_, z)| z).collect::<Vec<_>>(),
+            vec![0, 4, 4, 4, 0]
+        );
+        assert_eq!(
+            s.ring_zoomed(1).map(|(_, z)| z).collect::<Vec<_>>(),
+            vec![0, 0]
+        );
     }
 }

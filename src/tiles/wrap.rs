@@ -58,6 +58,26 @@ fn unwrap(path: &[P]) -> Vec<P> {
     out
 }
 
+/// True when [`unwrap`] would return `path` unchanged, found without building the copy (most
+/// input: no step crosses the antimeridian).
+fn unwrap_keeps(path: &[P]) -> bool {
+    let mut prev: Option<(f64, f64)> = None; // (raw longitude, unwrapped longitude)
+    for p in path {
+        if let Some((raw, u)) = prev {
+            let mut d = p[0] - raw;
+            if d.abs() > 180.0 && p[0].abs() != 180.0 && raw.abs() != 180.0 {
+                d -= 360.0 * d.signum();
+            }
+            #[allow(clippy::float_cmp)]
+            if u + d != p[0] {
+                return false;
+            }
+        }
+        prev = Some((p[0], p[0]));
+    }
+    true
+}
+
 /// Band of a longitude: 0 for -180..180, 1 for 180..540 ... (`x` in the band's open interior).
 #[allow(clippy::cast_possible_truncation)]
 fn band(x: f64) -> i32 {
@@ -183,6 +203,10 @@ pub fn normalize(g: Geom) -> (Geom, Wrapped) {
         Geom::Lines(ls) if ls.iter().flatten().all(plausible) => {
             let mut out = Vec::with_capacity(ls.len());
             for l in ls {
+                if in_range(&l) && unwrap_keeps(&l) {
+                    out.push(l);
+                    continue;
+                }
                 let u = unwrap(&l);
                 if in_range(&u) && u == l {
                     out.push(l);
@@ -198,6 +222,10 @@ pub fn normalize(g: Geom) -> (Geom, Wrapped) {
         Geom::Polygons(ps) if ps.iter().flatten().flatten().all(plausible) => {
             let mut out = Vec::with_capacity(ps.len());
             for p in ps {
+                if p.iter().all(|r| in_range(r) && unwrap_keeps(r)) {
+                    out.push(p);
+                    continue;
+                }
                 let u: Vec<Vec<P>> = p.iter().map(|r| unwrap(r)).collect();
                 if u.iter().all(|r| in_range(r)) && u == p {
                     out.push(p);
