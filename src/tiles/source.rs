@@ -316,34 +316,20 @@ fn read_file(
     }
 }
 
-/// Lines of GeoJSONSeq text read and parsed together: about this many bytes (one longer line is
-/// a batch of its own).
-const SEQ_BATCH_BYTES: usize = 1 << 21;
-
-/// One batch of GeoJSONSeq lines: the text, each line's range in it and its line number.
-#[derive(Default)]
-struct SeqBatch {
-    text: Vec<u8>,
-    lines: Vec<(std::ops::Range<usize>, usize)>,
-}
-
-/// Reads the next batch of non-blank lines (RS characters and surrounding whitespace trimmed).
-fn read_seq_batch(
-    reader: &mut impl BufRead,
+fn read_seq(
+    loader: &mut Loader<'_>,
+    mut reader: impl BufRead,
     path: &Path,
-    line_no: &mut usize,
-) -> Result<SeqBatch, TilesError> {
-    let mut batch = SeqBatch::default();
-    while batch.text.len() < SEQ_BATCH_BYTES {
-        let at = batch.text.len();
-        let n = reader
-            .read_until(b'\n', &mut batch.text)
-            .map_err(io_err(path))?;
+) -> Result<(), TilesError> {
+    let mut line = Vec::with_capacity(4096);
+    let mut line_no = 0usize;
+    loop {
+        line.clear();
+        let n = reader.read_until(b'\n', &mut line).map_err(io_err(path))?;
         if n == 0 {
             break;
         }
-        *line_no += 1;
-        let line = &batch.text[at..];
+        line_no += 1;
         let start = line
             .iter()
             .position(|b| !(b.is_ascii_whitespace() || *b == 0x1e))
@@ -352,78 +338,11 @@ fn read_seq_batch(
             .iter()
             .rposition(|b| !b.is_ascii_whitespace())
             .map_or(start, |e| (e + 1).max(start));
-        if start == end {
-            batch.text.truncate(at);
-        } else {
-            batch.lines.push((at + start..at + end, *line_no));
-        }
-    }
-    Ok(batch)
-}
-
-/// GeoJSONSeq, one feature per line, parsed in batches on every core while the previous batch
-/// goes into the store in line order (the store and its errors are the same as reading line by
-/// line: a line that is not a plain Feature, or that fails, is read again the streaming way).
-fn read_seq(
-    loader: &mut Loader<'_>,
-    mut reader: impl BufRead + Send,
-    path: &Path,
-) -> Result<(), TilesError> {
-    use rayon::prelude::*;
-    let opts = loader.opts;
-    let parse = |batch: &SeqBatch| -> Vec<Option<OwnedFeature>> {
-        batch
-            .lines
-            .par_iter()
-            .map(|(range, _)| {
-                let mut de = serde_json::Deserializer::from_slice(&batch.text[range.clone()]);
-                OwnedSeed { opts }
-                    .deserialize(&mut de)
-                    .ok()
-                    .filter(|_| de.end().is_ok())
-                    .flatten()
-            })
-            .collect()
-    };
-    let mut line_no = 0usize;
-    let mut batch = read_seq_batch(&mut reader, path, &mut line_no)?;
-    let mut parsed = parse(&batch);
-    while !batch.lines.is_empty() {
-        let (added, next) = rayon::join(
-            || add_seq_batch(loader, &batch, parsed, path),
-            || -> Result<_, TilesError> {
-                let next = read_seq_batch(&mut reader, path, &mut line_no)?;
-                let parsed = parse(&next);
-                Ok((next, parsed))
-            },
-        );
-        added?;
-        (batch, parsed) = next?;
-    }
-    Ok(())
-}
-
-/// Adds a parsed batch to the store in line order; a line the parallel reader left (`None`) or
-/// that the store refuses is read the streaming way, which adds it or gives the located error.
-fn add_seq_batch(
-    loader: &mut Loader<'_>,
-    batch: &SeqBatch,
-    parsed: Vec<Option<OwnedFeature>>,
-    path: &Path,
-) -> Result<(), TilesError> {
-    for ((range, line_no), feature) in batch.lines.iter().zip(parsed) {
-        let count = loader.count;
-        if let Some(f) = feature
-            && loader.add_owned(f).is_ok()
-        {
+        let text = &line[start..end];
+        if text.is_empty() {
             continue;
         }
-        if loader.count != count {
-            // Added before it failed (one member of a collection): nothing is kept of a failed
-            // build, and the streaming read below gives its error.
-            loader.count = count;
-        }
-        let mut de = serde_json::Deserializer::from_slice(&batch.text[range.clone()]);
+        let mut de = serde_json::Deserializer::from_slice(text);
         ObjectSeed { loader }
             .deserialize(&mut de)
             .and_then(|()| de.end())
@@ -995,26 +914,13 @@ impl Loader<'_> {
     }
 
     fn key_decision(&mut self, key: &str) -> (Option<u32>, bool) {
-        let (included, special) = wanted(self.opts, key);
-        (included.then(|| self.store.key(key)), special)
-    }
-
-    /// Adds a feature the parallel reader parsed, as [`ObjectSeed`] adds one it streams.
-    fn add_owned(&mut self, f: OwnedFeature) -> Result<(), String> {
-        self.attrs.clear();
-        self.attr_id = None;
-        let mut priority = 0.0f32;
-        for (key, v) in f.props.into_iter().flatten() {
-            let info = self.key_info(&key);
-            if info.0.is_none() && !info.1 {
-                continue;
-            }
-            self.prop(info, v, &mut priority);
-        }
-        if f.feature {
-            self.add(f.geometry, f.id, priority, f.tc)?;
-        }
-        Ok(())
+        let o = self.opts;
+        let is_priority =
+            o.priority.as_deref() == Some(key) || o.id_attribute.as_deref() == Some(key);
+        let included = !o.exclude_all
+            && (o.include.is_empty() || o.include.iter().any(|k| k == key))
+            && !o.exclude.iter().any(|k| k == key);
+        (included.then(|| self.store.key(key)), is_priority)
     }
 }
 
@@ -1116,120 +1022,6 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_> {
         }
         Ok(())
     }
-}
-
-/// A GeoJSONSeq line parsed apart from the store: a plain Feature with the properties the
-/// options keep, in input order.
-struct OwnedFeature {
-    feature: bool,
-    geometry: Option<RawGeometry>,
-    id: Option<u64>,
-    /// `None`: no properties member (or `null`).
-    props: Option<Vec<(String, PropValue)>>,
-    tc: TcMember,
-}
-
-/// Parses an [`OwnedFeature`]; `None` for anything but a plain Feature or FeatureCollection-free
-/// object (a line holding a FeatureCollection is left to the streaming reader).
-struct OwnedSeed<'o> {
-    opts: &'o InputOptions,
-}
-
-impl<'de> DeserializeSeed<'de> for OwnedSeed<'_> {
-    type Value = Option<OwnedFeature>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for OwnedSeed<'_> {
-    type Value = Option<OwnedFeature>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a GeoJSON Feature object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut f = OwnedFeature {
-            feature: false,
-            geometry: None,
-            id: None,
-            props: None,
-            tc: TcMember::default(),
-        };
-        let mut props_seen = false;
-        while let Some(key) = map.next_key::<TopKey>()? {
-            match key {
-                TopKey::Type => f.feature = map.next_value::<String>()? == "Feature",
-                TopKey::Features => return Ok(None),
-                TopKey::Geometry => f.geometry = map.next_value()?,
-                TopKey::Tippecanoe => {
-                    f.tc = map.next_value::<Option<TcMember>>()?.unwrap_or_default();
-                }
-                TopKey::Properties => {
-                    if props_seen {
-                        return Ok(None);
-                    }
-                    props_seen = true;
-                    f.props = map.next_value_seed(OwnedPropsSeed { opts: self.opts })?;
-                }
-                TopKey::Id => f.id = map.next_value::<serde_json::Value>()?.as_u64(),
-                TopKey::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Some(f))
-    }
-}
-
-struct OwnedPropsSeed<'o> {
-    opts: &'o InputOptions,
-}
-
-impl<'de> DeserializeSeed<'de> for OwnedPropsSeed<'_> {
-    type Value = Option<Vec<(String, PropValue)>>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for OwnedPropsSeed<'_> {
-    type Value = Option<Vec<(String, PropValue)>>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a properties object or null")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut props = vec![];
-        while let Some(key) = map.next_key::<String>()? {
-            let (included, special) = wanted(self.opts, &key);
-            if !included && !special {
-                map.next_value::<IgnoredAny>()?;
-                continue;
-            }
-            props.push((key, map.next_value::<PropValue>()?));
-        }
-        Ok(Some(props))
-    }
-}
-
-/// Whether property `key` is kept, and whether it is the id or priority property.
-fn wanted(o: &InputOptions, key: &str) -> (bool, bool) {
-    let special = o.priority.as_deref() == Some(key) || o.id_attribute.as_deref() == Some(key);
-    let included = !o.exclude_all
-        && (o.include.is_empty() || o.include.iter().any(|k| k == key))
-        && !o.exclude.iter().any(|k| k == key);
-    (included, special)
 }
 
 struct FeaturesSeed<'l, 'a> {
@@ -1735,113 +1527,5 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("broken.geojsonl:1:"), "{e}");
-    }
-
-    /// Everything a store holds that tiles are made of, in order, to compare two reads.
-    fn fingerprint(s: &Store) -> String {
-        use std::fmt::Write as _;
-        let mut out = String::new();
-        for f in &s.features {
-            let attrs: Vec<String> = s
-                .attrs(f)
-                .map(|(k, v)| format!("{}={v:?}", s.key_name(k)))
-                .collect();
-            let _ = writeln!(
-                out,
-                "{} {:?} {:?} {}-{} {attrs:?}",
-                f.layer,
-                f.kind,
-                s.feature_id(f),
-                f.minzoom,
-                f.maxzoom
-            );
-        }
-        let _ = writeln!(out, "{:?}", s.coords);
-        let _ = writeln!(
-            out,
-            "{:?}",
-            s.points
-                .iter()
-                .map(|p| (p.x, p.y, p.feature, p.priority))
-                .collect::<Vec<_>>()
-        );
-        let _ = writeln!(
-            out,
-            "{:?}",
-            s.layers
-                .iter()
-                .map(|l| (&l.name, l.features))
-                .collect::<Vec<_>>()
-        );
-        out
-    }
-
-    #[test]
-    fn geojsonseq_read_in_parallel_batches_equals_the_streaming_read() {
-        // Over three batches of lines: plain features, a FeatureCollection on one line, null
-        // and missing properties, ids, tippecanoe members, a GeometryCollection, blank lines and
-        // RS characters; read as GeoJSONSeq (batched) and as concatenated JSON (streamed).
-        let mut lines = vec![];
-        let mut i = 0u32;
-        while lines.iter().map(String::len).sum::<usize>() < 3 * SEQ_BATCH_BYTES {
-            let x = f64::from(i % 3000) * 0.1 - 150.0;
-            let line = match i % 7 {
-                0 => format!(
-                    "{{\"type\":\"FeatureCollection\",\"features\":[{{\"type\":\"Feature\",\"properties\":{{\"n\":{i}}},\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{x},1]}}}}]}}"
-                ),
-                1 => format!(
-                    "\u{1e}{{\"type\":\"Feature\",\"id\":{i},\"properties\":null,\"geometry\":{{\"type\":\"LineString\",\"coordinates\":[[{x},2],[{},3,9]]}}}}",
-                    x + 0.05
-                ),
-                2 => format!(
-                    "{{\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":[[[{x},4],[{},4],[{},5],[{x},4]]]}},\"type\":\"Feature\",\"tippecanoe\":{{\"minzoom\":2,\"layer\":\"other\"}},\"properties\":{{\"skip\":1,\"name\":\"p{i}\",\"rank\":{}}}}}",
-                    x + 0.05,
-                    x + 0.05,
-                    i % 5
-                ),
-                3 => format!(
-                    "{{\"type\":\"Feature\",\"geometry\":{{\"type\":\"GeometryCollection\",\"geometries\":[{{\"type\":\"Point\",\"coordinates\":[{x},6]}},{{\"type\":\"MultiPoint\",\"coordinates\":[[{x},7],[{x},8]]}}]}},\"properties\":{{\"tags\":[1,\"a\"],\"rank\":\"{i}\"}}}}"
-                ),
-                4 => String::new(),
-                _ => format!(
-                    "{{\"type\":\"Feature\",\"properties\":{{\"name\":\"n{i}\",\"rank\":{i}}},\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{x},{}]}}}}",
-                    f64::from(i % 80)
-                ),
-            };
-            lines.push(line);
-            i += 1;
-        }
-        let text = lines.join("\n");
-        let opts = InputOptions {
-            exclude: vec!["skip".into()],
-            priority: Some("rank".into()),
-            ..InputOptions::default()
-        };
-        let batched = read_text("many.geojsonl", &text, &opts).unwrap();
-        let streamed = read_text("many.json", &text.replace('\u{1e}', ""), &opts).unwrap();
-        assert!(batched.len() > 20_000, "{}", batched.len());
-        assert_eq!(fingerprint(&batched), fingerprint(&streamed));
-
-        // An error in the third batch: the same line, column and feature number as streaming.
-        let bad_at = lines.len() - 3;
-        lines[bad_at] =
-            "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1]}}".into();
-        let text = lines.join("\n");
-        let e = read_text("bad.geojsonl", &text, &opts).unwrap_err();
-        let TilesError::Parse { line, feature, .. } = &e else {
-            panic!("{e}");
-        };
-        assert_eq!(*line, bad_at + 1, "{e}");
-        let e2 = read_text("bad.json", &text.replace('\u{1e}', ""), &opts).unwrap_err();
-        let TilesError::Parse { feature: f2, .. } = &e2 else {
-            panic!("{e2}");
-        };
-        assert_eq!(feature, f2, "{e} / {e2}");
-        lines[bad_at] = "{\"type\":\"Feature\",\"properties\":{\"a\":}}".into();
-        let e = read_text("broken.geojsonl", &lines.join("\n"), &opts).unwrap_err();
-        assert!(
-            matches!(e, TilesError::Parse { line, .. } if line == bad_at + 1),
-            "{e}"
-        );
     }
 }
