@@ -238,7 +238,141 @@ pub fn repair(raw: &[(Vec<IPt>, bool)]) -> Vec<Vec<IPt>> {
     for shape in contours.simplify(POSITIVE_AREA, opts) {
         wind(&shape, false, &mut out);
     }
-    group_holes(out)
+    // The overlay's snap rounding can round a vertex onto an edge of its own ring: made a shared
+    // vertex, that ring is cut there into rings that touch at the point, as OGC wants.
+    match node(&out) {
+        Some(noded) => group_holes(split_at_touches(noded)),
+        None => group_holes(out),
+    }
+}
+
+/// Cuts each ring at every vertex it passes through twice into loops that touch there (a pinched
+/// ring into two rings; an inverted hole into its ring and a hole, by the loop's winding), and
+/// drops loops without area.
+fn split_at_touches(rings: Vec<Vec<IPt>>) -> Vec<Vec<IPt>> {
+    use std::collections::HashMap;
+    let mut out = Vec::with_capacity(rings.len());
+    for r in rings {
+        let mut seen: HashMap<IPt, usize> = HashMap::with_capacity(r.len());
+        let mut stack: Vec<IPt> = Vec::with_capacity(r.len());
+        let mut split = false;
+        for p in r.iter().copied() {
+            if let Some(&k) = seen.get(&p) {
+                // The loop from p's first visit back to p: a ring of its own.
+                let lp: Vec<IPt> = stack.drain(k..).collect();
+                for q in &lp[1..] {
+                    seen.remove(q);
+                }
+                if lp.len() >= 3 && int_area2(&lp) != 0 {
+                    out.push(lp);
+                }
+                split = true;
+            }
+            seen.insert(p, stack.len());
+            stack.push(p);
+        }
+        if !split {
+            out.push(r);
+        } else if stack.len() >= 3 && int_area2(&stack) != 0 {
+            out.push(stack);
+        }
+    }
+    out
+}
+
+/// Splits every edge at the vertices (of any ring) that lie inside it, so that a ring touching
+/// an edge at a point meets it at a shared vertex; `None` when no vertex lies inside an edge.
+/// The overlay's snap rounding can leave such a T-junction in its own output (a vertex rounded
+/// onto an edge of the same ring, which OGC and MVT 2.1 forbid); noded, a second overlay splits
+/// the ring there.
+#[must_use]
+pub fn node(rings: &[Vec<IPt>]) -> Option<Vec<Vec<IPt>>> {
+    // A vertex inside an edge lies on one of the edge's inner lattice points: there are
+    // gcd(|dx|, |dy|) - 1 of them, none for most short edges. The vertices are marked in a bit
+    // grid over their bounding box (one per thread, cleared after use), which answers "is this
+    // point a vertex" at once.
+    // Shortcuts first: an edge one unit long along either axis has no inner lattice point.
+    let gcd = |mut a: i64, mut b: i64| {
+        if a == 1 || b == 1 {
+            return 1;
+        }
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        a
+    };
+    let b = rings
+        .iter()
+        .flatten()
+        .fold([i32::MAX, i32::MAX, i32::MIN, i32::MIN], |b, p| {
+            [
+                b[0].min(p[0]),
+                b[1].min(p[1]),
+                b[2].max(p[0]),
+                b[3].max(p[1]),
+            ]
+        });
+    if b[0] > b[2] {
+        return None;
+    }
+    let (w, h) = (
+        i64::from(b[2]) - i64::from(b[0]) + 1,
+        i64::from(b[3]) - i64::from(b[1]) + 1,
+    );
+    // Tiles are at most 4096 units plus a buffer of up to 2048 on each side.
+    const MAX_BITS: i64 = 1 << 27;
+    if w * h > MAX_BITS {
+        return None;
+    }
+    #[allow(clippy::cast_sign_loss, clippy::cast_possible_truncation)]
+    let bit = |p: IPt| {
+        ((i64::from(p[0]) - i64::from(b[0])) * h + (i64::from(p[1]) - i64::from(b[1]))) as usize
+    };
+    thread_local! {
+        static GRID: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    GRID.with_borrow_mut(|grid| {
+        #[allow(clippy::cast_sign_loss, clippy::cast_possible_truncation)]
+        let words = ((w * h) as usize).div_ceil(64);
+        if grid.len() < words {
+            grid.resize(words, 0);
+        }
+        for &p in rings.iter().flatten() {
+            let i = bit(p);
+            grid[i / 64] |= 1 << (i % 64);
+        }
+        let is_vertex = |p: IPt| {
+            let i = bit(p);
+            grid[i / 64] & (1 << (i % 64)) != 0
+        };
+        let inner = |a: IPt, c: IPt| {
+            let (dx, dy) = (i64::from(c[0] - a[0]), i64::from(c[1] - a[1]));
+            let g = gcd(dx.abs(), dy.abs());
+            #[allow(clippy::cast_possible_truncation)]
+            (1..g.max(1)).map(move |k| [a[0] + (dx / g * k) as i32, a[1] + (dy / g * k) as i32])
+        };
+        let found = rings
+            .iter()
+            .any(|r| (0..r.len()).any(|i| inner(r[i], r[(i + 1) % r.len()]).any(is_vertex)));
+        let out = found.then(|| {
+            rings
+                .iter()
+                .map(|r| {
+                    let mut ring = Vec::with_capacity(r.len() + 4);
+                    for i in 0..r.len() {
+                        ring.push(r[i]);
+                        ring.extend(inner(r[i], r[(i + 1) % r.len()]).filter(|&p| is_vertex(p)));
+                    }
+                    ring
+                })
+                .collect()
+        });
+        for &p in rings.iter().flatten() {
+            let i = bit(p);
+            grid[i / 64] = 0;
+        }
+        out
+    })
 }
 
 /// Each outer ring followed by the holes that lie in it, as MVT readers group rings (a hole
@@ -442,6 +576,46 @@ mod tests {
         // Grouped already: unchanged.
         let grouped = vec![land, lake, island, pond];
         assert_eq!(group_holes(grouped.clone()), grouped);
+    }
+
+    /// No ring passes through a point twice or has a vertex inside one of its own edges (what
+    /// geo's validity calls a self-intersection).
+    fn rings_simple(rings: &[Vec<IPt>]) -> bool {
+        rings.iter().all(|r| {
+            let n = r.len();
+            let mut pts = r.clone();
+            pts.sort_unstable();
+            pts.dedup();
+            pts.len() == n
+                && (0..n).all(|i| {
+                    let (a, b) = (r[i], r[(i + 1) % n]);
+                    r.iter()
+                        .all(|&p| p == a || p == b || orient(a, b, p) != 0 || !on_segment(a, b, p))
+                })
+        })
+    }
+
+    #[test]
+    fn rings_touching_themselves_are_noded_and_cut_at_the_touch() {
+        // A square whose ring runs back down to (5, 0), on its own bottom edge, and on to the
+        // corner: it touches itself at a point inside an edge.
+        let pinched = vec![[0, 0], [10, 0], [10, 10], [5, 10], [5, 0], [0, 10]];
+        assert!(!rings_simple(std::slice::from_ref(&pinched)));
+        let noded = node(std::slice::from_ref(&pinched)).unwrap();
+        assert_eq!(noded[0].len(), 7, "{noded:?}");
+        let cut = split_at_touches(noded);
+        assert_eq!(cut.len(), 2, "{cut:?}");
+        assert!(rings_simple(&cut), "{cut:?}");
+        // The area is kept: the right half (50) and the left triangle (25), both outer.
+        assert!(cut.iter().all(|r| int_area2(r) > 0), "{cut:?}");
+        assert_eq!(total_area2(&cut), 2 * 75);
+        // A figure eight through one vertex: two loops.
+        let eight = vec![[0, 0], [4, 0], [2, 2], [4, 4], [0, 4], [2, 2]];
+        assert_eq!(split_at_touches(vec![eight]).len(), 2);
+        // Nothing to node in a plain square; the repair of the pinched ring is simple too.
+        assert!(node(&[sq(0, 0, 10)]).is_none());
+        let fixed = repair(&[(pinched, true)]);
+        assert!(rings_simple(&fixed) && ogc_valid(&fixed), "{fixed:?}");
     }
 
     #[test]
