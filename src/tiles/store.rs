@@ -186,8 +186,8 @@ pub struct Store {
     pub(crate) shapes: Vec<ShapeRec>,
     pub(crate) rings: Vec<RingRec>,
     pub(crate) coords: Vec<[u32; 2]>,
-    /// The first zoom that keeps each vertex of `coords` (see [`Store::rank_vertices`]); empty
-    /// until ranked, when every zoom keeps every vertex.
+    /// The first zoom that keeps each vertex of `coords` (see [`Store::rank_vertices`]); 0 (every
+    /// zoom) until ranked.
     pub(crate) vertex_zoom: Vec<u8>,
     /// lon/lat bounds of everything stored, **degrees**.
     bounds: Option<[f64; 4]>,
@@ -506,6 +506,7 @@ impl Store {
                     bbox[3].max(y),
                 ];
                 self.coords.push([x, y]);
+                self.vertex_zoom.push(0);
             }
             self.rings.push(RingRec {
                 end: self.coords.len() as u64,
@@ -547,7 +548,8 @@ impl Store {
     /// vertices no zoom up to `maxzoom` keeps get [`NEVER`]. Point sets are not ranked.
     pub fn rank_vertices(&mut self, tolerance_z0: f64, maxzoom: u8) {
         use rayon::prelude::*;
-        self.vertex_zoom = vec![0; self.coords.len()];
+        self.vertex_zoom.clear();
+        self.vertex_zoom.resize(self.coords.len(), 0);
         if tolerance_z0 <= 0.0 {
             return;
         }
@@ -617,16 +619,12 @@ impl Store {
         self.vertex_zoom.truncate(kept);
     }
 
-    /// The vertices of ring `r` with the first zoom that keeps each (0 if not ranked).
+    /// The vertices of ring `r` with the first zoom that keeps each (0 until ranked).
     pub(crate) fn ring_zoomed(&self, r: usize) -> impl Iterator<Item = ([u32; 2], u8)> + '_ {
         let (start, end) = self.ring_span(r);
+        let coords = self.coords.get(start..end).unwrap_or(&[]);
         let zooms = self.vertex_zoom.get(start..end).unwrap_or(&[]);
-        self.coords
-            .get(start..end)
-            .unwrap_or(&[])
-            .iter()
-            .enumerate()
-            .map(move |(k, &c)| (c, zooms.get(k).copied().unwrap_or(0)))
+        coords.iter().copied().zip(zooms.iter().copied())
     }
 
     fn ring_span(&self, r: usize) -> (usize, usize) {
