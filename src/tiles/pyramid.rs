@@ -25,7 +25,7 @@ use super::clip::{Pt, Rect, Vertex, clip_line_in, clip_ring_in, ring_area};
 use super::encode::{EncFeature, EncGeom, ExtraVal, encode_tile, gzip};
 use super::mercator::{WORLD_U32, hilbert, zoom_base};
 use super::simplify::{IPt, quantize_line, quantize_ring, round_ring};
-use super::store::{AttrRef, GeomKind, NEVER, PointRec, ShapeRec, Store};
+use super::store::{AttrRef, GeomKind, PointRec, ShapeRec, Store};
 use super::valid;
 use super::{EXTENT, Progress, TilesError};
 
@@ -206,14 +206,14 @@ fn shape_bbox(sh: &ShapeRec) -> Rect {
     }
 }
 
-/// The world coordinates of a stored shape, without the vertices no zoom keeps.
+/// The world coordinates of a stored shape (the vertices no zoom keeps left the store when it was
+/// ranked).
 fn shape_parts(store: &Store, sh: &ShapeRec) -> Vec<Part> {
     (sh.ring_start..sh.ring_start + sh.ring_count)
         .filter_map(|r| {
             Part::new(
                 store
                     .ring_zoomed(r as usize)
-                    .filter(|&(_, zoom)| zoom != NEVER)
                     .map(|(c, zoom)| GridPt {
                         x: c[0],
                         y: c[1],

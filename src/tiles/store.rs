@@ -202,7 +202,7 @@ pub struct Store {
 type RankJob<'a> = (&'a mut [u8], &'a [[u32; 2]], GeomKind);
 
 /// The zoom of a vertex that no zoom keeps.
-pub const NEVER: u8 = u8::MAX;
+const NEVER: u8 = u8::MAX;
 
 /// Why a geometry was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -286,7 +286,7 @@ fn split_at_touches(rings: Vec<Vec<IPt>>) -> Vec<Vec<IPt>> {
 /// onto an edge of the same ring, which OGC and MVT 2.1 forbid); noded, a second overlay splits
 /// the ring there.
 #[must_use]
-pub fn node(rings: &[Vec<IPt>]) -> Option<Vec<Vec<IPt>>> {
+fn node(rings: &[Vec<IPt>]) -> Option<Vec<Vec<IPt>>> {
     // A vertex inside an edge lies on one of the edge's inner lattice points: there are
     // gcd(|dx|, |dy|) - 1 of them, none for most short edges. The vertices are marked in a bit
     // grid over their bounding box (one per thread, cleared after use), which answers "is this

@@ -61,21 +61,17 @@ fn unwrap(path: &[P]) -> Vec<P> {
 /// True when [`unwrap`] would return `path` unchanged, found without building the copy (most
 /// input: no step crosses the antimeridian).
 fn unwrap_keeps(path: &[P]) -> bool {
-    let mut prev: Option<(f64, f64)> = None; // (raw longitude, unwrapped longitude)
-    for p in path {
-        if let Some((raw, u)) = prev {
-            let mut d = p[0] - raw;
-            if d.abs() > 180.0 && p[0].abs() != 180.0 && raw.abs() != 180.0 {
-                d -= 360.0 * d.signum();
-            }
-            #[allow(clippy::float_cmp)]
-            if u + d != p[0] {
-                return false;
-            }
+    path.windows(2).all(|w| {
+        let (raw, p) = (w[0][0], w[1][0]);
+        let mut d = p - raw;
+        if d.abs() > 180.0 && p.abs() != 180.0 && raw.abs() != 180.0 {
+            d -= 360.0 * d.signum();
         }
-        prev = Some((p[0], p[0]));
-    }
-    true
+        // Unchanged so far, the unwrapped previous longitude is the raw one.
+        #[allow(clippy::float_cmp)]
+        let same = raw + d == p;
+        same
+    })
 }
 
 /// Band of a longitude: 0 for -180..180, 1 for 180..540 ... (`x` in the band's open interior).
