@@ -211,7 +211,7 @@ pub fn sea_layer(coverage: [f64; 4], layers: &[Layer]) -> Layer {
 /// themselves, so the polygon is rebuilt on that grid by the tiles' snap-rounding repair
 /// (`i_overlay`), and rounding it again on output changes nothing.
 fn on_output_grid(mp: &MultiPolygon) -> MultiPolygon {
-    use crate::tiles::valid::repair;
+    use crate::tiles::valid::overlay;
     const SCALE: f64 = 1e6;
     // y down, as the tile grid the repair was written for: lat negated.
     #[allow(clippy::cast_possible_truncation)]
@@ -244,7 +244,7 @@ fn on_output_grid(mp: &MultiPolygon) -> MultiPolygon {
         geo::LineString(cs)
     };
     let mut out: Vec<Polygon> = vec![];
-    for r in repair(&raw) {
+    for r in overlay(&raw) {
         if crate::tiles::simplify::int_area2(&r) > 0 {
             out.push(Polygon::new(ring(&r), vec![]));
         } else if let Some(last) = out.last_mut() {
