@@ -65,29 +65,95 @@ fn locate(ring: &[IPt], p: IPt) -> Option<bool> {
     Some(inside)
 }
 
-/// Point location in one ring: a long ring's edges are listed by rows of y (a few edges a row),
-/// so that a point is tested against the edges of its row only, not against the whole ring.
+/// Point location in one ring. A long ring asked often gets its edges listed by rows of y (a
+/// few edges a row), so that a point is tested against the edges of its row only; the first
+/// few questions scan the ring, which is cheaper than building the rows for them.
 struct Locator<'a> {
     ring: &'a [IPt],
+    asked: std::cell::Cell<u32>,
+    rows: std::cell::OnceCell<Rows>,
+}
+
+/// A ring's edges by rows of y: row `r` covers y from `y0 + r * row`, its edges are
+/// `edges[start[r]..start[r + 1]]`.
+struct Rows {
     y0: i32,
     row: i32,
     start: Vec<u32>,
     edges: Vec<u32>,
 }
 
+/// Questions a ring answers by scanning before it is listed by rows.
+const SCANS_BEFORE_ROWS: u32 = 8;
+
 impl<'a> Locator<'a> {
     fn new(ring: &'a [IPt]) -> Self {
-        let n = ring.len();
-        let mut me = Locator {
+        Locator {
             ring,
-            y0: 0,
-            row: 1,
-            start: vec![],
-            edges: vec![],
-        };
-        if n <= 32 {
-            return me;
+            asked: std::cell::Cell::new(0),
+            rows: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The rows, once the ring is long and has been asked often enough.
+    fn rows(&self) -> Option<&Rows> {
+        if self.ring.len() <= 32 {
+            return None;
+        }
+        if let Some(rows) = self.rows.get() {
+            return Some(rows);
+        }
+        self.asked.set(self.asked.get() + 1);
+        if self.asked.get() <= SCANS_BEFORE_ROWS {
+            return None;
+        }
+        Some(self.rows.get_or_init(|| Rows::new(self.ring)))
+    }
+
+    /// As [`Self::locate`] for the point `p2 / 2` (given doubled, so that the midpoint of an
+    /// edge is exact).
+    fn locate2(&self, p2: IPt) -> Option<bool> {
+        let ring = self.ring;
+        let n = ring.len();
+        let twice = |p: IPt| [2 * p[0], 2 * p[1]];
+        let mut inside = false;
+        let Some(rows) = self.rows() else {
+            for i in 0..n {
+                inside ^= edge_flips(twice(ring[i]), twice(ring[(i + 1) % n]), p2)?;
+            }
+            return Some(inside);
+        };
+        let Some(edges) = rows.of(p2[1].div_euclid(2)) else {
+            return Some(false);
+        };
+        for &i in edges {
+            let i = i as usize;
+            inside ^= edge_flips(twice(ring[i]), twice(ring[(i + 1) % n]), p2)?;
+        }
+        Some(inside)
+    }
+
+    /// As [`locate`]: inside, outside, or `None` on the ring.
+    fn locate(&self, p: IPt) -> Option<bool> {
+        let Some(rows) = self.rows() else {
+            return locate(self.ring, p);
+        };
+        let Some(edges) = rows.of(p[1]) else {
+            return Some(false);
+        };
+        let n = self.ring.len();
+        let mut inside = false;
+        for &i in edges {
+            let i = i as usize;
+            inside ^= edge_flips(self.ring[i], self.ring[(i + 1) % n], p)?;
+        }
+        Some(inside)
+    }
+}
+
+impl Rows {
+    fn new(ring: &[IPt]) -> Self {
+        let n = ring.len();
         let (y0, y1) = ring
             .iter()
             .fold((i32::MAX, i32::MIN), |(a, b), p| (a.min(p[1]), b.max(p[1])));
@@ -126,60 +192,23 @@ impl<'a> Locator<'a> {
                 fill[r] += 1;
             }
         }
-        me.y0 = y0;
-        me.row = row;
-        me.start = start;
-        me.edges = edges;
-        me
+        Rows {
+            y0,
+            row,
+            start,
+            edges,
+        }
     }
 
-    /// As [`Self::locate`] for the point `p2 / 2` (given doubled, so that the midpoint of an
-    /// edge is exact).
-    fn locate2(&self, p2: IPt) -> Option<bool> {
-        let n = self.ring.len();
-        let twice = |p: IPt| [2 * p[0], 2 * p[1]];
-        let mut inside = false;
-        if self.start.is_empty() {
-            for i in 0..n {
-                inside ^= edge_flips(twice(self.ring[i]), twice(self.ring[(i + 1) % n]), p2)?;
-            }
-            return Some(inside);
+    /// The edges whose y range may hold `y`; `None` when no edge does.
+    fn of(&self, y: i32) -> Option<&[u32]> {
+        if y < self.y0 {
+            return None;
         }
-        let y = p2[1].div_euclid(2);
         #[allow(clippy::cast_sign_loss)]
         let r = ((y - self.y0) / self.row) as usize;
-        if y < self.y0 || r + 1 >= self.start.len() {
-            return Some(false);
-        }
-        for &i in &self.edges[self.start[r] as usize..self.start[r + 1] as usize] {
-            let i = i as usize;
-            inside ^= edge_flips(twice(self.ring[i]), twice(self.ring[(i + 1) % n]), p2)?;
-        }
-        Some(inside)
-    }
-
-    /// As [`locate`]: inside, outside, or `None` on the ring.
-    fn locate(&self, p: IPt) -> Option<bool> {
-        if self.start.is_empty() {
-            return locate(self.ring, p);
-        }
-        #[allow(clippy::cast_sign_loss)]
-        let r = ((p[1] - self.y0) / self.row) as usize;
-        if p[1] < self.y0 || r + 1 >= self.start.len() {
-            return Some(false);
-        }
-        let n = self.ring.len();
-        let mut inside = false;
-        for &i in &self.edges[self.start[r] as usize..self.start[r + 1] as usize] {
-            let i = i as usize;
-            let (a, b) = (self.ring[i], self.ring[(i + 1) % n]);
-            if let Some(flip) = edge_flips(a, b, p) {
-                inside ^= flip;
-            } else {
-                return None;
-            }
-        }
-        Some(inside)
+        (r + 1 < self.start.len())
+            .then(|| &self.edges[self.start[r] as usize..self.start[r + 1] as usize])
     }
 }
 
@@ -219,6 +248,64 @@ pub fn is_valid(rings: &[Vec<IPt>]) -> bool {
     nested_right(rings, &outer_of)
 }
 
+/// [`is_valid`] for rings whose edges are known to meet only at shared vertices or along
+/// whole shared edges (what [`untangle`] makes: noded edges, only cut and relinked): the
+/// touches are found by the shared vertices alone, without pairing edges.
+fn is_valid_noded(rings: &[Vec<IPt>]) -> bool {
+    if rings.is_empty() || rings.first().is_some_and(|r| int_area2(r) <= 0) {
+        return false;
+    }
+    let Some(touches) = touches_at_vertices(rings) else {
+        return false;
+    };
+    let outer_of = outer_of(rings);
+    if !interiors_connected(rings, &touches, &outer_of) {
+        return false;
+    }
+    nested_right(rings, &outer_of)
+}
+
+/// The touches of noded rings (see [`is_valid_noded`]), `None` if a ring is too short, has no
+/// area or a spike, passes through a vertex twice, or touches another ring across it.
+fn touches_at_vertices(rings: &[Vec<IPt>]) -> Option<Vec<Touch>> {
+    let mut at: Vec<(u64, u32, u32)> = Vec::with_capacity(rings.iter().map(Vec::len).sum());
+    for (ri, r) in rings.iter().enumerate() {
+        if r.len() < 3 || int_area2(r) == 0 || has_spike(r) {
+            return None;
+        }
+        #[allow(clippy::cast_possible_truncation)]
+        at.extend(
+            r.iter()
+                .enumerate()
+                .map(|(i, &p)| (key(p), ri as u32, i as u32)),
+        );
+    }
+    at.sort_unstable();
+    let mut found = vec![];
+    for group in at.chunk_by(|x, y| x.0 == y.0) {
+        for (k, &(_, a, ia)) in group.iter().enumerate() {
+            for &(_, b, ib) in &group[k + 1..] {
+                if a == b {
+                    return None;
+                }
+                found.push(Touch { a, ia, b, ib });
+            }
+        }
+    }
+    touch_sides_apart(rings, &found).then_some(found)
+}
+
+/// A ring with a spike: neighbouring edges folding back along each other (a triangle with area
+/// has none).
+fn has_spike(r: &[IPt]) -> bool {
+    let n = r.len();
+    n > 3
+        && (0..n).any(|i| {
+            let (p, v, q) = (r[(i + n - 1) % n], r[i], r[(i + 1) % n]);
+            orient(p, v, q) == 0 && dot(sub(p, v), sub(q, v)) > 0
+        })
+}
+
 /// Index of each ring's outer ring (its own for an outer ring).
 fn outer_of(rings: &[Vec<IPt>]) -> Vec<usize> {
     let mut cur = 0;
@@ -255,35 +342,18 @@ fn touches(rings: &[Vec<IPt>]) -> Option<Vec<Touch>> {
         if n < 3 || int_area2(r) == 0 {
             return None;
         }
-        // A spike: neighbouring edges folding back along each other (a triangle with area has
-        // none).
-        if n > 3 {
-            for i in 0..n {
-                let (p, v, q) = (r[(i + n - 1) % n], r[i], r[(i + 1) % n]);
-                if orient(p, v, q) == 0 && dot(sub(p, v), sub(q, v)) > 0 {
-                    return None;
-                }
-            }
+        if has_spike(r) {
+            return None;
         }
         #[allow(clippy::cast_possible_truncation)]
         segs.extend((0..n).map(|i| [ri as u32, i as u32]));
     }
-    let ends = |s: [u32; 2]| {
-        let r = &rings[s[0] as usize];
-        let i = s[1] as usize;
-        (r[i], r[(i + 1) % r.len()])
-    };
+    let ends = ends_of(rings, &segs);
     let mut found: Vec<Touch> = vec![];
-    // False when edges `s` and `t` meet as no valid polygon lets them.
-    let mut apart = |s: [u32; 2], t: [u32; 2]| -> bool {
-        let ((a, b), (c, d)) = (ends(s), ends(t));
-        if a[0].max(b[0]) < c[0].min(d[0])
-            || c[0].max(d[0]) < a[0].min(b[0])
-            || a[1].max(b[1]) < c[1].min(d[1])
-            || c[1].max(d[1]) < a[1].min(b[1])
-        {
-            return true;
-        }
+    // False when edges `s` and `t` (whose boxes meet) meet as no valid polygon lets them.
+    let mut apart = |i: usize, j: usize| -> bool {
+        let (s, t) = (segs[i], segs[j]);
+        let ([a, b], [c, d]) = (ends[i], ends[j]);
         if s[0] == t[0] {
             #[allow(clippy::cast_possible_truncation)]
             let n = rings[s[0] as usize].len() as u32;
@@ -330,13 +400,18 @@ fn touches(rings: &[Vec<IPt>]) -> Option<Vec<Touch>> {
         });
         true
     };
-    if !each_close_pair(rings, &segs, &ends, &mut apart) {
+    if !each_close_pair(&ends, &mut apart) {
         return None;
     }
     found.sort_unstable();
     found.dedup();
-    // At a shared vertex the second ring's two edges must leave on one side of the first's.
-    for t in &found {
+    touch_sides_apart(rings, &found).then_some(found)
+}
+
+/// At each shared vertex the second ring's two edges leave on one side of the first ring's
+/// (the rings touch there without crossing or running along each other).
+fn touch_sides_apart(rings: &[Vec<IPt>], found: &[Touch]) -> bool {
+    for t in found {
         let around = |ring: u32, i: u32| {
             let r = &rings[ring as usize];
             let (n, i) = (r.len(), i as usize);
@@ -347,30 +422,33 @@ fn touches(rings: &[Vec<IPt>]) -> Option<Vec<Touch>> {
         let (a1, a2, b1, b2) = (sub(a1, p), sub(a2, p), sub(b1, p), sub(b2, p));
         let same = |u: IPt, v: IPt| cross(u, v) == 0 && dot(u, v) > 0;
         if same(a1, b1) || same(a1, b2) || same(a2, b1) || same(a2, b2) {
-            return None;
+            return false;
         }
         if between(a1, a2, b1) != between(a1, a2, b2) {
-            return None;
+            return false;
         }
     }
-    Some(found)
+    true
 }
 
 /// Calls `apart` on every pair of segments whose bounding boxes might meet (and on some that do
 /// not), stopping at the first `false`. Few segments: every pair. Many: a grid of cells about
 /// one segment apart each, every segment in the cells its box covers, pairs within a cell; a
 /// segment whose box spans many cells both ways (a long diagonal) is paired with all.
-fn each_close_pair(
-    rings: &[Vec<IPt>],
-    segs: &[[u32; 2]],
-    ends: &impl Fn([u32; 2]) -> (IPt, IPt),
-    apart: &mut impl FnMut([u32; 2], [u32; 2]) -> bool,
-) -> bool {
-    let m = segs.len();
+fn each_close_pair(ends: &[[IPt; 2]], apart: &mut impl FnMut(usize, usize) -> bool) -> bool {
+    let m = ends.len();
+    let mut pair = |i: usize, j: usize| {
+        let ([a, b], [c, d]) = (ends[i], ends[j]);
+        a[0].max(b[0]) < c[0].min(d[0])
+            || c[0].max(d[0]) < a[0].min(b[0])
+            || a[1].max(b[1]) < c[1].min(d[1])
+            || c[1].max(d[1]) < a[1].min(b[1])
+            || apart(i, j)
+    };
     if m <= 48 {
-        return (0..m).all(|i| (i + 1..m).all(|j| apart(segs[i], segs[j])));
+        return (0..m).all(|i| (i + 1..m).all(|j| pair(i, j)));
     }
-    let b = rings
+    let b = ends
         .iter()
         .flatten()
         .fold([i32::MAX, i32::MAX, i32::MIN, i32::MIN], |b, p| {
@@ -387,12 +465,9 @@ fn each_close_pair(
     );
     // Cells twice the mean edge extent, so that a cell holds a few edges of each line through
     // it; no more cells than four an edge.
-    let extent: i64 = segs
+    let extent: i64 = ends
         .iter()
-        .map(|&s| {
-            let (p, q) = ends(s);
-            i64::from((p[0] - q[0]).abs().max((p[1] - q[1]).abs()))
-        })
+        .map(|&[p, q]| i64::from((p[0] - q[0]).abs().max((p[1] - q[1]).abs())))
         .sum();
     #[allow(
         clippy::cast_possible_truncation,
@@ -403,8 +478,7 @@ fn each_close_pair(
         .max((w as f64 * h as f64 / (4 * m) as f64).sqrt().ceil() as i64)
         .max(1);
     let (gx, gy) = ((w + cell - 1) / cell, (h + cell - 1) / cell);
-    let span = |s: [u32; 2]| {
-        let (p, q) = ends(s);
+    let span = |[p, q]: [IPt; 2]| {
         let c = |v: i32, o: i32| (i64::from(v) - i64::from(o)) / cell;
         (
             c(p[0].min(q[0]), b[0]),
@@ -417,7 +491,7 @@ fn each_close_pair(
     let long = |(x0, x1, y0, y1): (i64, i64, i64, i64)| {
         x1 > x0 && y1 > y0 && (x1 - x0 + 1) * (y1 - y0 + 1) > 16
     };
-    let spans: Vec<(i64, i64, i64, i64)> = segs.iter().map(|&s| span(s)).collect();
+    let spans: Vec<(i64, i64, i64, i64)> = ends.iter().map(|&e| span(e)).collect();
     let cell_of = |x: i64, y: i64| {
         #[allow(clippy::cast_sign_loss, clippy::cast_possible_truncation)]
         let c = (x * gy + y) as usize;
@@ -426,10 +500,12 @@ fn each_close_pair(
     #[allow(clippy::cast_sign_loss, clippy::cast_possible_truncation)]
     let cells = (gx * gy) as usize;
     let mut start = vec![0u32; cells + 1];
+    let mut is_long = vec![false; m];
     let mut longs: Vec<usize> = vec![];
     for (k, &sp) in spans.iter().enumerate() {
         if long(sp) {
             longs.push(k);
+            is_long[k] = true;
             continue;
         }
         for x in sp.0..=sp.1 {
@@ -442,15 +518,18 @@ fn each_close_pair(
         start[i + 1] += start[i];
     }
     let mut fill = start.clone();
-    let mut items = vec![[0u32; 2]; start[cells] as usize];
-    for (&s, &sp) in segs.iter().zip(&spans) {
-        if long(sp) {
+    let mut items = vec![0u32; start[cells] as usize];
+    for (k, &sp) in spans.iter().enumerate() {
+        if is_long[k] {
             continue;
         }
         for x in sp.0..=sp.1 {
             for y in sp.2..=sp.3 {
                 let c = cell_of(x, y);
-                items[fill[c] as usize] = s;
+                #[allow(clippy::cast_possible_truncation)]
+                {
+                    items[fill[c] as usize] = k as u32;
+                }
                 fill[c] += 1;
             }
         }
@@ -459,21 +538,16 @@ fn each_close_pair(
         let here = &items[start[c] as usize..start[c + 1] as usize];
         for i in 0..here.len() {
             for j in i + 1..here.len() {
-                if !apart(here[i], here[j]) {
+                if !pair(here[i] as usize, here[j] as usize) {
                     return false;
                 }
             }
         }
     }
+    // Long with all others, and long with long once.
     for (n, &l) in longs.iter().enumerate() {
-        for (k, (&s, &sp)) in segs.iter().zip(&spans).enumerate() {
-            // Long with long once, in the order listed.
-            let paired = if long(sp) {
-                longs[..n].contains(&k)
-            } else {
-                true
-            };
-            if paired && !apart(segs[l], s) {
+        for (k, &other_long) in is_long.iter().enumerate() {
+            if k != l && (!other_long || longs[..n].contains(&k)) && !pair(l, k) {
                 return false;
             }
         }
@@ -485,6 +559,17 @@ fn each_close_pair(
 #[allow(clippy::cast_sign_loss)]
 fn key(p: IPt) -> u64 {
     (u64::from(p[0] as u32) << 32) | u64::from(p[1] as u32)
+}
+
+/// The two ends of each edge `[ring, index]`.
+fn ends_of(rings: &[Vec<IPt>], segs: &[[u32; 2]]) -> Vec<[IPt; 2]> {
+    segs.iter()
+        .map(|&[r, i]| {
+            let r = &rings[r as usize];
+            let i = i as usize;
+            [r[i], r[if i + 1 == r.len() { 0 } else { i + 1 }]]
+        })
+        .collect()
 }
 
 fn sub(a: IPt, b: IPt) -> IPt {
@@ -663,7 +748,7 @@ fn wind(shape: &[Vec<IntPoint>], flip: bool, out: &mut Vec<Vec<IPt>>) {
 #[must_use]
 pub fn repair(raw: &[(Vec<IPt>, bool)]) -> Vec<Vec<IPt>> {
     if let Some(rings) = untangle(raw)
-        && is_valid(&rings)
+        && is_valid_noded(&rings)
     {
         return rings;
     }
@@ -706,18 +791,24 @@ fn untangle(raw: &[(Vec<IPt>, bool)]) -> Option<Vec<Vec<IPt>>> {
     for (r, outer) in rings.into_iter().zip(roles) {
         let mut loops = split_at_touches(vec![r]);
         let signs: Vec<bool> = loops.iter().map(|l| int_area2(l) > 0).collect();
-        for k in 0..loops.len() {
-            if signs[k] != outer {
-                let held = (0..loops.len()).any(|j| {
-                    j != k
-                        && signs[j] == outer
-                        && loops[k].iter().find_map(|&p| locate(&loops[j], p)) == Some(true)
-                });
-                // A lobe the ring crossed itself to make is area of the ring too (as the
-                // non-zero rule has it): wound as its ring.
-                if !held {
-                    loops[k].reverse();
-                }
+        let lobes: Vec<usize> = (0..loops.len()).filter(|&k| signs[k] != outer).collect();
+        if !lobes.is_empty() {
+            let locators: Vec<Locator<'_>> = loops.iter().map(|l| Locator::new(l)).collect();
+            let unheld: Vec<usize> = lobes
+                .into_iter()
+                .filter(|&k| {
+                    !(0..loops.len()).any(|j| {
+                        j != k
+                            && signs[j] == outer
+                            && loops[k].iter().find_map(|&p| locators[j].locate(p)) == Some(true)
+                    })
+                })
+                .collect();
+            drop(locators);
+            // A lobe the ring crossed itself to make is area of the ring too (as the non-zero
+            // rule has it): wound as its ring.
+            for k in unheld {
+                loops[k].reverse();
             }
         }
         out.extend(loops);
@@ -939,22 +1030,12 @@ fn cut_where_edges_meet(rings: &mut [Vec<IPt>]) -> bool {
             (0..r.len()).map(move |i| [ri as u32, i as u32])
         })
         .collect();
-    let ends = |s: [u32; 2]| {
-        let r = &rings[s[0] as usize];
-        let i = s[1] as usize;
-        (r[i], r[(i + 1) % r.len()])
-    };
+    let ends = ends_of(rings, &segs);
     let mut cuts: Vec<([u32; 2], IPt)> = vec![];
     let mut rounded = false;
-    each_close_pair(rings, &segs, &ends, &mut |s, t| {
-        let ((a, b), (c, d)) = (ends(s), ends(t));
-        if a[0].max(b[0]) < c[0].min(d[0])
-            || c[0].max(d[0]) < a[0].min(b[0])
-            || a[1].max(b[1]) < c[1].min(d[1])
-            || c[1].max(d[1]) < a[1].min(b[1])
-        {
-            return true;
-        }
+    each_close_pair(&ends, &mut |i, j| {
+        let (s, t) = (segs[i], segs[j]);
+        let ([a, b], [c, d]) = (ends[i], ends[j]);
         let (o1, o2, o3, o4) = (
             orient(a, b, c),
             orient(a, b, d),
