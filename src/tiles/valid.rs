@@ -110,29 +110,6 @@ impl<'a> Locator<'a> {
         Some(self.rows.get_or_init(|| Rows::new(self.ring)))
     }
 
-    /// As [`Self::locate`] for the point `p2 / 2` (given doubled, so that the midpoint of an
-    /// edge is exact).
-    fn locate2(&self, p2: IPt) -> Option<bool> {
-        let ring = self.ring;
-        let n = ring.len();
-        let twice = |p: IPt| [2 * p[0], 2 * p[1]];
-        let mut inside = false;
-        let Some(rows) = self.rows() else {
-            for i in 0..n {
-                inside ^= edge_flips(twice(ring[i]), twice(ring[(i + 1) % n]), p2)?;
-            }
-            return Some(inside);
-        };
-        let Some(edges) = rows.of(p2[1].div_euclid(2)) else {
-            return Some(false);
-        };
-        for &i in edges {
-            let i = i as usize;
-            inside ^= edge_flips(twice(ring[i]), twice(ring[(i + 1) % n]), p2)?;
-        }
-        Some(inside)
-    }
-
     /// As [`locate`]: inside, outside, or `None` on the ring.
     fn locate(&self, p: IPt) -> Option<bool> {
         let Some(rows) = self.rows() else {
@@ -209,6 +186,134 @@ impl Rows {
         let r = ((y - self.y0) / self.row) as usize;
         (r + 1 < self.start.len())
             .then(|| &self.edges[self.start[r] as usize..self.start[r + 1] as usize])
+    }
+}
+
+/// Which of a set of rings hold a point: every edge of every ring listed by rows of y, so that
+/// one pass over a row tells the crossings of a ray with all rings at once (rather than one
+/// point-in-ring test per pair of rings).
+struct Holders<'a> {
+    rings: &'a [Vec<IPt>],
+    y0: i32,
+    row: i32,
+    start: Vec<u32>,
+    /// `[ring, index]` of each edge, row after row.
+    edges: Vec<[u32; 2]>,
+}
+
+impl<'a> Holders<'a> {
+    fn new(rings: &'a [Vec<IPt>]) -> Self {
+        let total: usize = rings.iter().map(Vec::len).sum();
+        let (y0, y1) = rings
+            .iter()
+            .flatten()
+            .fold((i32::MAX, i32::MIN), |(a, b), p| (a.min(p[1]), b.max(p[1])));
+        let mut me = Holders {
+            rings,
+            y0,
+            row: 1,
+            start: vec![0, 0],
+            edges: vec![],
+        };
+        if total == 0 {
+            return me;
+        }
+        #[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)]
+        let rows = (total / 4).max(1) as i32;
+        let row = ((y1 - y0) / rows + 1).max(1);
+        #[allow(clippy::cast_sign_loss)]
+        let count = ((y1 - y0) / row + 1) as usize;
+        let span = |a: i32, b: i32| {
+            #[allow(clippy::cast_sign_loss)]
+            (
+                ((a.min(b) - y0) / row) as usize,
+                ((a.max(b) - y0) / row) as usize,
+            )
+        };
+        let mut start = vec![0u32; count + 1];
+        for r in rings {
+            for i in 0..r.len() {
+                let (r0, r1) = span(r[i][1], r[(i + 1) % r.len()][1]);
+                for k in r0..=r1 {
+                    start[k + 1] += 1;
+                }
+            }
+        }
+        for k in 0..count {
+            start[k + 1] += start[k];
+        }
+        let mut fill = start.clone();
+        let mut edges = vec![[0u32; 2]; start[count] as usize];
+        for (ri, r) in rings.iter().enumerate() {
+            for i in 0..r.len() {
+                let (r0, r1) = span(r[i][1], r[(i + 1) % r.len()][1]);
+                for k in r0..=r1 {
+                    #[allow(clippy::cast_possible_truncation)]
+                    {
+                        edges[fill[k] as usize] = [ri as u32, i as u32];
+                    }
+                    fill[k] += 1;
+                }
+            }
+        }
+        me.row = row;
+        me.start = start;
+        me.edges = edges;
+        me
+    }
+
+    /// The rings (but those `skip` names) holding the doubled point `p2` strictly inside, in
+    /// order, into `out`; `None` when `p2` lies on one of them.
+    fn holding2(&self, p2: IPt, skip: &dyn Fn(usize) -> bool, out: &mut Vec<u32>) -> Option<()> {
+        out.clear();
+        let y = p2[1].div_euclid(2);
+        if y < self.y0 {
+            return Some(());
+        }
+        #[allow(clippy::cast_sign_loss)]
+        let r = ((y - self.y0) / self.row) as usize;
+        if r + 1 >= self.start.len() {
+            return Some(());
+        }
+        let twice = |p: IPt| [2 * p[0], 2 * p[1]];
+        for &[q, i] in &self.edges[self.start[r] as usize..self.start[r + 1] as usize] {
+            if skip(q as usize) {
+                continue;
+            }
+            let ring = &self.rings[q as usize];
+            let i = i as usize;
+            let next = if i + 1 == ring.len() { 0 } else { i + 1 };
+            if edge_flips(twice(ring[i]), twice(ring[next]), p2)? {
+                out.push(q);
+            }
+        }
+        // Odd crossings of a ring hold the point.
+        out.sort_unstable();
+        let mut kept = 0;
+        let mut k = 0;
+        while k < out.len() {
+            let mut j = k + 1;
+            while j < out.len() && out[j] == out[k] {
+                j += 1;
+            }
+            if (j - k) % 2 == 1 {
+                out[kept] = out[k];
+                kept += 1;
+            }
+            k = j;
+        }
+        out.truncate(kept);
+        Some(())
+    }
+
+    /// The rings other than ring `i` holding it, judged by the midpoint of its first edge that
+    /// lies on no other ring; `None` if every one does.
+    fn holding_ring(&self, i: usize, out: &mut Vec<u32>) -> Option<()> {
+        let r = &self.rings[i];
+        (0..r.len()).find_map(|k| {
+            let (p, q) = (r[k], r[(k + 1) % r.len()]);
+            self.holding2([p[0] + q[0], p[1] + q[1]], &|j| j == i, out)
+        })
     }
 }
 
@@ -634,58 +739,36 @@ fn interiors_connected(rings: &[Vec<IPt>], touches: &[Touch], outer_of: &[usize]
 
 /// Rings that meet at most at shared vertices nest as MVT wants: each hole lies inside its outer
 /// ring and in no other hole, and no polygon lies inside another one's area. Where a ring lies
-/// against another is told by its first vertex off the other ring.
+/// is told by the midpoint of one of its edges ([`Holders`]).
 fn nested_right(rings: &[Vec<IPt>], outer_of: &[usize]) -> bool {
     if rings.len() < 2 {
         return true;
     }
-    let boxes: Vec<[i32; 4]> = rings.iter().map(|r| bbox(r)).collect();
-    let locators: Vec<std::cell::OnceCell<Locator<'_>>> =
-        rings.iter().map(|_| std::cell::OnceCell::new()).collect();
-    // Ring i inside ring j, told by a vertex of i off j, else by the midpoint of an edge of i
-    // off j; `None` if every edge of i runs along j.
-    let within = |i: usize, j: usize| -> Option<bool> {
-        let b = boxes[j];
-        let loc = || locators[j].get_or_init(|| Locator::new(&rings[j]));
-        let r = &rings[i];
-        r.iter()
-            .find_map(|&p| {
-                if p[0] < b[0] || p[1] < b[1] || p[0] > b[2] || p[1] > b[3] {
-                    Some(false)
-                } else {
-                    loc().locate(p)
-                }
-            })
-            .or_else(|| {
-                (0..r.len()).find_map(|k| {
-                    let (p, q) = (r[k], r[(k + 1) % r.len()]);
-                    loc().locate2([p[0] + q[0], p[1] + q[1]])
-                })
-            })
-    };
+    let holders = Holders::new(rings);
+    let mut held = vec![];
     for i in 0..rings.len() {
-        let is_hole = outer_of[i] != i;
-        if is_hole && within(i, outer_of[i]) != Some(true) {
+        if holders.holding_ring(i, &mut held).is_none() {
             return false;
         }
-        for j in 0..rings.len() {
-            if j == i || j == outer_of[i] {
-                continue;
+        #[allow(clippy::cast_possible_truncation)]
+        let is = |j: usize| held.binary_search(&(j as u32)).is_ok();
+        if outer_of[i] != i {
+            // A hole inside its outer ring and in no other hole of its polygon.
+            if !is(outer_of[i])
+                || held
+                    .iter()
+                    .any(|&j| outer_of[j as usize] == outer_of[i] && j as usize != outer_of[i])
+            {
+                return false;
             }
-            let other_is_hole = outer_of[j] != j;
-            if is_hole {
-                // A hole inside another hole of its polygon.
-                if other_is_hole && outer_of[j] == outer_of[i] && within(i, j) != Some(false) {
-                    return false;
-                }
-            } else if !other_is_hole {
-                let Some(inside) = within(i, j) else {
-                    return false;
-                };
-                // An outer ring inside another polygon: only allowed inside one of its holes.
-                if inside
-                    && !(0..rings.len())
-                        .any(|k| k != j && outer_of[k] == j && within(i, k) == Some(true))
+        } else {
+            // An outer ring inside another polygon only inside one of its holes.
+            for &j in &held {
+                let j = j as usize;
+                if outer_of[j] == j
+                    && !held
+                        .iter()
+                        .any(|&k| k as usize != j && outer_of[k as usize] == j)
                 {
                     return false;
                 }
@@ -693,19 +776,6 @@ fn nested_right(rings: &[Vec<IPt>], outer_of: &[usize]) -> bool {
         }
     }
     true
-}
-
-/// Smallest and largest x and y of a ring's vertices.
-fn bbox(r: &[IPt]) -> [i32; 4] {
-    r.iter()
-        .fold([i32::MAX, i32::MAX, i32::MIN, i32::MIN], |b, p| {
-            [
-                b[0].min(p[0]),
-                b[1].min(p[1]),
-                b[2].max(p[0]),
-                b[3].max(p[1]),
-            ]
-        })
 }
 
 fn to_contour(r: &[IPt]) -> Vec<IntPoint> {
@@ -825,30 +895,18 @@ fn untangle(raw: &[(Vec<IPt>, bool)]) -> Option<Vec<Vec<IPt>>> {
 /// the input is not as assumed (a point of a chain on another loop, edges not alternating in and
 /// out at a vertex): then only the overlay can rebuild it.
 fn resolve(loops: Vec<Vec<IPt>>) -> Option<Vec<Vec<IPt>>> {
-    let boxes: Vec<[i32; 4]> = loops.iter().map(|r| bbox(r)).collect();
     let ccw: Vec<bool> = loops.iter().map(|r| int_area2(r) > 0).collect();
-    let locators: Vec<std::cell::OnceCell<Locator<'_>>> =
-        loops.iter().map(|_| std::cell::OnceCell::new()).collect();
+    let holders = Holders::new(&loops);
+    let held = std::cell::RefCell::new(vec![]);
     // Winding at the doubled point `p2` of every loop but those `skip` names.
     let winding = |p2: IPt, skip: &dyn Fn(usize) -> bool| -> Option<i32> {
-        let mut w = 0;
-        for (q, b) in boxes.iter().enumerate() {
-            if p2[0] < 2 * b[0]
-                || p2[1] < 2 * b[1]
-                || p2[0] > 2 * b[2]
-                || p2[1] > 2 * b[3]
-                || skip(q)
-            {
-                continue;
-            }
-            if locators[q]
-                .get_or_init(|| Locator::new(&loops[q]))
-                .locate2(p2)?
-            {
-                w += if ccw[q] { 1 } else { -1 };
-            }
-        }
-        Some(w)
+        let mut held = held.borrow_mut();
+        holders.holding2(p2, skip, &mut held)?;
+        Some(
+            held.iter()
+                .map(|&q| if ccw[q as usize] { 1 } else { -1 })
+                .sum(),
+        )
     };
     // A chain of a counter-clockwise loop bounds the area where the others' winding is 0; of a
     // clockwise one (winding -1 inside), where it is 1.
@@ -1276,33 +1334,23 @@ fn group_holes(rings: Vec<Vec<IPt>>) -> Vec<Vec<IPt>> {
     if holes.is_empty() {
         return outers;
     }
-    let boxes: Vec<[i32; 4]> = outers.iter().map(|r| bbox(r)).collect();
     let areas: Vec<i64> = outers.iter().map(|r| int_area2(r)).collect();
-    let locators: Vec<std::cell::OnceCell<Locator<'_>>> =
-        outers.iter().map(|_| std::cell::OnceCell::new()).collect();
+    let holders = Holders::new(&outers);
+    let mut held = vec![];
     let mut holes_of: Vec<Vec<Vec<IPt>>> = vec![vec![]; outers.len()];
     for h in holes {
-        let hb = bbox(&h);
-        let best = (0..outers.len())
-            .filter(|&i| {
-                let o = boxes[i];
-                o[0] <= hb[0]
-                    && o[1] <= hb[1]
-                    && o[2] >= hb[2]
-                    && o[3] >= hb[3]
-                    && h.iter().find_map(|&p| {
-                        locators[i]
-                            .get_or_init(|| Locator::new(&outers[i]))
-                            .locate(p)
-                    }) == Some(true)
-            })
-            .min_by_key(|&i| areas[i]);
+        // The outer rings holding the midpoint of an edge of the hole off every outer ring.
+        let found = (0..h.len()).find_map(|k| {
+            let (p, q) = (h[k], h[(k + 1) % h.len()]);
+            holders.holding2([p[0] + q[0], p[1] + q[1]], &|_| false, &mut held)
+        });
+        let best = found.and_then(|()| held.iter().map(|&i| i as usize).min_by_key(|&i| areas[i]));
         // A hole in no outer ring removes nothing.
         if let Some(i) = best {
             holes_of[i].push(h);
         }
     }
-    drop(locators);
+    drop(holders);
     outers
         .into_iter()
         .zip(holes_of)
