@@ -813,8 +813,8 @@ fn wind(shape: &[Vec<IntPoint>], flip: bool, out: &mut Vec<Vec<IPt>>) {
 /// followed by its holes; empty if no area is left.
 ///
 /// Done by hand first ([`untangle`]); the overlay runs only when that fails or its result does
-/// not pass [`is_valid`]. On the DCW countries at z0-z8 the hand-made repair takes 6,577 of the
-/// 6,973 polygons to rebuild, and the tiling takes 30 % less time (README, benchmark).
+/// not pass [`is_valid`]. On the DCW countries at z0-z8 the repair by hand takes 6,842 of the
+/// 6,847 polygons to rebuild (README, benchmark).
 #[must_use]
 pub fn repair(raw: &[(Vec<IPt>, bool)]) -> Vec<Vec<IPt>> {
     if let Some(rings) = untangle(raw)
