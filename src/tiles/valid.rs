@@ -438,7 +438,7 @@ struct Touch {
 /// Where different rings touch, when the edges of `rings` meet only as a valid polygon allows:
 /// `None` if a ring has fewer than three vertices, no area, a spike, or touches or crosses
 /// itself, or if two rings cross, overlap along an edge, or meet anywhere but at a vertex of
-/// both. Edges are compared only within a grid cell they share (cells about one edge long), so
+/// both. Edges are compared only within a grid cell they share (cells about two edges long), so
 /// the check stays near linear on coastlines of many thousand vertices.
 fn touches(rings: &[Vec<IPt>]) -> Option<Vec<Touch>> {
     let mut segs: Vec<[u32; 2]> = Vec::with_capacity(rings.iter().map(Vec::len).sum());
@@ -536,9 +536,9 @@ fn touch_sides_apart(rings: &[Vec<IPt>], found: &[Touch]) -> bool {
     true
 }
 
-/// Calls `apart` on every pair of segments whose bounding boxes might meet (and on some that do
-/// not), stopping at the first `false`. Few segments: every pair. Many: a grid of cells about
-/// one segment apart each, every segment in the cells its box covers, pairs within a cell; a
+/// Calls `apart` on every pair of segments whose bounding boxes meet (a pair sharing several
+/// cells more than once), stopping at the first `false`. Few segments: every pair. Many: a grid of cells two mean
+/// segment extents wide, every segment in the cells its box covers, pairs within a cell; a
 /// segment whose box spans many cells both ways (a long diagonal) is paired with all.
 fn each_close_pair(ends: &[[IPt; 2]], apart: &mut impl FnMut(usize, usize) -> bool) -> bool {
     let m = ends.len();
