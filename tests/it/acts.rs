@@ -18,13 +18,12 @@ fn acts() -> PathBuf {
 
 /// The atlas built once per test run (every output).
 fn build() -> &'static Path {
-    static OUT: OnceLock<tempfile::TempDir> = OnceLock::new();
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
     OUT.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        gazmap::build(&acts(), dir.path()).expect("the Acts atlas builds");
+        let dir = util::shared_dir("acts");
+        gazmap::build(&acts(), &dir).expect("the Acts atlas builds");
         dir
     })
-    .path()
 }
 
 fn read_json(path: &Path) -> serde_json::Value {

@@ -57,15 +57,40 @@ fn copy_dir(src: &Path, dst: &Path) {
     }
 }
 
-/// Builds the real atlas once per test run into a shared temporary folder and returns it.
+/// Builds the real atlas once per test run into a shared folder and returns it.
 pub fn vorkuta_build() -> &'static Path {
-    static OUT: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    static OUT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     OUT.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        gazmap::build(&vorkuta(), dir.path()).expect("the Vorkuta atlas builds");
+        let dir = shared_dir("vorkuta");
+        gazmap::build(&vorkuta(), &dir).expect("the Vorkuta atlas builds");
         dir
     })
-    .path()
+}
+
+/// A fresh folder shared by the tests of this run, under cargo's `target/tmp`: a `static` is
+/// never dropped, so a `TempDir` held in one is never removed (every run left its builds, about
+/// 70 MB each, in `/tmp`). The folder is named by the process; folders of runs that have ended
+/// (no `/proc/PID`) are removed when a new one is made.
+pub fn shared_dir(name: &str) -> PathBuf {
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let prefix = format!("shared-{name}-");
+    if Path::new("/proc/self").exists()
+        && let Ok(entries) = std::fs::read_dir(base)
+    {
+        for e in entries.flatten() {
+            let file = e.file_name();
+            let Some(pid) = file.to_str().and_then(|f| f.strip_prefix(&prefix)) else {
+                continue;
+            };
+            if !Path::new("/proc").join(pid).exists() {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+    let dir = base.join(format!("{prefix}{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
 
 /// `#rrggbb` as red, green, blue.

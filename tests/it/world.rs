@@ -89,19 +89,15 @@ fn check_rejects_a_sheet_extent_its_projection_cannot_draw() {
 }
 
 /// The voyage fixture's printed sheets (built once per test run): (output folder, sheets.json).
-fn voyage_print() -> &'static (tempfile::TempDir, serde_json::Value) {
-    static OUT: std::sync::OnceLock<(tempfile::TempDir, serde_json::Value)> =
+fn voyage_print() -> &'static (std::path::PathBuf, serde_json::Value) {
+    static OUT: std::sync::OnceLock<(std::path::PathBuf, serde_json::Value)> =
         std::sync::OnceLock::new();
     OUT.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = util::shared_dir("voyage-print");
         let opts = gazmap::BuildOptions::only([gazmap::output::format::Format::Print]);
-        gazmap::build_with(
-            &util::root().join("tests/fixtures/voyage"),
-            dir.path(),
-            &opts,
-        )
-        .expect("the voyage atlas prints");
-        let sheets = std::fs::read_to_string(dir.path().join("print/sheets.json")).unwrap();
+        gazmap::build_with(&util::root().join("tests/fixtures/voyage"), &dir, &opts)
+            .expect("the voyage atlas prints");
+        let sheets = std::fs::read_to_string(dir.join("print/sheets.json")).unwrap();
         (dir, serde_json::from_str(&sheets).unwrap())
     })
 }
@@ -132,7 +128,7 @@ fn land_pixels_of_a_sheet_across_the_equator_fall_where_the_coast_data_puts_land
     let spec = sheets.iter().find(|s| s.id == "atlantic").unwrap();
     let locator = gazmap::print::load_locator(checked.atlas.meta.basemap_dir.as_deref()).unwrap();
     let c = gazmap::print::compose(&layers, locator.as_ref(), spec).unwrap();
-    let png = std::fs::read(out.path().join("print/atlantic.png")).unwrap();
+    let png = std::fs::read(out.join("print/atlantic.png")).unwrap();
     let sheet = util::SheetImage::new(c, &png);
     let land = util::rgb(gazmap::style::LAND_COLOUR);
     let sea = util::rgb(gazmap::style::SEA_COLOUR);
