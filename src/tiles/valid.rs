@@ -65,130 +65,6 @@ fn locate(ring: &[IPt], p: IPt) -> Option<bool> {
     Some(inside)
 }
 
-/// Point location in one ring. A long ring asked often gets its edges listed by rows of y (a
-/// few edges a row), so that a point is tested against the edges of its row only; the first
-/// few questions scan the ring, which is cheaper than building the rows for them.
-struct Locator<'a> {
-    ring: &'a [IPt],
-    asked: std::cell::Cell<u32>,
-    rows: std::cell::OnceCell<Rows>,
-}
-
-/// A ring's edges by rows of y: row `r` covers y from `y0 + r * row`, its edges are
-/// `edges[start[r]..start[r + 1]]`.
-struct Rows {
-    y0: i32,
-    row: i32,
-    start: Vec<u32>,
-    edges: Vec<u32>,
-}
-
-/// Questions a ring answers by scanning before it is listed by rows.
-const SCANS_BEFORE_ROWS: u32 = 8;
-
-impl<'a> Locator<'a> {
-    fn new(ring: &'a [IPt]) -> Self {
-        Locator {
-            ring,
-            asked: std::cell::Cell::new(0),
-            rows: std::cell::OnceCell::new(),
-        }
-    }
-
-    /// The rows, once the ring is long and has been asked often enough.
-    fn rows(&self) -> Option<&Rows> {
-        if self.ring.len() <= 32 {
-            return None;
-        }
-        if let Some(rows) = self.rows.get() {
-            return Some(rows);
-        }
-        self.asked.set(self.asked.get() + 1);
-        if self.asked.get() <= SCANS_BEFORE_ROWS {
-            return None;
-        }
-        Some(self.rows.get_or_init(|| Rows::new(self.ring)))
-    }
-
-    /// As [`locate`]: inside, outside, or `None` on the ring.
-    fn locate(&self, p: IPt) -> Option<bool> {
-        let Some(rows) = self.rows() else {
-            return locate(self.ring, p);
-        };
-        let Some(edges) = rows.of(p[1]) else {
-            return Some(false);
-        };
-        let n = self.ring.len();
-        let mut inside = false;
-        for &i in edges {
-            let i = i as usize;
-            inside ^= edge_flips(self.ring[i], self.ring[(i + 1) % n], p)?;
-        }
-        Some(inside)
-    }
-}
-
-impl Rows {
-    fn new(ring: &[IPt]) -> Self {
-        let n = ring.len();
-        let (y0, y1) = ring
-            .iter()
-            .fold((i32::MAX, i32::MIN), |(a, b), p| (a.min(p[1]), b.max(p[1])));
-        #[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)]
-        let rows = (n / 4) as i32;
-        let row = ((y1 - y0) / rows + 1).max(1);
-        #[allow(clippy::cast_sign_loss)]
-        let count = ((y1 - y0) / row + 1) as usize;
-        let span = |i: usize| {
-            let (a, b) = (ring[i][1], ring[(i + 1) % n][1]);
-            #[allow(clippy::cast_sign_loss)]
-            (
-                ((a.min(b) - y0) / row) as usize,
-                ((a.max(b) - y0) / row) as usize,
-            )
-        };
-        let mut start = vec![0u32; count + 1];
-        for i in 0..n {
-            let (r0, r1) = span(i);
-            for r in r0..=r1 {
-                start[r + 1] += 1;
-            }
-        }
-        for r in 0..count {
-            start[r + 1] += start[r];
-        }
-        let mut fill = start.clone();
-        let mut edges = vec![0u32; start[count] as usize];
-        for i in 0..n {
-            let (r0, r1) = span(i);
-            for r in r0..=r1 {
-                #[allow(clippy::cast_possible_truncation)]
-                {
-                    edges[fill[r] as usize] = i as u32;
-                }
-                fill[r] += 1;
-            }
-        }
-        Rows {
-            y0,
-            row,
-            start,
-            edges,
-        }
-    }
-
-    /// The edges whose y range may hold `y`; `None` when no edge does.
-    fn of(&self, y: i32) -> Option<&[u32]> {
-        if y < self.y0 {
-            return None;
-        }
-        #[allow(clippy::cast_sign_loss)]
-        let r = ((y - self.y0) / self.row) as usize;
-        (r + 1 < self.start.len())
-            .then(|| &self.edges[self.start[r] as usize..self.start[r + 1] as usize])
-    }
-}
-
 /// Which of a set of rings hold a point: every edge of every ring listed by rows of y, so that
 /// one pass over a row tells the crossings of a ray with all rings at once (rather than one
 /// point-in-ring test per pair of rings).
@@ -340,27 +216,23 @@ fn edge_flips(a: IPt, b: IPt, p: IPt) -> Option<bool> {
 /// outer ring and in no other hole; and no polygon lies inside another one's area.
 #[must_use]
 pub fn is_valid(rings: &[Vec<IPt>]) -> bool {
-    if rings.is_empty() || rings.first().is_some_and(|r| int_area2(r) <= 0) {
-        return false;
-    }
-    let Some(touches) = touches(rings) else {
-        return false;
-    };
-    let outer_of = outer_of(rings);
-    if !interiors_connected(rings, &touches, &outer_of) {
-        return false;
-    }
-    nested_right(rings, &outer_of)
+    valid_with(rings, touches)
 }
 
 /// [`is_valid`] for rings whose edges are known to meet only at shared vertices or along
 /// whole shared edges (what [`untangle`] makes: noded edges, only cut and relinked): the
 /// touches are found by the shared vertices alone, without pairing edges.
 fn is_valid_noded(rings: &[Vec<IPt>]) -> bool {
+    valid_with(rings, touches_at_vertices)
+}
+
+/// The check of [`is_valid`], the rings' touches found by `touches` (`None`: rings that meet as
+/// no valid polygon lets them).
+fn valid_with(rings: &[Vec<IPt>], touches: impl Fn(&[Vec<IPt>]) -> Option<Vec<Touch>>) -> bool {
     if rings.is_empty() || rings.first().is_some_and(|r| int_area2(r) <= 0) {
         return false;
     }
-    let Some(touches) = touches_at_vertices(rings) else {
+    let Some(touches) = touches(rings) else {
         return false;
     };
     let outer_of = outer_of(rings);
@@ -863,18 +735,17 @@ fn untangle(raw: &[(Vec<IPt>, bool)]) -> Option<Vec<Vec<IPt>>> {
         let signs: Vec<bool> = loops.iter().map(|l| int_area2(l) > 0).collect();
         let lobes: Vec<usize> = (0..loops.len()).filter(|&k| signs[k] != outer).collect();
         if !lobes.is_empty() {
-            let locators: Vec<Locator<'_>> = loops.iter().map(|l| Locator::new(l)).collect();
+            // Held: inside a loop of the ring's own winding, by the lobe's first vertex off it.
             let unheld: Vec<usize> = lobes
                 .into_iter()
                 .filter(|&k| {
                     !(0..loops.len()).any(|j| {
                         j != k
                             && signs[j] == outer
-                            && loops[k].iter().find_map(|&p| locators[j].locate(p)) == Some(true)
+                            && loops[k].iter().find_map(|&p| locate(&loops[j], p)) == Some(true)
                     })
                 })
                 .collect();
-            drop(locators);
             // A lobe the ring crossed itself to make is area of the ring too (as the non-zero
             // rule has it): wound as its ring.
             for k in unheld {
@@ -1325,8 +1196,8 @@ fn node(rings: &[Vec<IPt>]) -> Option<Vec<Vec<IPt>>> {
 /// Each outer ring followed by the holes that lie in it, as MVT readers group rings (a hole
 /// belongs to the outer ring before it). The overlay can list a hole after another shape's outer
 /// ring (DCW's Mexico at tile 6/13/27: two lagoons after an island), and a reader then gives the
-/// hole to the wrong polygon. A hole goes to the smallest outer ring holding one of its vertices
-/// strictly inside (an island in a lake in a polygon takes its own holes); outer rings keep their
+/// hole to the wrong polygon. A hole goes to the smallest outer ring holding the midpoint of one
+/// of its edges (an island in a lake in a polygon takes its own holes); outer rings keep their
 /// order, so output that was grouped already is unchanged.
 fn group_holes(rings: Vec<Vec<IPt>>) -> Vec<Vec<IPt>> {
     let (outers, holes): (Vec<Vec<IPt>>, Vec<Vec<IPt>>) =
